@@ -1,0 +1,239 @@
+import Foundation
+
+/// Validates JSON text before it is decoded: well-formed, bounded nesting, and no object with the same key twice.
+///
+/// Foundation's decoders silently keep one of two duplicated keys, so `{"status":"resolved","status":"firing"}` would
+/// be read as whichever the parser met last. A webhook whose meaning depends on which copy wins is refused instead.
+public struct StrictJSON: Sendable {
+    /// Deepest nesting of arrays and objects accepted.
+    public var maxDepth: Int
+
+    /// Creates a validator with the given nesting bound.
+    public init(maxDepth: Int = 64) {
+        self.maxDepth = maxDepth
+    }
+
+    /// Throws ``IngestError/malformedJSON(_:)`` describing the first problem found, with its byte offset.
+    public func validate(_ bytes: [UInt8]) throws(IngestError) {
+        var scanner = Scanner(bytes: bytes, maxDepth: maxDepth)
+        do {
+            try scanner.skipWhitespace()
+            try scanner.value(depth: 0)
+            try scanner.skipWhitespace()
+            if scanner.index != bytes.count {
+                throw ScanError(offset: scanner.index, reason: "unexpected data after the top-level value")
+            }
+        } catch let error as ScanError {
+            throw IngestError.malformedJSON("\(error.reason) at byte \(error.offset)")
+        } catch {
+            throw IngestError.malformedJSON("\(error)")
+        }
+    }
+
+    /// Validates, then decodes with `JSONDecoder`, turning decoding failures into ``IngestError/invalidField(_:)``.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], decoder: JSONDecoder = JSONDecoder()) throws(IngestError) -> T {
+        try validate(bytes)
+        do {
+            return try decoder.decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw IngestError.invalidField(error.readableDescription)
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError.invalidField("\(error)")
+        }
+    }
+}
+
+private struct ScanError: Error {
+    var offset: Int
+    var reason: String
+}
+
+private struct Scanner {
+    let bytes: [UInt8]
+    let maxDepth: Int
+    var index = 0
+
+    init(bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    private func fail(_ reason: String) -> ScanError {
+        ScanError(offset: index, reason: reason)
+    }
+
+    mutating func skipWhitespace() throws {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    mutating func value(depth: Int) throws {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try object(depth: depth + 1)
+        case UInt8(ascii: "["): try array(depth: depth + 1)
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        default: throw fail("unexpected character")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws {
+        let utf8 = Array(word.utf8)
+        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
+            throw fail("invalid literal")
+        }
+        index += utf8.count
+    }
+
+    private mutating func number() throws {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index == start { throw fail("invalid number") }
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    /// Returns the raw (still escaped) bytes of the string; escapes are normalised so that
+    /// `"a"` and `"\u0061"` compare equal as keys.
+    private mutating func string() throws -> [UInt8] {
+        index += 1
+        var out: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return out
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw fail("unterminated escape") }
+                let escaped = bytes[index]
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+                    out.append(escaped)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hexQuad()
+                    // Combine surrogate pairs so a key written as `\ud83d\ude00` equals the literal character.
+                    if (0xD800...0xDBFF).contains(scalar), index + 2 < bytes.count,
+                       bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try hexQuad()
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                    }
+                    let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    out.append(contentsOf: Array(String(Character(character)).utf8))
+                default:
+                    throw fail("invalid escape")
+                }
+                index += 1
+            default:
+                if byte < 0x20 { throw fail("control character in string") }
+                out.append(byte)
+                index += 1
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    /// Reads the four hex digits after `\u`, leaving `index` on the last of them.
+    private mutating func hexQuad() throws -> UInt32 {
+        guard index + 4 < bytes.count else { throw fail("truncated \\u escape") }
+        let hex = bytes[(index + 1)...(index + 4)]
+        guard let value = UInt32(String(decoding: hex, as: UTF8.self), radix: 16) else {
+            throw fail("invalid \\u escape")
+        }
+        index += 4
+        return value
+    }
+
+    private mutating func object(depth: Int) throws {
+        guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+        index += 1
+        var keys = Set<[UInt8]>()
+        try skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            try skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected an object key") }
+            let keyStart = index
+            let key = try string()
+            guard keys.insert(key).inserted else {
+                let name = String(decoding: key, as: UTF8.self)
+                throw ScanError(offset: keyStart, reason: "duplicate key \"\(name.prefix(64))\"")
+            }
+            try skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            try skipWhitespace()
+            try value(depth: depth)
+            try skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    private mutating func array(depth: Int) throws {
+        guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+        index += 1
+        try skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            try skipWhitespace()
+            try value(depth: depth)
+            try skipWhitespace()
+            guard index < bytes.count else { throw fail("unterminated array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            throw fail("expected ',' or ']'")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// Why the journal could not do what was asked.
+public enum JournalError: Error, Sendable, Equatable {
+    /// The store cannot be written right now (disk full, locked, I/O error); senders should retry later.
+    case unavailable(String)
+    /// The store is in a state this version cannot use (newer schema, corrupt file).
+    case incompatible(String)
+}
+
+/// The durable record of every accepted delivery and normalized alert.
+///
+/// `record` returns only after the data is committed, so answering 2xx after it returns is safe.
+public protocol AlertJournal: Sendable {
+    /// Stores `delivery` and those of `alerts` not already journaled, atomically, and reports what was new.
+    ///
+    /// A delivery whose idempotency key was seen before stores nothing. A delivery without a key whose alerts are
+    /// all known stores nothing either, so HA duplicates leave no trace beyond the receipt.
+    func record(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt
+
+    /// The most recent alerts, newest first.
+    func recentAlerts(limit: Int) async throws(JournalError) -> [JournaledAlert]
+
+    /// Throws when a write could not be committed now; used by readiness checks.
+    func checkWritable() async throws(JournalError)
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Turns flattened, typed configuration values into a ``ResponderConfig``.
+struct ConfigBuilder {
+    let values: [String: ConfigValue]
+    let readFile: @Sendable (String) throws -> String
+
+    func build() throws(ConfigError) -> ResponderConfig {
+        var config = ResponderConfig()
+        if let listen = try string("listen") {
+            let (host, port) = try Self.parseListen(listen, origin: values["listen"]?.origin ?? "listen")
+            config.listenHost = host
+            config.listenPort = port
+        }
+        config.stateDirectory = try string("state_dir") ?? config.stateDirectory
+        config.playbooksDirectory = try string("playbooks_dir") ?? config.playbooksDirectory
+        config.logLevel = try string("log_level") ?? config.logLevel
+        config.tlsCertificateFile = try string("tls.cert_file")
+        config.tlsKeyFile = try string("tls.key_file")
+        config.idleTimeoutSeconds = try double("server.idle_timeout_seconds") ?? config.idleTimeoutSeconds
+        config.adminToken = try secret("admin.token")
+        config.alertmanager.bearerToken = try secret("alertmanager.bearer_token")
+        config.alertmanager.basicUsername = try string("alertmanager.basic_auth.username")
+        config.alertmanager.basicPassword = try secret("alertmanager.basic_auth.password")
+        if (config.alertmanager.basicUsername == nil) != (config.alertmanager.basicPassword == nil) {
+            throw ConfigError("alertmanager.basic_auth: set both username and password (or password_file)")
+        }
+        config.alertmanager.maxBodyBytes = try int("alertmanager.max_body_bytes") ?? config.alertmanager.maxBodyBytes
+        config.sns.allowedRegions = try list("sns.allowed_regions") ?? []
+        config.sns.allowedTopicArns = try list("sns.allowed_topic_arns") ?? []
+        config.sns.certificateDirectory = try string("sns.certificate_dir")
+        config.sns.fetchCertificates = try bool("sns.fetch_certificates") ?? true
+        config.sns.maxMessageAgeSeconds = try double("sns.max_message_age_seconds") ?? config.sns.maxMessageAgeSeconds
+        config.sns.maxBodyBytes = try int("sns.max_body_bytes") ?? config.sns.maxBodyBytes
+        config.sns.testingExtraHosts = try list("sns.testing_extra_hosts") ?? []
+        return config
+    }
+
+    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
+    static func parseListen(_ text: String, origin: String) throws(ConfigError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port)
+        else {
+            throw ConfigError("\(origin): listen address \"\(text)\" must be HOST:PORT, e.g. 0.0.0.0:8443")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    private func string(_ key: String) throws(ConfigError) -> String? {
+        switch values[key] {
+        case .none: return nil
+        case .scalar(let value, _): return value
+        case .list(_, let origin): throw ConfigError("\(origin): \(key) must be a single value")
+        }
+    }
+
+    private func int(_ key: String) throws(ConfigError) -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a positive whole number, got \"\(text)\"")
+        }
+        return value
+    }
+
+    private func double(_ key: String) throws(ConfigError) -> Double? {
+        guard let text = try string(key) else { return nil }
+        guard let value = Double(text), value > 0 else {
+            throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a positive number, got \"\(text)\"")
+        }
+        return value
+    }
+
+    private func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let text = try string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw ConfigError("\(values[key]?.origin ?? key): \(key) must be true or false, got \"\(text)\"")
+        }
+    }
+
+    private func list(_ key: String) throws(ConfigError) -> [String]? {
+        switch values[key] {
+        case .none: return nil
+        case .list(let items, _): return items.filter { !$0.isEmpty }
+        case .scalar(_, let origin): throw ConfigError("\(origin): \(key) must be a list")
+        }
+    }
+
+    /// A secret given inline (`key`) or read from a file (`key_file`, trailing newline trimmed); not both.
+    private func secret(_ key: String) throws(ConfigError) -> Secret? {
+        let inline = try string(key)
+        let file = try string(key + "_file")
+        if inline != nil, file != nil {
+            throw ConfigError("\(values[key]?.origin ?? key): set \(key) or \(key)_file, not both")
+        }
+        if let inline { return inline.isEmpty ? nil : Secret(inline) }
+        guard let file else { return nil }
+        let text: String
+        do { text = try readFile(file) } catch {
+            throw ConfigError("\(values[key + "_file"]?.origin ?? key): cannot read \(key)_file \(file)")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ConfigError("\(key)_file \(file) is empty") }
+        return Secret(trimmed)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Yams
+
+/// Reads the YAML configuration file, applies `RESPONDER_*` environment overrides and `*_file` secrets.
+///
+/// Keys are strict: an unknown key, a wrong type or a YAML alias is an error naming the file and line.
+/// Every leaf key `a.b_c` can be overridden by the variable `RESPONDER_A_B_C`; lists take comma-separated values.
+public struct ConfigLoader: Sendable {
+    enum Kind: Sendable { case string, int, double, bool, list }
+
+    static let schema: [String: Kind] = [
+        "listen": .string, "state_dir": .string, "playbooks_dir": .string, "log_level": .string,
+        "tls.cert_file": .string, "tls.key_file": .string,
+        "server.idle_timeout_seconds": .double,
+        "admin.token": .string, "admin.token_file": .string,
+        "alertmanager.bearer_token": .string, "alertmanager.bearer_token_file": .string,
+        "alertmanager.basic_auth.username": .string, "alertmanager.basic_auth.password": .string,
+        "alertmanager.basic_auth.password_file": .string, "alertmanager.max_body_bytes": .int,
+        "sns.allowed_regions": .list, "sns.allowed_topic_arns": .list, "sns.certificate_dir": .string,
+        "sns.fetch_certificates": .bool, "sns.max_message_age_seconds": .double, "sns.max_body_bytes": .int,
+        "sns.testing_extra_hosts": .list,
+    ]
+
+    private let environment: [String: String]
+    private let readFile: @Sendable (String) throws -> String
+
+    /// Creates a loader reading the given environment and files.
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        readFile: @escaping @Sendable (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
+    ) {
+        self.environment = environment
+        self.readFile = readFile
+    }
+
+    /// Parses a listen address `HOST:PORT`, `[IPv6]:PORT` or `:PORT`; `origin` names where it came from in errors.
+    public static func parseListen(_ text: String, origin: String) throws(ConfigError) -> (String, Int) {
+        try ConfigBuilder.parseListen(text, origin: origin)
+    }
+
+    /// Loads `path` (or only the environment when nil) over the embedded defaults.
+    public func load(path: String?) throws(ConfigError) -> ResponderConfig {
+        var values: [String: ConfigValue] = [:]
+        if let path {
+            let text: String
+            do { text = try readFile(path) } catch {
+                throw ConfigError("\(path): cannot read the configuration file: \(error.localizedDescription)")
+            }
+            values = try ConfigYAML(file: path, schema: Self.schema).flatten(text)
+        }
+        for (key, kind) in Self.schema {
+            let variable = "RESPONDER_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+            guard let raw = environment[variable] else { continue }
+            values[key] = kind == .list
+                ? .list(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, variable)
+                : .scalar(raw, variable)
+        }
+        return try ConfigBuilder(values: values, readFile: readFile).build()
+    }
+}
+
+/// A configuration value and where it came from (`file:line` or an environment variable name).
+enum ConfigValue: Sendable {
+    case scalar(String, String)
+    case list([String], String)
+
+    var origin: String {
+        switch self {
+        case .scalar(_, let origin), .list(_, let origin): return origin
+        }
+    }
+}

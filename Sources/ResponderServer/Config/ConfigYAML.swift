@@ -1,0 +1,57 @@
+import Yams
+
+/// Flattens a YAML configuration document into dotted keys, refusing unknown keys and aliases.
+struct ConfigYAML {
+    let file: String
+    let schema: [String: ConfigLoader.Kind]
+
+    func flatten(_ text: String) throws(ConfigError) -> [String: ConfigValue] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigError("\(file): invalid YAML: \(error)")
+        }
+        guard let root else { return [:] }
+        var out: [String: ConfigValue] = [:]
+        try walk(root, prefix: "", into: &out)
+        return out
+    }
+
+    private func origin(_ node: Node) -> String {
+        "\(file):\(node.mark?.line ?? 0)"
+    }
+
+    private func walk(_ node: Node, prefix: String, into out: inout [String: ConfigValue]) throws(ConfigError) {
+        switch node {
+        case .alias:
+            throw ConfigError("\(origin(node)): YAML aliases are not allowed in the configuration")
+        case .mapping(let mapping):
+            for (keyNode, value) in mapping {
+                guard case .scalar(let scalar) = keyNode else {
+                    throw ConfigError("\(origin(keyNode)): keys must be plain strings")
+                }
+                let key = prefix.isEmpty ? scalar.string : "\(prefix).\(scalar.string)"
+                if schema[key] == nil, !schema.keys.contains(where: { $0.hasPrefix(key + ".") }) {
+                    throw ConfigError("\(origin(keyNode)): unknown key \"\(key)\"")
+                }
+                try walk(value, prefix: key, into: &out)
+            }
+        case .scalar(let scalar):
+            guard let kind = schema[prefix], kind != .list else {
+                throw ConfigError("\(origin(node)): \"\(prefix)\" must be a mapping or a list, not a single value")
+            }
+            out[prefix] = .scalar(scalar.string, origin(node))
+        case .sequence(let sequence):
+            guard schema[prefix] == .list else {
+                throw ConfigError("\(origin(node)): \"\(prefix)\" does not take a list")
+            }
+            var items: [String] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    throw ConfigError("\(origin(item)): items of \"\(prefix)\" must be plain values")
+                }
+                items.append(scalar.string)
+            }
+            out[prefix] = .list(items, origin(node))
+        }
+    }
+}

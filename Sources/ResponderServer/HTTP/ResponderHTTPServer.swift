@@ -1,0 +1,60 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Builds the Hummingbird application: routes, middleware, TLS and connection limits.
+public enum ResponderHTTPServer {
+    /// The router with every route of the server.
+    public static func makeRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: deps.metrics))
+        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics)
+        router.get("/healthz") { _, _ in health.healthz() }
+        router.get("/readyz") { _, _ in await health.readyz() }
+        router.get("/metrics") { _, _ in health.metricsText() }
+        let alertmanager = AlertmanagerHook(
+            authenticator: deps.alertmanagerAuth,
+            journal: deps.journal,
+            metrics: deps.metrics,
+            maxBodyBytes: deps.config.alertmanager.maxBodyBytes,
+            now: deps.now
+        )
+        router.post("/hooks/alertmanager") { request, context in
+            await alertmanager.handle(request, context: context)
+        }
+        if let sns = deps.sns {
+            router.post("/hooks/sns") { request, context in
+                await sns.handle(request, context: context)
+            }
+        }
+        return router
+    }
+
+    /// The HTTPS application listening on the configured address.
+    public static func makeApplication(
+        _ deps: ServerDependencies,
+        tls: TLSConfiguration,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let idle = TimeAmount.milliseconds(Int64(deps.config.idleTimeoutSeconds * 1000))
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionCloseHandler()],
+            idleTimeout: idle,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 64 << 10, maxHeaderFieldCount: 100)
+        )
+        return Application(
+            router: makeRouter(deps),
+            server: try .tls(.http1(configuration: http1), tlsConfiguration: tls),
+            configuration: .init(
+                address: .hostname(deps.config.listenHost, port: deps.config.listenPort),
+                serverName: "responder"
+            ),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+}

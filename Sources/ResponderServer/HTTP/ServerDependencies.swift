@@ -1,0 +1,39 @@
+import Foundation
+import ResponderCore
+
+/// What the HTTP layer needs, injected so tests can run it on a real socket with a temp store and a fixed clock.
+public struct ServerDependencies: Sendable {
+    /// Effective configuration.
+    public var config: ResponderConfig
+    /// The durable journal.
+    public var journal: any AlertJournal
+    /// Metrics registry.
+    public var metrics: ResponderMetrics
+    /// Credentials expected on `POST /hooks/alertmanager`.
+    public var alertmanagerAuth: WebhookAuthenticator
+    /// SNS delivery handling; nil disables `POST /hooks/sns` (answers 404).
+    public var sns: SNSHook?
+    /// The current playbook folder state (for readiness).
+    public var playbooks: @Sendable () -> Result<PlaybookDirectory, ConfigError>
+    /// Wall clock, injected.
+    public var now: @Sendable () -> Date
+
+    /// Creates the dependency set.
+    public init(
+        config: ResponderConfig,
+        journal: any AlertJournal,
+        metrics: ResponderMetrics,
+        alertmanagerAuth: WebhookAuthenticator,
+        sns: SNSHook?,
+        playbooks: @escaping @Sendable () -> Result<PlaybookDirectory, ConfigError>,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.config = config
+        self.journal = journal
+        self.metrics = metrics
+        self.alertmanagerAuth = alertmanagerAuth
+        self.sns = sns
+        self.playbooks = playbooks
+        self.now = now
+    }
+}

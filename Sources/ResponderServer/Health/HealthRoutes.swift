@@ -1,0 +1,49 @@
+import Hummingbird
+import ResponderCore
+
+/// `GET /healthz`, `GET /readyz` and `GET /metrics`.
+struct HealthRoutes: Sendable {
+    let journal: any AlertJournal
+    let playbooks: @Sendable () -> Result<PlaybookDirectory, ConfigError>
+    let metrics: ResponderMetrics
+
+    /// The process is up and serving HTTP.
+    func healthz() -> Response {
+        JSONResponse.make(.ok, ["status": "ok"])
+    }
+
+    /// Ready when the journal takes writes and the playbooks loaded; 503 naming what is not ready otherwise.
+    func readyz() async -> Response {
+        var checks: [String: String] = [:]
+        var ready = true
+        do {
+            try await journal.checkWritable()
+            checks["store"] = "ok"
+        } catch {
+            ready = false
+            checks["store"] = "\(error)"
+        }
+        switch playbooks() {
+        case .success(let directory):
+            checks["playbooks"] = "ok: \(directory.files.count) file(s) in \(directory.path)"
+        case .failure(let error):
+            ready = false
+            checks["playbooks"] = error.description
+        }
+        return JSONResponse.make(ready ? .ok : .serviceUnavailable, ReadyReply(ready: ready, checks: checks))
+    }
+
+    /// Prometheus text exposition.
+    func metricsText() -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
+        )
+    }
+}
+
+private struct ReadyReply: Encodable {
+    var ready: Bool
+    var checks: [String: String]
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import ResponderCore
+
+/// `POST /hooks/alertmanager`: authenticates, decodes a v4 payload, journals it, and answers 2xx only after commit.
+struct AlertmanagerHook: Sendable {
+    let authenticator: WebhookAuthenticator
+    let journal: any AlertJournal
+    let metrics: ResponderMetrics
+    let maxBodyBytes: Int
+    let now: @Sendable () -> Date
+    let decoder = AlertmanagerDecoder()
+
+    func handle(_ request: Request, context: some RequestContext) async -> Response {
+        guard authenticator.isAuthorized(request.headers) else {
+            metrics.delivery(source: "alertmanager", outcome: "unauthorized")
+            var response = JSONResponse.error(
+                .unauthorized, "missing or invalid credentials: configure http_config.authorization (Bearer) or basic_auth"
+            )
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"responder\""
+            return response
+        }
+        let alerts: [NormalizedAlert]
+        let body: [UInt8]
+        let payload: AlertmanagerPayload
+        do {
+            body = try await BodyReader.collect(request, limit: maxBodyBytes)
+            (payload, alerts) = try decoder.decode(body)
+        } catch let error as IngestError {
+            metrics.delivery(source: "alertmanager", outcome: "rejected")
+            context.logger.notice("alertmanager delivery refused", metadata: ["reason": "\(error.message.prefix(200))"])
+            return JSONResponse.error(error)
+        } catch {
+            metrics.delivery(source: "alertmanager", outcome: "rejected")
+            return JSONResponse.error(.badRequest, "could not read the request body: \(error)")
+        }
+        let delivery = Delivery(
+            kind: .alertmanagerWebhook,
+            idempotencyKey: nil,
+            receivedAt: now(),
+            details: ["receiver": payload.receiver, "group_key": payload.groupKey, "status": payload.status],
+            body: String(decoding: body, as: UTF8.self)
+        )
+        do {
+            let receipt = try await journal.record(delivery, alerts: alerts)
+            metrics.delivery(source: "alertmanager", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
+            metrics.alertsRecorded(source: "alertmanager", count: receipt.newAlerts)
+            context.logger.info(
+                "alertmanager delivery recorded",
+                metadata: [
+                    "receiver": "\(payload.receiver)", "alerts": "\(alerts.count)",
+                    "new": "\(receipt.newAlerts)", "duplicates": "\(receipt.duplicateAlerts)",
+                    "delivery_id": "\(receipt.deliveryID.map(String.init) ?? "-")",
+                ]
+            )
+            return JSONResponse.make(.ok, IngestReply(receipt))
+        } catch {
+            metrics.delivery(source: "alertmanager", outcome: "unavailable")
+            context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
+            return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later")
+        }
+    }
+}
+
+/// The JSON answer to an accepted delivery.
+struct IngestReply: Encodable {
+    var status: String
+    var deliveryID: Int64?
+    var newAlerts: Int
+    var duplicateAlerts: Int
+
+    init(_ receipt: JournalReceipt) {
+        status = receipt.duplicateDelivery ? "duplicate" : "recorded"
+        deliveryID = receipt.deliveryID
+        newAlerts = receipt.newAlerts
+        duplicateAlerts = receipt.duplicateAlerts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case deliveryID = "delivery_id"
+        case newAlerts = "new_alerts"
+        case duplicateAlerts = "duplicate_alerts"
+    }
+}

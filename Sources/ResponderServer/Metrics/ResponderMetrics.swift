@@ -1,0 +1,56 @@
+import Metrics
+import Prometheus
+
+/// The server's Prometheus registry and the metrics it records, created through swift-metrics with an explicit
+/// factory so each server instance (and each test) has its own registry.
+public final class ResponderMetrics: Sendable {
+    /// The registry `GET /metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    /// Creates a fresh registry.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .milliseconds(2500), .seconds(5),
+        ]
+        self.factory = factory
+    }
+
+    /// Counts one delivery by source (`alertmanager`, `sns`) and outcome (`accepted`, `duplicate`, `rejected`,
+    /// `unavailable`).
+    public func delivery(source: String, outcome: String) {
+        Counter(
+            label: "responder_deliveries_total",
+            dimensions: [("source", source), ("outcome", outcome)],
+            factory: factory
+        ).increment()
+    }
+
+    /// Counts alerts newly journaled (not duplicates) by source.
+    public func alertsRecorded(source: String, count: Int) {
+        guard count > 0 else { return }
+        Counter(
+            label: "responder_alerts_recorded_total",
+            dimensions: [("source", source)],
+            factory: factory
+        ).increment(by: count)
+    }
+
+    /// Records the latency of one HTTP request by route and status code.
+    public func request(route: String, method: String, status: Int, duration: Duration) {
+        Metrics.Timer(
+            label: "responder_http_request_duration_seconds",
+            dimensions: [("route", route), ("method", method), ("status", String(status))],
+            factory: factory
+        ).record(duration: duration)
+    }
+
+    /// Prometheus text exposition of every metric.
+    public func render() -> String {
+        registry.emitToString()
+    }
+}

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOSSL
+import ResponderCore
+import ResponderStore
+import ServiceLifecycle
+
+/// Assembles `responder serve` from a configuration: state folder, journal, TLS, credentials, HTTP server, and runs it
+/// as a swift-service-lifecycle group that shuts down gracefully on SIGTERM and SIGINT.
+public struct ResponderRuntime {
+    /// The effective configuration.
+    public let config: ResponderConfig
+    private let logger: Logger
+
+    /// Creates a runtime for `config`, logging through `logger`.
+    public init(config: ResponderConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Prepares everything, prints the startup summary with `announce`, and serves until a shutdown signal.
+    public func run(announce: @escaping @Sendable (String) -> Void = { print($0) }) async throws {
+        let state = try StateDirectory(path: config.stateDirectory)
+        let journal = try SQLiteJournal(path: state.file("responder.sqlite"))
+        let tls = try tlsConfiguration(state: state, announce: announce)
+        let auth = try alertmanagerAuthenticator(state: state, announce: announce)
+        let playbooksPath = config.playbooksDirectory
+        let playbooks = Result<PlaybookDirectory, ConfigError> { () throws(ConfigError) in
+            try PlaybookDirectory.load(playbooksPath)
+        }
+        if case .failure(let error) = playbooks {
+            logger.error("playbooks not loaded", metadata: ["error": "\(error)"])
+        }
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
+        let deps = ServerDependencies(
+            config: config,
+            journal: journal,
+            metrics: ResponderMetrics(),
+            alertmanagerAuth: auth,
+            sns: sns,
+            playbooks: { playbooks }
+        )
+        let host = config.listenHost
+        let port = config.listenPort
+        let app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
+            let bound = channel.localAddress?.port ?? port
+            announce("Responder listening on https://\(host):\(bound) (journal: \(journal.path))")
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: HTTPClientService(client: httpClient))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    private func tlsConfiguration(state: StateDirectory, announce: (String) -> Void) throws -> TLSConfiguration {
+        switch (config.tlsCertificateFile, config.tlsKeyFile) {
+        case (let cert?, let key?):
+            return try TLSConfigurationFactory.server(certificatePath: cert, keyPath: key)
+        case (nil, nil):
+            let hostname = ProcessInfo.processInfo.hostName
+            let generated = try SelfSignedCertificate.loadOrCreate(in: state.path, hostnames: [hostname])
+            announce(
+                "TLS: \(generated.generated ? "generated" : "reusing") self-signed certificate \(generated.certificatePath)\n"
+                    + "TLS certificate SHA-256 fingerprint: \(generated.sha256Fingerprint)"
+            )
+            return try TLSConfigurationFactory.server(certificatePath: generated.certificatePath, keyPath: generated.keyPath)
+        default:
+            throw ConfigError("--tls-cert and --tls-key (tls.cert_file, tls.key_file) must be given together")
+        }
+    }
+
+    private func alertmanagerAuthenticator(state: StateDirectory, announce: (String) -> Void) throws -> WebhookAuthenticator {
+        var bearer = config.alertmanager.bearerToken
+        if bearer == nil, config.alertmanager.basicUsername == nil {
+            let (token, generated) = try state.token(named: "alertmanager-token")
+            bearer = token
+            announce("Alertmanager bearer token: \(generated ? "generated into" : "read from") \(state.file("alertmanager-token"))")
+        }
+        return WebhookAuthenticator(
+            bearerToken: bearer,
+            basicUsername: config.alertmanager.basicUsername,
+            basicPassword: config.alertmanager.basicPassword
+        )
+    }
+}
+
+/// Shuts the shared HTTP client down when the service group stops.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import ResponderCore
+
+/// The alert journal in a SQLite file (WAL mode, `synchronous=FULL` so a committed delivery survives power loss).
+public final class SQLiteJournal: AlertJournal {
+    /// Location of the database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the journal at `path` and applies pending migrations.
+    ///
+    /// - Parameter busyTimeout: how long a write waits for another writer's lock before failing as unavailable.
+    public init(path: String, busyTimeout: TimeInterval = 5) throws(JournalError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try JournalSchema.migrator.migrate(pool)
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw Self.map(error, doing: "open the journal at \(path)")
+        }
+    }
+
+    /// Stores the delivery and its new alerts in one transaction.
+    public func record(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt {
+        do {
+            return try await pool.write { db in
+                try JournalWriter(db: db).record(delivery, alerts: alerts)
+            }
+        } catch {
+            throw Self.map(error, doing: "record a delivery")
+        }
+    }
+
+    /// The most recent alerts, newest first.
+    public func recentAlerts(limit: Int) async throws(JournalError) -> [JournaledAlert] {
+        do {
+            return try await pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM alert ORDER BY id DESC LIMIT ?",
+                    arguments: [max(0, limit)]
+                )
+                return try rows.map(JournalRows.alert)
+            }
+        } catch {
+            throw Self.map(error, doing: "read alerts")
+        }
+    }
+
+    /// Deliveries stored, newest first (for operators and tests).
+    public func recentDeliveries(limit: Int) async throws(JournalError) -> [(id: Int64, delivery: Delivery)] {
+        do {
+            return try await pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM delivery ORDER BY id DESC LIMIT ?",
+                    arguments: [max(0, limit)]
+                )
+                return try rows.map(JournalRows.delivery)
+            }
+        } catch {
+            throw Self.map(error, doing: "read deliveries")
+        }
+    }
+
+    /// Takes the write lock and releases it without changing anything.
+    public func checkWritable() async throws(JournalError) {
+        do {
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
+        } catch {
+            throw Self.map(error, doing: "check that the journal is writable")
+        }
+    }
+
+    static func map(_ error: any Error, doing action: String) -> JournalError {
+        if let error = error as? JournalError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                return .incompatible("could not \(action): the database file is damaged or not SQLite (\(error.resultCode))")
+            default:
+                return .unavailable("could not \(action): SQLite \(error.resultCode) \(error.message ?? "")")
+            }
+        }
+        return .unavailable("could not \(action): \(error)")
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `responder` command line.
+@main
+struct Responder: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "responder",
+        abstract: "Turns alerts into safe, gradual, audited scaling actions.",
+        subcommands: [Serve.self, Alerts.self],
+        defaultSubcommand: Serve.self
+    )
+}
