@@ -36,13 +36,16 @@ public struct AlertmanagerDecoder: Sendable {
     ) throws(IngestError) -> NormalizedAlert {
         let path = "alerts[\(index)]"
         let status: AlertStatus
-        switch alert.status {
+        switch alert.status ?? payload.status {
         case "firing": status = .firing
         case "resolved": status = .resolved
         default: throw .invalidField("\(path).status: must be \"firing\" or \"resolved\"")
         }
-        let fingerprint = alert.fingerprint
-        guard !fingerprint.isEmpty, fingerprint.utf8.count <= Self.maxFingerprintLength,
+        // Without a fingerprint the alert's identity is its label set, hashed exactly as Alertmanager does.
+        let fingerprint = (alert.fingerprint ?? "").isEmpty
+            ? AlertmanagerFingerprint.of(alert.labels)
+            : alert.fingerprint ?? ""
+        guard fingerprint.utf8.count <= Self.maxFingerprintLength,
               fingerprint.utf8.allSatisfy({ $0.isHexDigit })
         else {
             throw .invalidField("\(path).fingerprint: must be 1 to \(Self.maxFingerprintLength) hexadecimal digits")

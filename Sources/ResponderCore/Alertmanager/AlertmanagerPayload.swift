@@ -25,8 +25,8 @@ public struct AlertmanagerPayload: Sendable, Equatable, Decodable {
 
     /// One alert of the group.
     public struct Alert: Sendable, Equatable, Decodable {
-        /// `firing` or `resolved`.
-        public var status: String
+        /// `firing` or `resolved`; nil when the sender left it out (the group status then applies).
+        public var status: String?
         /// Identifying labels.
         public var labels: [String: String]
         /// Descriptive annotations.
@@ -37,23 +37,23 @@ public struct AlertmanagerPayload: Sendable, Equatable, Decodable {
         public var endsAt: String
         /// Link to the expression that produced the alert.
         public var generatorURL: String
-        /// Alertmanager's stable identity for the label set.
-        public var fingerprint: String
+        /// Alertmanager's stable identity for the label set; nil or empty when the sender left it out.
+        public var fingerprint: String?
 
         private enum CodingKeys: String, CodingKey {
             case status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint
         }
 
-        /// Decodes an alert; `annotations`, `endsAt` and `generatorURL` may be absent.
+        /// Decodes an alert; `status`, `annotations`, `endsAt`, `generatorURL` and `fingerprint` may be absent.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            status = try container.decode(String.self, forKey: .status)
+            status = try container.decodeIfPresent(String.self, forKey: .status)
             labels = try container.decode([String: String].self, forKey: .labels)
             annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations) ?? [:]
             startsAt = try container.decode(String.self, forKey: .startsAt)
             endsAt = try container.decodeIfPresent(String.self, forKey: .endsAt) ?? ""
             generatorURL = try container.decodeIfPresent(String.self, forKey: .generatorURL) ?? ""
-            fingerprint = try container.decode(String.self, forKey: .fingerprint)
+            fingerprint = try container.decodeIfPresent(String.self, forKey: .fingerprint)
         }
     }
 

@@ -6,13 +6,20 @@ struct ConfigYAML {
     let schema: [String: ConfigLoader.Kind]
 
     func flatten(_ text: String) throws(ConfigError) -> [String: ConfigValue] {
+        // Yams holds anchors weakly: the parser must outlive the walk for `Node.anchor` to be visible.
+        let parser: Parser
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
+        do {
+            parser = try Parser(yaml: text)
+            root = try parser.singleRoot()
+        } catch {
             throw ConfigError("\(file): invalid YAML: \(error)")
         }
         guard let root else { return [:] }
         var out: [String: ConfigValue] = [:]
-        try walk(root, prefix: "", into: &out)
+        try withExtendedLifetime(parser) { () throws(ConfigError) in
+            try walk(root, prefix: "", into: &out)
+        }
         return out
     }
 
@@ -21,9 +28,13 @@ struct ConfigYAML {
     }
 
     private func walk(_ node: Node, prefix: String, into out: inout [String: ConfigValue]) throws(ConfigError) {
+        // Yams resolves an alias to the anchored node itself, so refusing anchors is what keeps aliases out.
+        if node.anchor != nil {
+            throw ConfigError("\(origin(node)): YAML anchors and aliases are not allowed in the configuration")
+        }
         switch node {
         case .alias:
-            throw ConfigError("\(origin(node)): YAML aliases are not allowed in the configuration")
+            throw ConfigError("\(origin(node)): YAML anchors and aliases are not allowed in the configuration")
         case .mapping(let mapping):
             for (keyNode, value) in mapping {
                 guard case .scalar(let scalar) = keyNode else {

@@ -8,6 +8,12 @@ public struct PlaybookDirectory: Sendable, Equatable {
     /// Files that parsed, relative to `path`, sorted.
     public var files: [String]
 
+    /// Creates a value describing an already-loaded folder.
+    public init(path: String, files: [String]) {
+        self.path = path
+        self.files = files
+    }
+
     /// Reads every `*.yaml` / `*.yml` file directly in `path`; throws `ConfigError` naming the first bad file.
     public static func load(_ path: String) throws(ConfigError) -> PlaybookDirectory {
         let names: [String]
@@ -23,12 +29,18 @@ public struct PlaybookDirectory: Sendable, Equatable {
             do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
                 throw ConfigError("\(file): cannot read the file")
             }
+            // Yams holds anchors weakly: the parser must outlive the check for `Node.anchor` to be visible.
+            let parser: Parser
             let node: Node?
-            do { node = try Yams.compose(yaml: text) } catch {
+            do {
+                parser = try Parser(yaml: text)
+                node = try parser.singleRoot()
+            } catch {
                 throw ConfigError("\(file): invalid YAML: \(error)")
             }
-            if let node, let alias = firstAlias(in: node, depth: 0) {
-                throw ConfigError("\(file):\(alias): YAML aliases and deep nesting are not allowed in playbooks")
+            let line = withExtendedLifetime(parser) { node.flatMap { firstAlias(in: $0, depth: 0) } }
+            if let line {
+                throw ConfigError("\(file):\(line): YAML anchors, aliases and nesting deeper than 64 levels are not allowed in playbooks")
             }
             files.append(name)
         }
@@ -37,7 +49,8 @@ public struct PlaybookDirectory: Sendable, Equatable {
 
     /// Line of the first alias (or of nesting deeper than 64 levels), if any.
     private static func firstAlias(in node: Node, depth: Int) -> Int? {
-        if depth > 64 { return node.mark?.line ?? 0 }
+        // Yams resolves an alias to the anchored node itself, so an anchor is what marks a possible alias.
+        if depth > 64 || node.anchor != nil { return node.mark?.line ?? 0 }
         switch node {
         case .alias: return node.mark?.line ?? 0
         case .scalar: return nil

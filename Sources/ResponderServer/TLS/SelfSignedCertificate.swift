@@ -61,9 +61,11 @@ public struct SelfSignedCertificate: Sendable {
         }
         names.append(.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])))
         names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1]))))
+        // Marked as its own (path-length 0) authority: TLS clients that pin it as a trust root (curl --cacert,
+        // Alertmanager's tls_config.ca_file, BoringSSL) refuse a trust anchor that is not a CA.
         let extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true))
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+            Critical(KeyUsage(digitalSignature: true, keyCertSign: true))
             try ExtendedKeyUsage([.serverAuth])
             SubjectAlternativeNames(names)
         }

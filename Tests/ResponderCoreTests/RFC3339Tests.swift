@@ -1,0 +1,43 @@
+import Foundation
+import ResponderCore
+import Testing
+
+@Suite("RFC 3339 timestamps")
+struct RFC3339Tests {
+    @Test("parses the forms senders use", arguments: [
+        ("2026-01-01T00:00:00Z", 1_767_225_600.0),
+        ("2026-01-01T00:00:00.5Z", 1_767_225_600.5),
+        ("2026-01-01T00:00:00.123456789Z", 1_767_225_600.123456789),
+        ("2026-01-01T02:00:00+02:00", 1_767_225_600.0),
+        ("2025-12-31T18:00:00-06:00", 1_767_225_600.0),
+        ("2016-04-07T10:08:52-06:00", 1_460_045_332.0),
+        ("1970-01-01T00:00:00Z", 0.0),
+        ("2024-02-29T12:00:00Z", 1_709_208_000.0),
+    ])
+    func parses(_ text: String, _ expected: Double) throws {
+        let date = try #require(RFC3339.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_001)
+    }
+
+    @Test("Go's zero time is before the epoch")
+    func zeroTime() throws {
+        let date = try #require(RFC3339.parse("0001-01-01T00:00:00Z"))
+        #expect(date.timeIntervalSince1970 == -62_135_596_800)
+    }
+
+    @Test("refuses what is not a timestamp", arguments: [
+        "", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
+        "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+0200", "yesterday", "2026-01-01T00:00:00Zjunk",
+    ])
+    func refuses(_ text: String) {
+        #expect(RFC3339.parse(text) == nil)
+    }
+
+    @Test("formats as UTC milliseconds and round-trips")
+    func formats() throws {
+        let date = Date(timeIntervalSince1970: 1_767_225_600.25)
+        #expect(RFC3339.format(date) == "2026-01-01T00:00:00.250Z")
+        #expect(RFC3339.parse(RFC3339.format(date)) == date)
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+    }
+}

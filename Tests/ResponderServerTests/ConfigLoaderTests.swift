@@ -1,0 +1,88 @@
+import Foundation
+import ResponderServer
+import Testing
+
+@Suite("configuration loading")
+struct ConfigLoaderTests {
+    static func loader(files: [String: String], environment: [String: String] = [:]) -> ConfigLoader {
+        ConfigLoader(environment: environment) { path in
+            guard let text = files[path] else { throw CocoaError(.fileNoSuchFile) }
+            return text
+        }
+    }
+
+    @Test("no file and no environment gives the embedded defaults")
+    func defaults() throws {
+        let config = try Self.loader(files: [:]).load(path: nil)
+        #expect(config.listenHost == "0.0.0.0")
+        #expect(config.listenPort == 8443)
+        #expect(config.stateDirectory == ".responder")
+        #expect(config.playbooksDirectory == "Playbooks")
+        #expect(config.alertmanager.maxBodyBytes == 1_048_576)
+        #expect(config.sns.maxBodyBytes == 524_288)
+        #expect(config.sns.maxMessageAgeSeconds == 3600)
+        #expect(config.alertmanager.bearerToken == nil)
+    }
+
+    @Test("a full file is read, secrets come from *_file, and the environment overrides the file")
+    func fileAndEnvironment() throws {
+        let yaml = """
+            listen: "127.0.0.1:9443"
+            state_dir: /var/lib/responder
+            alertmanager:
+              bearer_token_file: /run/secrets/am
+              basic_auth:
+                username: am
+                password: inline-password
+              max_body_bytes: 2048
+            sns:
+              allowed_regions: [us-east-1, eu-west-1]
+              allowed_topic_arns:
+                - arn:aws:sns:us-east-1:123456789012:alarms
+              fetch_certificates: false
+            """
+        let config = try Self.loader(
+            files: ["/etc/responder.yaml": yaml, "/run/secrets/am": "token-from-file\n"],
+            environment: ["RESPONDER_SNS_ALLOWED_REGIONS": "us-west-2, ap-south-1", "RESPONDER_LISTEN": ":8444"]
+        ).load(path: "/etc/responder.yaml")
+        #expect(config.listenHost == "0.0.0.0")
+        #expect(config.listenPort == 8444)
+        #expect(config.stateDirectory == "/var/lib/responder")
+        #expect(config.alertmanager.bearerToken?.value == "token-from-file")
+        #expect(config.alertmanager.basicUsername == "am")
+        #expect(config.alertmanager.basicPassword?.value == "inline-password")
+        #expect(config.alertmanager.maxBodyBytes == 2048)
+        #expect(config.sns.allowedRegions == ["us-west-2", "ap-south-1"])
+        #expect(config.sns.allowedTopicArns == ["arn:aws:sns:us-east-1:123456789012:alarms"])
+        #expect(config.sns.fetchCertificates == false)
+    }
+
+    @Test("mistakes are errors that name the file and line", arguments: [
+        ("listen: x\nalertmanger:\n  bearer_token: t\n", "c.yaml:2: unknown key \"alertmanger\""),
+        ("alertmanager:\n  max_body_bytes: lots\n", "c.yaml:2: alertmanager.max_body_bytes must be a positive whole number"),
+        ("sns:\n  allowed_regions: us-east-1\n", "c.yaml:2: \"sns.allowed_regions\" must be a mapping or a list"),
+        ("base: &b x\nlisten: *b\n", "unknown key \"base\""),
+        ("state_dir: &b x\nplaybooks_dir: *b\n", "c.yaml:1: YAML anchors and aliases are not allowed"),
+        ("listen: nowhere\n", "c.yaml:1: listen address \"nowhere\" must be HOST:PORT"),
+        ("alertmanager:\n  bearer_token: a\n  bearer_token_file: /f\n", "not both"),
+        ("alertmanager:\n  basic_auth:\n    username: u\n", "set both username and password"),
+        ("sns:\n  fetch_certificates: maybe\n", "must be true or false"),
+    ])
+    func errors(_ yaml: String, _ expected: String) {
+        #expect {
+            _ = try Self.loader(files: ["c.yaml": yaml, "/f": "x"]).load(path: "c.yaml")
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+
+    @Test("secrets never print themselves")
+    func redaction() throws {
+        let config = try Self.loader(files: [:], environment: ["RESPONDER_ALERTMANAGER_BEARER_TOKEN": "hunter2"]).load(path: nil)
+        let token = try #require(config.alertmanager.bearerToken)
+        #expect("\(token)" == "<redacted>")
+        #expect(!String(describing: config).contains("hunter2"))
+        #expect(token.matches("hunter2"))
+        #expect(!token.matches("hunter"))
+    }
+}

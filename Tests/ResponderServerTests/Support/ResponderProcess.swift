@@ -1,0 +1,60 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The real `responder` binary run as a child process, with its standard output captured.
+final class ResponderProcess: Sendable {
+    let process: Process
+    private let output = NIOLockedValueBox("")
+
+    /// The binary built next to this test bundle.
+    static var binary: URL {
+        Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("responder")
+    }
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: Self.binary.path + " (run `swift build` first)"])
+        }
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            output.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var stdout: String { output.withLockedValue { $0 } }
+
+    /// Polls the captured output until a line contains `marker`; returns that line.
+    func waitForLine(containing marker: String, limit: Duration = .milliseconds(30_000)) async throws -> String {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let line = stdout.split(separator: "\n").first(where: { $0.contains(marker) }) {
+                return String(line)
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "no line with \(marker) in: \(stdout)"])
+    }
+
+    /// Waits for the process to exit and returns its status.
+    func waitForExit(limit: Duration = .milliseconds(30_000)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning {
+            process.interrupt()
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "process did not exit"])
+        }
+        return process.terminationStatus
+    }
+}
