@@ -116,6 +116,7 @@ let package = Package(
                 "ResponderServer",
                 "ResponderCore",
                 "ResponderStore",
+                "ResponderSNS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -85,4 +85,18 @@ struct ConfigLoaderTests {
         #expect(token.matches("hunter2"))
         #expect(!token.matches("hunter"))
     }
+
+    @Test("the shipped example configuration loads and matches the defaults it documents")
+    func shippedExample() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let path = root.appendingPathComponent("deploy/responder.example.yaml").path
+        let config = try ConfigLoader(environment: [:]).load(path: path)
+        let defaults = try ConfigLoader(environment: [:]).load(path: nil)
+        #expect(config.listenPort == defaults.listenPort)
+        #expect(config.alertmanager.maxBodyBytes == defaults.alertmanager.maxBodyBytes)
+        #expect(config.sns.maxBodyBytes == defaults.sns.maxBodyBytes)
+        #expect(config.sns.maxMessageAgeSeconds == defaults.sns.maxMessageAgeSeconds)
+        #expect(config.idleTimeoutSeconds == defaults.idleTimeoutSeconds)
+    }
 }

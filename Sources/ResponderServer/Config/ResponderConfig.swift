@@ -22,8 +22,6 @@ public struct ResponderConfig: Sendable {
     public var alertmanager = Alertmanager()
     /// SNS / CloudWatch settings.
     public var sns = SNS()
-    /// Token for the admin API; nil generates one into the state folder.
-    public var adminToken: Secret?
 
     /// Settings of `POST /hooks/alertmanager`.
     public struct Alertmanager: Sendable {

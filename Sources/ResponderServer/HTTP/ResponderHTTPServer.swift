@@ -26,8 +26,9 @@ public enum ResponderHTTPServer {
             await alertmanager.handle(request, context: context)
         }
         if let sns = deps.sns {
+            let metrics = deps.metrics
             router.post("/hooks/sns") { request, context in
-                await sns.handle(request, context: context)
+                await sns.handle(request, context: context, metrics: metrics)
             }
         }
         return router

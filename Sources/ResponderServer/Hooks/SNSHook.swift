@@ -1,10 +1,116 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ResponderCore
+import ResponderSNS
 
-/// `POST /hooks/sns`: placeholder type until the SNS processor is wired in.
+/// `POST /hooks/sns`: verifies an SNS HTTPS delivery, journals it, confirms allowed subscriptions after the journal
+/// commit, and answers 2xx only once the delivery is durably recorded.
 public struct SNSHook: Sendable {
-    func handle(_ request: Request, context: some RequestContext) async -> Response {
-        JSONResponse.error(.notFound, "SNS ingest is not configured")
+    private let processor: SNSDeliveryProcessor
+    private let journal: any AlertJournal
+    private let maxBodyBytes: Int
+    private let now: @Sendable () -> Date
+
+    /// Creates the hook.
+    public init(processor: SNSDeliveryProcessor, journal: any AlertJournal, maxBodyBytes: Int, now: @escaping @Sendable () -> Date) {
+        self.processor = processor
+        self.journal = journal
+        self.maxBodyBytes = maxBodyBytes
+        self.now = now
+    }
+
+    func handle(_ request: Request, context: some RequestContext, metrics: ResponderMetrics) async -> Response {
+        let body: [UInt8]
+        do {
+            body = try await BodyReader.collect(request, limit: maxBodyBytes)
+        } catch let error as IngestError {
+            metrics.delivery(source: "sns", outcome: "rejected")
+            return JSONResponse.error(error)
+        } catch {
+            metrics.delivery(source: "sns", outcome: "rejected")
+            return JSONResponse.error(.badRequest, "could not read the request body: \(error)")
+        }
+        var outcome: SNSDeliveryOutcome
+        do {
+            outcome = try await processor.process(body: body, now: now())
+            let typeHeader = HTTPField.Name("x-amz-sns-message-type").flatMap { request.headers[$0] }
+            try Self.checkTypeHeader(typeHeader, outcome: outcome)
+        } catch {
+            let status = error.httpStatus
+            metrics.delivery(source: "sns", outcome: status == 503 ? "unavailable" : "rejected")
+            context.logger.notice("sns delivery refused", metadata: ["status": "\(status)", "reason": "\(error.message.prefix(200))"])
+            return JSONResponse.error(.init(code: status), error.message)
+        }
+        let receipt: JournalReceipt
+        do {
+            receipt = try await journal.record(
+                outcome.delivery(receivedAt: now(), body: String(decoding: body, as: UTF8.self)),
+                alerts: outcome.alert.map { [$0] } ?? []
+            )
+        } catch {
+            metrics.delivery(source: "sns", outcome: "unavailable")
+            context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
+            return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later")
+        }
+        metrics.delivery(source: "sns", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
+        metrics.alertsRecorded(source: "cloudwatch", count: receipt.newAlerts)
+        if outcome.kind == .subscriptionConfirmation {
+            // Confirmed after the commit, also for a redelivery: SNS re-sends the confirmation until it succeeds.
+            do {
+                outcome = try await processor.confirm(outcome)
+            } catch {
+                context.logger.error("sns subscription not confirmed", metadata: ["topic_arn": "\(outcome.topicArn)", "error": "\(error.message)"])
+                return JSONResponse.error(.serviceUnavailable, error.message)
+            }
+        }
+        context.logger.info(
+            "sns delivery recorded",
+            metadata: [
+                "kind": "\(outcome.kind.rawValue)", "topic_arn": "\(outcome.topicArn)", "message_id": "\(outcome.messageId)",
+                "duplicate": "\(receipt.duplicateDelivery)", "confirmed": "\(outcome.confirmed)",
+            ]
+        )
+        return JSONResponse.make(.ok, SNSReply(outcome: outcome, receipt: receipt))
+    }
+
+    /// SNS sets `x-amz-sns-message-type`; when present it must agree with the signed body's `Type`.
+    static func checkTypeHeader(_ header: String?, outcome: SNSDeliveryOutcome) throws(SNSDeliveryError) {
+        guard let header else { return }
+        let expected: String
+        switch outcome.kind {
+        case .cloudwatchAlarm, .unmatchedNotification: expected = "Notification"
+        case .subscriptionConfirmation: expected = "SubscriptionConfirmation"
+        case .unsubscribeConfirmation: expected = "UnsubscribeConfirmation"
+        }
+        guard header == expected else {
+            throw .rejected(.invalidField("x-amz-sns-message-type header \"\(header.prefix(40))\" does not match the body's Type \"\(expected)\""))
+        }
+    }
+}
+
+/// The JSON answer to an accepted SNS delivery.
+struct SNSReply: Encodable {
+    var status: String
+    var kind: String
+    var messageID: String
+    var deliveryID: Int64?
+    var newAlerts: Int
+    var confirmed: Bool?
+
+    init(outcome: SNSDeliveryOutcome, receipt: JournalReceipt) {
+        status = receipt.duplicateDelivery ? "duplicate" : "recorded"
+        kind = outcome.kind.rawValue
+        messageID = outcome.messageId
+        deliveryID = receipt.deliveryID
+        newAlerts = receipt.newAlerts
+        confirmed = outcome.kind == .subscriptionConfirmation ? outcome.confirmed : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, kind, confirmed
+        case messageID = "message_id"
+        case deliveryID = "delivery_id"
+        case newAlerts = "new_alerts"
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ResponderCore
+import ResponderSNS
 import ResponderStore
 import ServiceLifecycle
 
@@ -34,7 +35,10 @@ public struct ResponderRuntime {
         if case .failure(let error) = playbooks {
             logger.error("playbooks not loaded", metadata: ["error": "\(error)"])
         }
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPCertificateFetcher.recommendedClientConfiguration()
+        )
         let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
         let deps = ServerDependencies(
             config: config,
