@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import ResponderCore
 import ResponderServer
 import ResponderSNS
+import ResponderStore
 import Testing
 
 @Suite("POST /hooks/sns over HTTPS")
@@ -221,6 +222,28 @@ struct SNSHookTests {
             #expect(exchange.closedByServer)
             #expect(exchange.response.hasPrefix("HTTP/1.1 413"))
             #expect(exchange.response.contains("524288-byte limit"))
+        }
+    }
+
+    @Test("with SNS not configured every delivery is refused with 403 saying what to set; half a config is an error")
+    func notConfigured() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        try await TestServer.with(sns: { journal, config in
+            try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: client, logger: Logger(label: "t"))
+        }) { server in
+            let result = try await Self.postSNS(server, try Self.vectorBodies()[0])
+            #expect(result.status == 403)
+            #expect(result.body.contains("sns.allowed_regions and sns.allowed_topic_arns"))
+            #expect(try await server.journal.recentDeliveries(limit: 1).isEmpty)
+        }
+        var half = ResponderConfig.SNS()
+        half.allowedRegions = ["us-east-1"]
+        let journal = try SQLiteJournal(path: FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).sqlite").path)
+        #expect {
+            _ = try SNSHookFactory.make(config: half, journal: journal, httpClient: client, logger: Logger(label: "t"))
+        } throws: { error in
+            "\(error)".contains("allowed_topic_arns is empty")
         }
     }
 }

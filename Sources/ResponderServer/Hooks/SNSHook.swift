@@ -7,13 +7,13 @@ import ResponderSNS
 /// `POST /hooks/sns`: verifies an SNS HTTPS delivery, journals it, confirms allowed subscriptions after the journal
 /// commit, and answers 2xx only once the delivery is durably recorded.
 public struct SNSHook: Sendable {
-    private let processor: SNSDeliveryProcessor
+    private let processor: SNSDeliveryProcessor?
     private let journal: any AlertJournal
     private let maxBodyBytes: Int
     private let now: @Sendable () -> Date
 
-    /// Creates the hook.
-    public init(processor: SNSDeliveryProcessor, journal: any AlertJournal, maxBodyBytes: Int, now: @escaping @Sendable () -> Date) {
+    /// Creates the hook; a nil processor means SNS ingest is not configured and every delivery is refused with 403.
+    public init(processor: SNSDeliveryProcessor?, journal: any AlertJournal, maxBodyBytes: Int, now: @escaping @Sendable () -> Date) {
         self.processor = processor
         self.journal = journal
         self.maxBodyBytes = maxBodyBytes
@@ -21,6 +21,12 @@ public struct SNSHook: Sendable {
     }
 
     func handle(_ request: Request, context: some RequestContext, metrics: ResponderMetrics) async -> Response {
+        guard let processor else {
+            metrics.delivery(source: "sns", outcome: "rejected")
+            return JSONResponse.error(
+                .forbidden, "SNS ingest is not configured: set sns.allowed_regions and sns.allowed_topic_arns"
+            )
+        }
         let body: [UInt8]
         do {
             body = try await BodyReader.collect(request, limit: maxBodyBytes)

@@ -7,7 +7,8 @@ import ResponderSNS
 /// Builds the SNS hook from configuration: policy, certificate sources (pre-provisioned folder, then cached HTTPS
 /// fetch), and the subscription confirmer.
 public enum SNSHookFactory {
-    /// The hook; throws `ConfigError` listing every problem of the `sns` section.
+    /// The hook; throws `ConfigError` listing every problem of the `sns` section. With neither regions nor topics
+    /// configured SNS ingest is off and the hook refuses every delivery, saying what to configure.
     public static func make(
         config: ResponderConfig.SNS,
         journal: any AlertJournal,
@@ -15,6 +16,9 @@ public enum SNSHookFactory {
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ConfigError) -> SNSHook {
+        if config.allowedRegions.isEmpty, config.allowedTopicArns.isEmpty {
+            return SNSHook(processor: nil, journal: journal, maxBodyBytes: config.maxBodyBytes, now: now)
+        }
         let policy = SNSPolicy(
             allowedRegions: config.allowedRegions,
             allowedTopicArns: config.allowedTopicArns,

@@ -39,20 +39,27 @@ public struct ResponderRuntime {
             eventLoopGroupProvider: .singleton,
             configuration: HTTPCertificateFetcher.recommendedClientConfiguration()
         )
-        let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
-        let deps = ServerDependencies(
-            config: config,
-            journal: journal,
-            metrics: ResponderMetrics(),
-            alertmanagerAuth: auth,
-            sns: sns,
-            playbooks: { playbooks }
-        )
-        let host = config.listenHost
-        let port = config.listenPort
-        let app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
-            let bound = channel.localAddress?.port ?? port
-            announce("Responder listening on https://\(host):\(bound) (journal: \(journal.path))")
+        let app: any Service
+        do {
+            let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
+            let deps = ServerDependencies(
+                config: config,
+                journal: journal,
+                metrics: ResponderMetrics(),
+                alertmanagerAuth: auth,
+                sns: sns,
+                playbooks: { playbooks }
+            )
+            let host = config.listenHost
+            let port = config.listenPort
+            app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
+                let bound = channel.localAddress?.port ?? port
+                announce("Responder listening on https://\(host):\(bound) (journal: \(journal.path))")
+            }
+        } catch {
+            // The client must be shut down before it is released, also when start-up fails.
+            try? await httpClient.shutdown()
+            throw error
         }
         let group = ServiceGroup(
             configuration: .init(
