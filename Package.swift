@@ -101,7 +101,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponderSNSTests",
-            dependencies: ["ResponderSNS", "ResponderCore"],
+            dependencies: [
+                "ResponderSNS",
+                "ResponderCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -143,4 +143,18 @@ struct AlertmanagerHookTests {
             #expect(try await server.send(.GET, "/readyz").status == 200)
         }
     }
+
+    @Test("a client stalled in the middle of its headers is disconnected after the idle timeout")
+    func headerTimeout() async throws {
+        try await TestServer.with(configure: { $0.idleTimeoutSeconds = 0.3 }) { server in
+            let started = ContinuousClock.now
+            let exchange = try await RawTLSClient.exchange(
+                port: server.port, certificatePath: server.certificatePath,
+                chunks: [Array("POST /hooks/alertmanager HTTP/1.1\r\nHost: loc".utf8)]
+            )
+            #expect(exchange.closedByServer)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
+        }
+    }
 }

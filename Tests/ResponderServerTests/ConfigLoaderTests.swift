@@ -76,6 +76,13 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("an empty section or a null value leaves the defaults in place")
+    func nulls() throws {
+        let config = try Self.loader(files: ["c.yaml": "tls:\n  # nothing yet\nstate_dir: ~\nsns:\n"]).load(path: "c.yaml")
+        #expect(config.tlsCertificateFile == nil)
+        #expect(config.stateDirectory == ".responder")
+    }
+
     @Test("secrets never print themselves")
     func redaction() throws {
         let config = try Self.loader(files: [:], environment: ["RESPONDER_ALERTMANAGER_BEARER_TOKEN": "hunter2"]).load(path: nil)

@@ -47,6 +47,10 @@ struct ConfigYAML {
                 try walk(value, prefix: key, into: &out)
             }
         case .scalar(let scalar):
+            // `tls:` with only comments below it, or `key: ~`, leaves the defaults in place.
+            if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+                return
+            }
             guard let kind = schema[prefix], kind != .list else {
                 throw ConfigError("\(origin(node)): \"\(prefix)\" must be a mapping or a list, not a single value")
             }
