@@ -93,6 +93,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Helpers shared by the test targets (holding a real SQLite lock from another connection).
+        .target(
+            name: "ResponderTestSupport",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/ResponderTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ResponderCoreTests",
             dependencies: ["ResponderCore"],
@@ -118,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponderStoreTests",
-            dependencies: ["ResponderStore", "ResponderCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ResponderStore", "ResponderCore", "ResponderTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -128,6 +135,7 @@ let package = Package(
                 "ResponderCore",
                 "ResponderStore",
                 "ResponderSNS",
+                "ResponderTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),

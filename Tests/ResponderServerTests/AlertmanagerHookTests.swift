@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import ResponderTestSupport
 import ResponderCore
 import ResponderServer
 import Testing
