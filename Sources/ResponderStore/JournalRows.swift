@@ -4,21 +4,25 @@ import ResponderCore
 
 /// Conversions between journal rows and domain values.
 enum JournalRows {
+    /// A string map as sorted-key JSON text.
     static func encode(_ map: [String: String]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(map), as: UTF8.self)
     }
 
+    /// JSON text back to a string map; empty for NULL.
     static func decodeMap(_ text: String?) throws -> [String: String] {
         guard let text, !text.isEmpty else { return [:] }
         return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
     }
 
+    /// An RFC 3339 column as a date.
     static func date(_ text: String?) -> Date? {
         text.flatMap(RFC3339.parse)
     }
 
+    /// An `alert` row as a journaled alert.
     static func alert(_ row: Row) throws -> JournaledAlert {
         let sourceText: String = row["source"]
         let statusText: String = row["status"]
@@ -46,6 +50,7 @@ enum JournalRows {
         )
     }
 
+    /// A `delivery` row with its id.
     static func delivery(_ row: Row) throws -> (id: Int64, delivery: Delivery) {
         let kindText: String = row["kind"]
         guard let kind = DeliveryKind(rawValue: kindText) else {

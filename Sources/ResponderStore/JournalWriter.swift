@@ -6,6 +6,7 @@ import ResponderCore
 struct JournalWriter {
     let db: Database
 
+    /// Inserts the delivery and its unseen alerts; the caller provides the transaction.
     func record(_ delivery: Delivery, alerts: [NormalizedAlert]) throws -> JournalReceipt {
         if let key = delivery.idempotencyKey,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM delivery WHERE idempotency_key = ?", arguments: [key]) == true {

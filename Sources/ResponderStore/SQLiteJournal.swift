@@ -83,6 +83,7 @@ public final class SQLiteJournal: AlertJournal {
         }
     }
 
+    /// Maps GRDB errors to journal errors that say what failed; corrupt files are incompatible, the rest unavailable.
     static func map(_ error: any Error, doing action: String) -> JournalError {
         if let error = error as? JournalError { return error }
         if let error = error as? DatabaseError {

@@ -13,6 +13,7 @@ struct Alerts: AsyncParsableCommand {
     @Option(help: "How many alerts to show.")
     var limit = 20
 
+    /// Prints the most recent journaled alerts, newest first.
     func run() async throws {
         let path = (state as NSString).appendingPathComponent("responder.sqlite")
         guard FileManager.default.fileExists(atPath: path) else {

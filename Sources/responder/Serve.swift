@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    /// Loads the configuration, applies the flags, and serves until SIGTERM or SIGINT.
     func run() async throws {
         var settings: ResponderConfig
         do {

@@ -1,5 +1,6 @@
 import Foundation
 
+/// Mapping of a parsed alarm onto the source-independent alert shape.
 extension CloudWatchAlarm {
     /// Maps the alarm to the source-independent shape matching and planning work on.
     ///

@@ -55,6 +55,7 @@ private struct Scanner {
     let maxDepth: Int
     var index = 0
 
+    /// A scanner at the start of `bytes`.
     init(bytes: [UInt8], maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth

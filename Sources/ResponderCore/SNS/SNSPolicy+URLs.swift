@@ -1,5 +1,6 @@
 import Foundation
 
+/// The URL checks of the policy: signing-certificate and subscription URLs.
 extension SNSPolicy {
     /// Checks the unsigned `SigningCertURL` before anything is fetched, and returns it as a `URL`.
     ///

@@ -5,6 +5,7 @@ struct ConfigBuilder {
     let values: [String: ConfigValue]
     let readFile: @Sendable (String) throws -> String
 
+    /// The typed configuration, or the first problem with its origin.
     func build() throws(ConfigError) -> ResponderConfig {
         var config = ResponderConfig()
         if let listen = try string("listen") {

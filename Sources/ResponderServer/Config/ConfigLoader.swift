@@ -6,6 +6,7 @@ import Yams
 /// Keys are strict: an unknown key, a wrong type or a YAML alias is an error naming the file and line.
 /// Every leaf key `a.b_c` can be overridden by the variable `RESPONDER_A_B_C`; lists take comma-separated values.
 public struct ConfigLoader: Sendable {
+    /// The type a configuration key takes.
     enum Kind: Sendable { case string, int, double, bool, list }
 
     static let schema: [String: Kind] = [

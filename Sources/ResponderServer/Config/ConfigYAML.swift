@@ -5,6 +5,7 @@ struct ConfigYAML {
     let file: String
     let schema: [String: ConfigLoader.Kind]
 
+    /// The document as dotted keys with their origins; throws on unknown keys, anchors and misplaced values.
     func flatten(_ text: String) throws(ConfigError) -> [String: ConfigValue] {
         // Yams holds anchors weakly: the parser must outlive the walk for `Node.anchor` to be visible.
         let parser: Parser

@@ -5,6 +5,7 @@ import Hummingbird
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ResponderMetrics
 
+    /// Runs the rest of the chain and records its duration and status.
     func handle(
         _ request: Request,
         context: Context,

@@ -12,6 +12,7 @@ struct AlertmanagerHook: Sendable {
     let now: @Sendable () -> Date
     let decoder = AlertmanagerDecoder()
 
+    /// Answers one Alertmanager notification.
     func handle(_ request: Request, context: some RequestContext) async -> Response {
         guard authenticator.isAuthorized(request.headers) else {
             metrics.delivery(source: "alertmanager", outcome: "unauthorized")
@@ -70,6 +71,7 @@ struct IngestReply: Encodable {
     var newAlerts: Int
     var duplicateAlerts: Int
 
+    /// The reply for a journal receipt.
     init(_ receipt: JournalReceipt) {
         status = receipt.duplicateDelivery ? "duplicate" : "recorded"
         deliveryID = receipt.deliveryID
@@ -77,6 +79,7 @@ struct IngestReply: Encodable {
         duplicateAlerts = receipt.duplicateAlerts
     }
 
+    /// The JSON names of the reply.
     enum CodingKeys: String, CodingKey {
         case status
         case deliveryID = "delivery_id"

@@ -20,6 +20,7 @@ public struct SNSHook: Sendable {
         self.now = now
     }
 
+    /// Answers one SNS delivery; metrics are passed in so the hook shares the server's registry.
     func handle(_ request: Request, context: some RequestContext, metrics: ResponderMetrics) async -> Response {
         guard let processor else {
             metrics.delivery(source: "sns", outcome: "rejected")
@@ -104,6 +105,7 @@ struct SNSReply: Encodable {
     var newAlerts: Int
     var confirmed: Bool?
 
+    /// The reply for a recorded (or duplicate) delivery.
     init(outcome: SNSDeliveryOutcome, receipt: JournalReceipt) {
         status = receipt.duplicateDelivery ? "duplicate" : "recorded"
         kind = outcome.kind.rawValue
@@ -113,6 +115,7 @@ struct SNSReply: Encodable {
         confirmed = outcome.kind == .subscriptionConfirmation ? outcome.confirmed : nil
     }
 
+    /// The JSON names of the reply.
     enum CodingKeys: String, CodingKey {
         case status, kind, confirmed
         case messageID = "message_id"

@@ -107,6 +107,7 @@ public struct ResponderRuntime {
 struct HTTPClientService: Service {
     let client: HTTPClient
 
+    /// Waits for the group's graceful shutdown, then shuts the client down.
     func run() async throws {
         try? await gracefulShutdown()
         try await client.shutdown()
