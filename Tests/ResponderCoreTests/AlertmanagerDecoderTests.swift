@@ -88,6 +88,10 @@ struct AlertmanagerDecoderTests {
         }
         #expect(AlertmanagerFingerprint.of(["a": "b"]) == String(format: "%016llx", hash))
         #expect(AlertmanagerFingerprint.of([:]) == "cbf29ce484222325")
+        // Read back from Debian's prometheus-alertmanager after `amtool alert add HighQueueDepth severity=critical
+        // namespace=prod deployment=worker` (GET /api/v2/alerts).
+        let real = ["alertname": "HighQueueDepth", "severity": "critical", "namespace": "prod", "deployment": "worker"]
+        #expect(AlertmanagerFingerprint.of(real) == "016f2fa7c512cde9")
         #expect(AlertmanagerFingerprint.of(["b": "1", "a": "2"]) == AlertmanagerFingerprint.of(["a": "2", "b": "1"]))
         #expect(AlertmanagerFingerprint.of(["a": "bc"]) != AlertmanagerFingerprint.of(["ab": "c"]))
     }
