@@ -40,13 +40,13 @@ public struct Playbook: Sendable, Equatable {
     /// Record what would be done instead of doing it.
     public var dryRun: Bool
     /// Where it was defined.
-    public var location: SourceLocation
+    public var location: FileLocation
 
     /// Creates a playbook.
     public init(
         name: String, kind: Kind, description: String? = nil, match: Match, actions: [Action], ladder: Ladder? = nil,
         gates: Gates = Gates(), event: EventTiming? = nil, cooldown: Duration = .zero, dedupWindow: Duration = .seconds(300),
-        missedDeadline: MissedDeadlinePolicy = .fire, page: Bool? = nil, dryRun: Bool = false, location: SourceLocation
+        missedDeadline: MissedDeadlinePolicy = .fire, page: Bool? = nil, dryRun: Bool = false, location: FileLocation
     ) {
         self.name = name
         self.kind = kind

@@ -9,10 +9,10 @@ public struct Target: Sendable, Equatable {
     /// Free text for people.
     public var description: String?
     /// Where it was defined.
-    public var location: SourceLocation
+    public var location: FileLocation
 
     /// Creates a target.
-    public init(name: String, backend: Backend, bounds: Bounds, description: String? = nil, location: SourceLocation) {
+    public init(name: String, backend: Backend, bounds: Bounds, description: String? = nil, location: FileLocation) {
         self.name = name
         self.backend = backend
         self.bounds = bounds

@@ -1,5 +1,5 @@
 /// Where a playbook element was written, for `file:line: message` errors.
-public struct SourceLocation: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+public struct FileLocation: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// File path as given to the loader.
     public var file: String
     /// 1-based line.

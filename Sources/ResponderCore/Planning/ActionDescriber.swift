@@ -1,0 +1,96 @@
+/// Human-readable descriptions of actions for plans, with alert values rendered and command parameters validated.
+enum ActionDescriber {
+    /// Kubernetes object names (RFC 1123 labels), the default pattern for command parameters.
+    static let kubernetesName = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+
+    static func describe(
+        _ action: Action,
+        template: AlertTemplate,
+        targets: [String: Target],
+        notes: inout [String]
+    ) -> String {
+        switch action {
+        case .scale(let target, _):
+            return "scale \(target)"
+        case .autoscaler(let target, let min, let max):
+            let bounds = [min.map { "min \($0)" }, max.map { "max \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            switch targets[target]?.backend {
+            case .kubernetes(let k8s): return "HPA \(k8s.hpa ?? "?") \(bounds)"
+            case .ecs: return "scalable target \(bounds)"
+            default: return "autoscaler \(bounds)"
+            }
+        case .env(let target, let values):
+            return "env of \(target): " + values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        case .annotate(let target, let object, let values):
+            let changes = values.sorted { $0.key < $1.key }.map { key, value in value.map { "\(key)=\($0)" } ?? "remove \(key)" }
+            return "annotate \(object == .hpa ? "HPA of " : "")\(target): " + changes.joined(separator: ", ")
+        case .http(let call):
+            return "\(call.method) \(template.render(call.url))"
+        case .command(let call):
+            return commandLine(call, template: template, notes: &notes)
+        case .notify(let message):
+            return template.render(message)
+        }
+    }
+
+    /// argv with validated parameters substituted; refused values are noted and shown as `<refused>`.
+    static func commandLine(_ call: Action.CommandCall, template: AlertTemplate, notes: inout [String]) -> String {
+        var values: [String: String] = [:]
+        for (name, parameter) in call.params.sorted(by: { $0.key < $1.key }) {
+            let value = template.value(of: parameter.from)
+            if let value = CommandParameterCheck.validated(value, pattern: parameter.pattern) {
+                values[name] = value
+            } else {
+                notes.append("parameter \(name) from \(parameter.from) refused by its pattern: the command will not run")
+                values[name] = "<refused>"
+            }
+        }
+        let argv = call.argv.map { argument in
+            values.reduce(argument) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
+        return "run " + argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+
+    /// What a ladder with `restore: true` puts back for this action, if it snapshots anything.
+    static func snapshotDescription(_ action: Action) -> String? {
+        switch action {
+        case .autoscaler(let target, _, _): return "autoscaler min/max of \(target)"
+        case .env(let target, let values): return "env \(values.keys.sorted().joined(separator: ", ")) of \(target)"
+        case .annotate(let target, let object, let values):
+            return "annotations \(values.keys.sorted().joined(separator: ", ")) on \(object == .hpa ? "HPA of " : "")\(target)"
+        case .scale, .http, .command, .notify: return nil
+        }
+    }
+
+    /// How a scale-up of an HPA-managed target is made to stick.
+    static func autoscalerNotes(target: Target?, from: Int, to: Int) -> [String] {
+        guard to > from, case .kubernetes(let k8s)? = target?.backend, let hpa = k8s.hpa else { return [] }
+        return ["HPA \(hpa): minReplicas raised to \(to) so the autoscaler keeps it (original restored later)"]
+    }
+}
+
+/// Validation of alert values before they may become a command argument.
+public enum CommandParameterCheck {
+    /// The value when it matches `pattern` (`k8s-name` or an anchored regex) and does not start with `-`; else nil.
+    public static func validated(_ value: String, pattern: String) -> String? {
+        guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
+        let source = pattern == "k8s-name" ? ActionDescriber.kubernetesName : "^(?:\(pattern))$"
+        guard let regex = try? Regex(source), (try? regex.wholeMatch(in: value)) != nil else { return nil }
+        return value
+    }
+}
+
+extension Action {
+    /// `scale`, `autoscaler`, `env`, `annotate`, `http`, `command` or `notify`.
+    public var kindName: String {
+        switch self {
+        case .scale: return "scale"
+        case .autoscaler: return "autoscaler"
+        case .env: return "env"
+        case .annotate: return "annotate"
+        case .http: return "http"
+        case .command: return "command"
+        case .notify: return "notify"
+        }
+    }
+}
