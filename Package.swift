@@ -66,6 +66,7 @@ let package = Package(
                 "ResponderCore",
                 "ResponderSNS",
                 "ResponderStore",
+                "ResponderPlaybooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -74,6 +75,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -85,10 +87,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "ResponderPlaybooks", dependencies: ["ResponderCore", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .executableTarget(
             name: "responder",
             dependencies: [
                 "ResponderServer",
+                "ResponderPlaybooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -123,6 +127,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        .testTarget(name: "ResponderPlaybooksTests", dependencies: ["ResponderPlaybooks", "ResponderCore"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "ResponderStoreTests",
             dependencies: ["ResponderStore", "ResponderCore", "ResponderTestSupport"],

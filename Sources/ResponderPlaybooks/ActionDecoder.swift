@@ -1,0 +1,226 @@
+import ResponderCore
+
+/// Reads the items of a playbook's `actions:` list.
+struct ActionDecoder {
+    /// The file being read.
+    let file: String
+    /// Where problems go.
+    let log: ProblemLog
+    /// Target uses found so far, checked once every file is read.
+    private(set) var references: [TargetReference] = []
+
+    private static let kinds = ["scale", "autoscaler", "env", "annotate", "http", "command", "notify"]
+    private static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+    /// Creates a decoder for one file.
+    init(file: String, log: ProblemLog) {
+        self.file = file
+        self.log = log
+    }
+
+    /// Decodes one action, nil (with problems reported) when it is broken.
+    mutating func decode(_ node: YAMLNode) -> Action? {
+        guard case .mapping(let entries) = node.value, entries.count == 1, let entry = entries.first else {
+            let found: String
+            if case .mapping(let entries) = node.value {
+                found = entries.isEmpty ? "an empty mapping" : "the keys \(entries.map(\.key).joined(separator: ", "))"
+            } else {
+                found = node.kindDescription
+            }
+            let kinds = Self.kinds.joined(separator: ", ")
+            log.add(file, node.line, "an action is a mapping with exactly one key, one of \(kinds); found \(found)")
+            return nil
+        }
+        let kind = entry.key
+        guard Self.kinds.contains(kind) else {
+            log.add(file, entry.keyLine, "unknown action \"\(kind)\"; allowed: \(Self.kinds.joined(separator: ", "))")
+            return nil
+        }
+        if kind == "notify" {
+            guard let message = entry.value.scalarText, !message.isEmpty else {
+                log.add(file, entry.value.line, "notify must be a message (a non-empty string)")
+                return nil
+            }
+            return templated("notify", message, line: entry.value.line) ? .notify(message: message) : nil
+        }
+        let before = log.count
+        let action: Action?
+        switch kind {
+        case "scale": action = scale(entry.value)
+        case "autoscaler": action = autoscaler(entry.value)
+        case "env": action = env(entry.value)
+        case "annotate": action = annotate(entry.value)
+        case "http": action = http(entry.value)
+        default: action = command(entry.value)
+        }
+        return log.count == before ? action : nil
+    }
+
+    private func fields(_ node: YAMLNode, _ kind: String, _ allowed: [String]) -> Fields? {
+        Fields(node, path: kind, allowed: allowed, file: file, log: log)
+    }
+
+    /// Reads `target:` and records the use.
+    private mutating func target(_ fields: Fields, use: TargetReference.Use) -> String? {
+        guard let name = fields.string("target", required: true) else { return nil }
+        let line = fields.lineOf("target")
+        references.append(TargetReference(target: name, use: use, location: FileLocation(file: file, line: line)))
+        return name
+    }
+
+    private mutating func scale(_ node: YAMLNode) -> Action? {
+        guard let fields = fields(node, "scale", ["target", "to", "by", "factor"]) else { return nil }
+        let target = target(fields, use: .scale)
+        let given = ["to", "by", "factor"].filter(fields.has)
+        guard given.count == 1, let key = given.first, let value = fields.node(key) else {
+            log.add(file, given.count > 1 ? fields.entry(given[1])?.keyLine ?? fields.line : fields.line,
+                    "scale needs exactly one of to, by, factor"
+                        + (given.count > 1 ? " (found \(given.joined(separator: " and ")))" : ""))
+            return nil
+        }
+        let change: Action.ScaleChange
+        switch key {
+        case "to":
+            if let count = Fields.int(value), count >= 0 {
+                change = .to(count)
+            } else if value.plainText == "max" {
+                change = .toMax
+            } else if value.plainText == "floor" {
+                change = .toFloor
+            } else {
+                log.add(file, value.line, "scale.to must be a whole number ≥ 0, max or floor")
+                return nil
+            }
+        case "by":
+            guard let delta = Fields.int(value), delta != 0 else {
+                log.add(file, value.line, "scale.by must be a non-zero whole number such as +2 or -1")
+                return nil
+            }
+            change = .by(delta)
+        default:
+            guard let text = value.plainText, let factor = Double(text), factor.isFinite, factor > 0,
+                  text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+            else {
+                log.add(file, value.line, "scale.factor must be a number greater than 0, such as 2 or 1.5")
+                return nil
+            }
+            change = .factor(factor)
+        }
+        return target.map { .scale(target: $0, change: change) }
+    }
+
+    private mutating func autoscaler(_ node: YAMLNode) -> Action? {
+        guard let fields = fields(node, "autoscaler", ["target", "min", "max"]) else { return nil }
+        let target = target(fields, use: .autoscaler)
+        let min = fields.int("min")
+        let max = fields.int("max")
+        if !fields.has("min"), !fields.has("max") {
+            log.add(file, fields.line, "autoscaler needs min, max or both")
+        }
+        for (key, value) in [("min", min), ("max", max)] {
+            if let value, value < 0 { log.add(file, fields.lineOf(key), "autoscaler.\(key) must be at least 0") }
+        }
+        if let min, let max, min > max {
+            log.add(file, fields.lineOf("max"), "autoscaler.min (\(min)) must not be above autoscaler.max (\(max))")
+        }
+        return target.map { .autoscaler(target: $0, min: min, max: max) }
+    }
+
+    private mutating func env(_ node: YAMLNode) -> Action? {
+        guard let fields = fields(node, "env", ["target", "set"]) else { return nil }
+        let target = target(fields, use: .env)
+        guard let pairs = nonEmptyMap(fields, "set") else { return nil }
+        var set: [String: String] = [:]
+        for pair in pairs {
+            if !Syntax.isIdentifier(pair.key) {
+                log.add(file, pair.line, "env.set: \"\(pair.key)\" is not an environment variable name (\(Syntax.identifierPattern))")
+            }
+            set[pair.key] = pair.value ?? ""
+        }
+        return target.map { .env(target: $0, set: set) }
+    }
+
+    private mutating func annotate(_ node: YAMLNode) -> Action? {
+        guard let fields = fields(node, "annotate", ["target", "object", "set"]) else { return nil }
+        let object = fields.choice("object", Action.AnnotatedObject.self) ?? .workload
+        let target = target(fields, use: .annotate(object))
+        guard let pairs = nonEmptyMap(fields, "set", nullable: true) else { return nil }
+        var set: [String: String?] = [:]
+        for pair in pairs {
+            set[pair.key] = .some(pair.value)
+        }
+        return target.map { .annotate(target: $0, object: object, set: set) }
+    }
+
+    private func nonEmptyMap(_ fields: Fields, _ key: String, nullable: Bool = false) -> [Fields.Pair]? {
+        guard let pairs = fields.stringMap(key, required: true, nullable: nullable) else { return nil }
+        if pairs.isEmpty { log.add(file, fields.lineOf(key), "\(fields.name(key)) must set at least one value") }
+        return pairs
+    }
+
+    private func http(_ node: YAMLNode) -> Action? {
+        let keys = ["method", "url", "headers", "body", "timeout", "expect_status"]
+        guard let fields = fields(node, "http", keys) else { return nil }
+        let method = fields.string("method") ?? "POST"
+        if !Self.methods.contains(method) {
+            log.add(file, fields.lineOf("method"),
+                    "http.method must be one of \(Self.methods.joined(separator: ", ")) (not \"\(method)\")")
+        }
+        let url = fields.string("url", required: true)
+        let urlLine = fields.lineOf("url")
+        if let url {
+            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                log.add(file, urlLine, "http.url must start with http:// or https://")
+            } else {
+                _ = templated("http.url", url, line: urlLine)
+            }
+        }
+        var headers: [String: String] = [:]
+        for pair in fields.stringMap("headers") ?? [] {
+            headers[pair.key] = pair.value ?? ""
+            _ = templated("http.headers.\(pair.key)", pair.value ?? "", line: pair.line)
+        }
+        let body = fields.string("body")
+        if let body { _ = templated("http.body", body, line: fields.lineOf("body")) }
+        let timeout = positive(fields, "timeout") ?? .seconds(10)
+        var expect = [200, 201, 202, 204]
+        if let list = fields.node("expect_status") {
+            expect = statuses(list)
+        }
+        return url.map {
+            .http(Action.HTTPCall(method: method, url: $0, headers: headers, body: body, timeout: timeout, expectStatus: expect))
+        }
+    }
+
+    private func statuses(_ node: YAMLNode) -> [Int] {
+        guard case .sequence(let items) = node.value, !items.isEmpty else {
+            log.add(file, node.line, "http.expect_status must be a non-empty list of HTTP statuses such as [200, 204]")
+            return []
+        }
+        return items.compactMap { item in
+            guard let status = Fields.int(item), (100...599).contains(status) else {
+                log.add(file, item.line, "http.expect_status items must be HTTP statuses (100 to 599)")
+                return nil
+            }
+            return status
+        }
+    }
+
+    /// A duration that must be more than zero (timeouts).
+    private func positive(_ fields: Fields, _ key: String) -> Duration? {
+        guard let duration = fields.duration(key) else { return nil }
+        if duration <= .zero { log.add(file, fields.lineOf(key), "\(fields.name(key)) must be more than 0s") }
+        return duration
+    }
+
+    /// Reports unknown `${...}` templates; true when there are none.
+    func templated(_ name: String, _ text: String, line: Int) -> Bool {
+        guard let problem = Syntax.templateProblem(in: text) else { return true }
+        log.add(file, line, "\(name): \(problem)")
+        return false
+    }
+
+    private func command(_ node: YAMLNode) -> Action? {
+        CommandActionDecoder(file: file, log: log, templates: templated).decode(node)
+    }
+}
