@@ -46,7 +46,8 @@ enum JournalRows {
             id: row["id"],
             deliveryID: row["delivery_id"],
             receivedAt: date(row["received_at"]) ?? Date(timeIntervalSince1970: 0),
-            alert: alert
+            alert: alert,
+            plan: row["plan"]
         )
     }
 

@@ -33,6 +33,9 @@ enum JournalSchema {
                 CREATE INDEX alert_by_fingerprint ON alert(source, fingerprint, id);
                 """)
         }
+        migrator.registerMigration("v2-alert-plan") { db in
+            try db.execute(sql: "ALTER TABLE alert ADD COLUMN plan TEXT")
+        }
         return migrator
     }
 }

@@ -7,7 +7,7 @@ struct JournalWriter {
     let db: Database
 
     /// Inserts the delivery and its unseen alerts; the caller provides the transaction.
-    func record(_ delivery: Delivery, alerts: [NormalizedAlert]) throws -> JournalReceipt {
+    func record(_ delivery: Delivery, alerts: [NormalizedAlert], plans: [String: String]) throws -> JournalReceipt {
         if let key = delivery.idempotencyKey,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM delivery WHERE idempotency_key = ?", arguments: [key]) == true {
             return JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: alerts.count, duplicateDelivery: true)
@@ -37,14 +37,14 @@ struct JournalWriter {
             try db.execute(
                 sql: """
                     INSERT INTO alert (delivery_id, idempotency_key, source, fingerprint, status, labels, annotations,
-                                       starts_at, ends_at, generator_url, group_key, receiver, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       starts_at, ends_at, generator_url, group_key, receiver, received_at, plan)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     deliveryID, alert.idempotencyKey, alert.source.rawValue, alert.fingerprint, alert.status.rawValue,
                     try JournalRows.encode(alert.labels), try JournalRows.encode(alert.annotations),
                     alert.startsAt.map(RFC3339.format), alert.endsAt.map(RFC3339.format), alert.generatorURL,
-                    alert.groupKey, alert.receiver, RFC3339.format(delivery.receivedAt),
+                    alert.groupKey, alert.receiver, RFC3339.format(delivery.receivedAt), plans[alert.idempotencyKey],
                 ]
             )
         }

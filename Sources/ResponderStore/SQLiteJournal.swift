@@ -29,10 +29,14 @@ public final class SQLiteJournal: AlertJournal {
     }
 
     /// Stores the delivery and its new alerts in one transaction.
-    public func record(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt {
+    public func record(
+        _ delivery: Delivery,
+        alerts: [NormalizedAlert],
+        plans: [String: String]
+    ) async throws(JournalError) -> JournalReceipt {
         do {
             return try await pool.write { db in
-                try JournalWriter(db: db).record(delivery, alerts: alerts)
+                try JournalWriter(db: db).record(delivery, alerts: alerts, plans: plans)
             }
         } catch {
             throw Self.map(error, doing: "record a delivery")

@@ -1,4 +1,5 @@
 import Foundation
+import ResponderCore
 import ResponderServer
 import Testing
 
@@ -18,7 +19,7 @@ struct HealthRoutesTests {
 
     @Test("readyz is 503 while the playbooks cannot be loaded")
     func playbooksNotLoaded() async throws {
-        try await TestServer.with(playbooks: { .failure(ConfigError("Playbooks/x.yaml:3: YAML aliases are not allowed")) }) {
+        try await TestServer.with(playbooks: { .failure(ConfigError("Playbooks/x.yaml:3: YAML aliases are not allowed")) as Result<PlaybookSet, any Error> }) {
             server in
             let ready = try await server.send(.GET, "/readyz")
             #expect(ready.status == 503)

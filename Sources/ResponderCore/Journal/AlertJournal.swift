@@ -14,11 +14,19 @@ public protocol AlertJournal: Sendable {
     ///
     /// A delivery whose idempotency key was seen before stores nothing. A delivery without a key whose alerts are
     /// all known stores nothing either, so HA duplicates leave no trace beyond the receipt.
-    func record(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt
+    /// `plans` holds, by alert idempotency key, the plan computed for that alert (JSON); it is stored with the alert.
+    func record(_ delivery: Delivery, alerts: [NormalizedAlert], plans: [String: String]) async throws(JournalError) -> JournalReceipt
 
     /// The most recent alerts, newest first.
     func recentAlerts(limit: Int) async throws(JournalError) -> [JournaledAlert]
 
     /// Throws when a write could not be committed now; used by readiness checks.
     func checkWritable() async throws(JournalError)
+}
+
+extension AlertJournal {
+    /// Records a delivery whose alerts carry no plan.
+    public func record(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt {
+        try await record(delivery, alerts: alerts, plans: [:])
+    }
 }

@@ -67,12 +67,15 @@ public struct JournaledAlert: Sendable, Equatable {
     public var receivedAt: Date
     /// The normalized alert.
     public var alert: NormalizedAlert
+    /// The plan computed for it when it arrived (JSON, see `PlanJSON`), if playbooks were loaded.
+    public var plan: String?
 
     /// Creates a journaled alert.
-    public init(id: Int64, deliveryID: Int64, receivedAt: Date, alert: NormalizedAlert) {
+    public init(id: Int64, deliveryID: Int64, receivedAt: Date, alert: NormalizedAlert, plan: String? = nil) {
         self.id = id
         self.deliveryID = deliveryID
         self.receivedAt = receivedAt
         self.alert = alert
+        self.plan = plan
     }
 }

@@ -19,6 +19,7 @@ struct ConfigBuilder {
         config.tlsCertificateFile = try string("tls.cert_file")
         config.tlsKeyFile = try string("tls.key_file")
         config.idleTimeoutSeconds = try double("server.idle_timeout_seconds") ?? config.idleTimeoutSeconds
+        config.adminToken = try secret("admin.token")
         config.alertmanager.bearerToken = try secret("alertmanager.bearer_token")
         config.alertmanager.basicUsername = try string("alertmanager.basic_auth.username")
         config.alertmanager.basicPassword = try secret("alertmanager.basic_auth.password")

@@ -13,6 +13,7 @@ public struct ConfigLoader: Sendable {
         "listen": .string, "state_dir": .string, "playbooks_dir": .string, "log_level": .string,
         "tls.cert_file": .string, "tls.key_file": .string,
         "server.idle_timeout_seconds": .double,
+        "admin.token": .string, "admin.token_file": .string,
         "alertmanager.bearer_token": .string, "alertmanager.bearer_token_file": .string,
         "alertmanager.basic_auth.username": .string, "alertmanager.basic_auth.password": .string,
         "alertmanager.basic_auth.password_file": .string, "alertmanager.max_body_bytes": .int,

@@ -22,6 +22,8 @@ public struct ResponderConfig: Sendable {
     public var alertmanager = Alertmanager()
     /// SNS / CloudWatch settings.
     public var sns = SNS()
+    /// Token of the admin API; nil generates one into the state folder.
+    public var adminToken: Secret?
 
     /// Settings of `POST /hooks/alertmanager`.
     public struct Alertmanager: Sendable {

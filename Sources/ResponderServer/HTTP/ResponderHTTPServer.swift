@@ -15,10 +15,12 @@ public enum ResponderHTTPServer {
         router.get("/healthz") { _, _ in health.healthz() }
         router.get("/readyz") { _, _ in await health.readyz() }
         router.get("/metrics") { _, _ in health.metricsText() }
+        let planner = IngestPlanner(registry: deps.playbooks, now: deps.now)
         let alertmanager = AlertmanagerHook(
             authenticator: deps.alertmanagerAuth,
             journal: deps.journal,
             metrics: deps.metrics,
+            planner: planner,
             maxBodyBytes: deps.config.alertmanager.maxBodyBytes,
             now: deps.now
         )
@@ -28,9 +30,11 @@ public enum ResponderHTTPServer {
         if let sns = deps.sns {
             let metrics = deps.metrics
             router.post("/hooks/sns") { request, context in
-                await sns.handle(request, context: context, metrics: metrics)
+                await sns.handle(request, context: context, metrics: metrics, planner: planner)
             }
         }
+        let admin = AdminRoutes(token: deps.adminToken, playbooks: deps.playbooks)
+        router.post("/-/reload") { request, _ in await admin.reload(request) }
         return router
     }
 

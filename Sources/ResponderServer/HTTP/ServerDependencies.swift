@@ -13,8 +13,10 @@ public struct ServerDependencies: Sendable {
     public var alertmanagerAuth: WebhookAuthenticator
     /// SNS delivery handling; nil disables `POST /hooks/sns` (answers 404).
     public var sns: SNSHook?
-    /// The current playbook folder state (for readiness).
-    public var playbooks: @Sendable () -> Result<PlaybookDirectory, ConfigError>
+    /// The playbook set alerts are planned with.
+    public var playbooks: PlaybookRegistry
+    /// Token of the admin API (`POST /-/reload`).
+    public var adminToken: Secret
     /// Wall clock, injected.
     public var now: @Sendable () -> Date
 
@@ -25,7 +27,8 @@ public struct ServerDependencies: Sendable {
         metrics: ResponderMetrics,
         alertmanagerAuth: WebhookAuthenticator,
         sns: SNSHook?,
-        playbooks: @escaping @Sendable () -> Result<PlaybookDirectory, ConfigError>,
+        playbooks: PlaybookRegistry,
+        adminToken: Secret,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.config = config
@@ -34,6 +37,7 @@ public struct ServerDependencies: Sendable {
         self.alertmanagerAuth = alertmanagerAuth
         self.sns = sns
         self.playbooks = playbooks
+        self.adminToken = adminToken
         self.now = now
     }
 }

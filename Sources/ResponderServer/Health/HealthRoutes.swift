@@ -4,7 +4,7 @@ import ResponderCore
 /// `GET /healthz`, `GET /readyz` and `GET /metrics`.
 struct HealthRoutes: Sendable {
     let journal: any AlertJournal
-    let playbooks: @Sendable () -> Result<PlaybookDirectory, ConfigError>
+    let playbooks: PlaybookRegistry
     let metrics: ResponderMetrics
 
     /// The process is up and serving HTTP.
@@ -23,12 +23,15 @@ struct HealthRoutes: Sendable {
             ready = false
             checks["store"] = "\(error)"
         }
-        switch playbooks() {
-        case .success(let directory):
-            checks["playbooks"] = "ok: \(directory.files.count) file(s) in \(directory.path)"
-        case .failure(let error):
+        if let set = await playbooks.playbooks {
+            var text = "ok: \(set.playbooks.count) playbook(s), \(set.targets.count) target(s) from \(set.files.count) file(s)"
+            if let problems = await playbooks.problems {
+                text += "; the last reload was refused and the running set kept: \(problems)"
+            }
+            checks["playbooks"] = text
+        } else {
             ready = false
-            checks["playbooks"] = error.description
+            checks["playbooks"] = await playbooks.problems ?? "not loaded"
         }
         return JSONResponse.make(ready ? .ok : .serviceUnavailable, ReadyReply(ready: ready, checks: checks))
     }

@@ -8,6 +8,7 @@ struct AlertmanagerHook: Sendable {
     let authenticator: WebhookAuthenticator
     let journal: any AlertJournal
     let metrics: ResponderMetrics
+    let planner: IngestPlanner
     let maxBodyBytes: Int
     let now: @Sendable () -> Date
     let decoder = AlertmanagerDecoder()
@@ -44,7 +45,7 @@ struct AlertmanagerHook: Sendable {
             body: String(decoding: body, as: UTF8.self)
         )
         do {
-            let receipt = try await journal.record(delivery, alerts: alerts)
+            let receipt = try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
             metrics.delivery(source: "alertmanager", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
             metrics.alertsRecorded(source: "alertmanager", count: receipt.newAlerts)
             context.logger.info(

@@ -21,7 +21,12 @@ public struct SNSHook: Sendable {
     }
 
     /// Answers one SNS delivery; metrics are passed in so the hook shares the server's registry.
-    func handle(_ request: Request, context: some RequestContext, metrics: ResponderMetrics) async -> Response {
+    func handle(
+        _ request: Request,
+        context: some RequestContext,
+        metrics: ResponderMetrics,
+        planner: IngestPlanner
+    ) async -> Response {
         guard let processor else {
             metrics.delivery(source: "sns", outcome: "rejected")
             return JSONResponse.error(
@@ -51,9 +56,11 @@ public struct SNSHook: Sendable {
         }
         let receipt: JournalReceipt
         do {
+            let alerts = outcome.alert.map { [$0] } ?? []
             receipt = try await journal.record(
                 outcome.delivery(receivedAt: now(), body: String(decoding: body, as: UTF8.self)),
-                alerts: outcome.alert.map { [$0] } ?? []
+                alerts: alerts,
+                plans: await planner.plans(for: alerts)
             )
         } catch {
             metrics.delivery(source: "sns", outcome: "unavailable")

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ResponderCore
+import ResponderPlaybooks
 import ResponderSNS
 import ResponderStore
 import ServiceLifecycle
@@ -28,12 +29,10 @@ public struct ResponderRuntime {
         let journal = try SQLiteJournal(path: state.file("responder.sqlite"))
         let tls = try tlsConfiguration(state: state, announce: announce)
         let auth = try alertmanagerAuthenticator(state: state, announce: announce)
+        let adminToken = try tokenFor(config.adminToken, file: "admin-token", what: "Admin API token", state: state, announce: announce)
         let playbooksPath = config.playbooksDirectory
-        let playbooks = Result<PlaybookDirectory, ConfigError> { () throws(ConfigError) in
-            try PlaybookDirectory.load(playbooksPath)
-        }
-        if case .failure(let error) = playbooks {
-            logger.error("playbooks not loaded", metadata: ["error": "\(error)"])
+        let registry = PlaybookRegistry(logger: logger) {
+            PlaybookLoader.load(directory: playbooksPath).mapError { $0 as any Error }
         }
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
@@ -48,7 +47,8 @@ public struct ResponderRuntime {
                 metrics: ResponderMetrics(),
                 alertmanagerAuth: auth,
                 sns: sns,
-                playbooks: { playbooks }
+                playbooks: registry,
+                adminToken: adminToken
             )
             let host = config.listenHost
             let port = config.listenPort
@@ -63,7 +63,11 @@ public struct ResponderRuntime {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: HTTPClientService(client: httpClient))],
+                services: [
+                    .init(service: app),
+                    .init(service: HTTPClientService(client: httpClient)),
+                    .init(service: PlaybookReloadService(registry: registry)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -88,12 +92,18 @@ public struct ResponderRuntime {
         }
     }
 
+    /// The configured secret, or the one generated into (or read from) `file` in the state folder.
+    private func tokenFor(_ configured: Secret?, file: String, what: String, state: StateDirectory, announce: (String) -> Void) throws -> Secret {
+        if let configured { return configured }
+        let (token, generated) = try state.token(named: file)
+        announce("\(what): \(generated ? "generated into" : "read from") \(state.file(file))")
+        return token
+    }
+
     private func alertmanagerAuthenticator(state: StateDirectory, announce: (String) -> Void) throws -> WebhookAuthenticator {
         var bearer = config.alertmanager.bearerToken
         if bearer == nil, config.alertmanager.basicUsername == nil {
-            let (token, generated) = try state.token(named: "alertmanager-token")
-            bearer = token
-            announce("Alertmanager bearer token: \(generated ? "generated into" : "read from") \(state.file("alertmanager-token"))")
+            bearer = try tokenFor(nil, file: "alertmanager-token", what: "Alertmanager bearer token", state: state, announce: announce)
         }
         return WebhookAuthenticator(
             bearerToken: bearer,

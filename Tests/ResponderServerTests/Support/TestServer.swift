@@ -18,7 +18,9 @@ struct TestServer: Sendable {
     let journal: SQLiteJournal
     let client: HTTPClient
     let certificatePath: String
+    let playbooks: PlaybookRegistry
     let token = "test-bearer-token"
+    static let adminToken = "test-admin-token"
 
     var baseURL: String { "https://localhost:\(port)" }
 
@@ -26,8 +28,8 @@ struct TestServer: Sendable {
     static func with<T: Sendable>(
         configure: @Sendable (inout ResponderConfig) -> Void = { _ in },
         busyTimeout: TimeInterval = 5,
-        playbooks: @escaping @Sendable () -> Result<PlaybookDirectory, ConfigError> = {
-            .success(PlaybookDirectory(path: "Playbooks", files: []))
+        playbooks: @escaping @Sendable () -> Result<PlaybookSet, any Error> = {
+            .success(PlaybookSet(targets: [:], playbooks: [], files: []))
         },
         sns: (@Sendable (SQLiteJournal, ResponderConfig) throws -> SNSHook?)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
@@ -43,6 +45,8 @@ struct TestServer: Sendable {
         config.alertmanager.bearerToken = Secret("test-bearer-token")
         configure(&config)
         let journal = try SQLiteJournal(path: folder + "/responder.sqlite", busyTimeout: busyTimeout)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .critical
         let certificate = try SelfSignedCertificate.loadOrCreate(in: folder)
         let tls = try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
         let deps = ServerDependencies(
@@ -55,11 +59,10 @@ struct TestServer: Sendable {
                 basicPassword: config.alertmanager.basicPassword
             ),
             sns: try sns?(journal, config),
-            playbooks: playbooks,
+            playbooks: PlaybookRegistry(logger: logger, load: playbooks),
+            adminToken: Secret(adminToken),
             now: now
         )
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .warning
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
@@ -75,7 +78,8 @@ struct TestServer: Sendable {
             configuration: .init(tlsConfiguration: clientTLS, redirectConfiguration: .disallow)
         )
         let server = TestServer(
-            port: port, folder: folder, journal: journal, client: client, certificatePath: certificate.certificatePath
+            port: port, folder: folder, journal: journal, client: client, certificatePath: certificate.certificatePath,
+            playbooks: deps.playbooks
         )
         do {
             let result = try await body(server)

@@ -1,0 +1,22 @@
+import Foundation
+import ResponderCore
+
+/// Plans each accepted alert against the active playbooks so the plan is stored with it.
+struct IngestPlanner: Sendable {
+    let registry: PlaybookRegistry
+    let now: @Sendable () -> Date
+
+    /// Plan JSON by alert idempotency key; empty when no playbook set is loaded. Replica counts are not known at
+    /// ingest (executors read them when a run starts), so relative values assume the floor and the plan says so.
+    func plans(for alerts: [NormalizedAlert]) async -> [String: String] {
+        guard !alerts.isEmpty, let set = await registry.playbooks else { return [:] }
+        var plans: [String: String] = [:]
+        for alert in alerts {
+            let plan = Planner.plan(PlanInput(alert: alert, playbooks: set, now: now()))
+            if let data = try? PlanJSON.encode(plan) {
+                plans[alert.idempotencyKey] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        return plans
+    }
+}

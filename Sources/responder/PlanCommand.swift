@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import ResponderCore
+import ResponderPlaybooks
+
+/// `responder plan`: what an alert would start, without doing anything.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print the playbooks an alert matches and the timeline it would start."
+    )
+
+    /// Output formats.
+    enum Format: String, ExpressibleByArgument {
+        case text, json
+    }
+
+    @Option(help: "Alertmanager webhook body, SNS delivery or CloudWatch alarm message (JSON).")
+    var alert: String
+
+    @Option(help: "Folder of playbook YAML files.")
+    var playbooks = "Playbooks"
+
+    @Option(name: .customLong("replicas"), help: "Current replicas of a target, TARGET=N (repeatable).")
+    var replicas: [String] = []
+
+    @Option(name: .customLong("autoscaler-desired"), help: "What a target's autoscaler wants now, TARGET=N (repeatable).")
+    var autoscalerDesired: [String] = []
+
+    @Option(help: "Plan as of this RFC 3339 time instead of now (reproducible output).")
+    var now: String?
+
+    @Option(help: "text or json.")
+    var format: Format = .text
+
+    func run() throws {
+        let set: PlaybookSet
+        switch PlaybookLoader.load(directory: playbooks) {
+        case .success(let loaded): set = loaded
+        case .failure(let problems):
+            FileHandle.standardError.write(Data("\(problems)\n".utf8))
+            throw ExitCode(1)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: alert)))
+        } catch {
+            throw ValidationError("cannot read --alert \(alert): \(error.localizedDescription)")
+        }
+        let alerts: [NormalizedAlert]
+        do {
+            alerts = try AlertFileReader.alerts(in: bytes)
+        } catch {
+            throw ValidationError("\(alert): \(error.message)")
+        }
+        let instant: Date
+        if let now {
+            guard let parsed = RFC3339.parse(now) else { throw ValidationError("--now \(now) is not an RFC 3339 time") }
+            instant = parsed
+        } else {
+            instant = Date()
+        }
+        let current = try Self.counts(replicas, option: "--replicas", targets: set)
+        let desired = try Self.counts(autoscalerDesired, option: "--autoscaler-desired", targets: set)
+        let plans = alerts.map {
+            Planner.plan(PlanInput(alert: $0, playbooks: set, replicas: current, autoscalerDesired: desired, now: instant))
+        }
+        switch format {
+        case .text:
+            print(plans.map(PlanTextRenderer.render).joined(separator: "\n"), terminator: "")
+        case .json:
+            // One plan per alert of the file, always as an array.
+            let objects = try plans.map { try JSONSerialization.jsonObject(with: PlanJSON.encode($0)) }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Parses `TARGET=N` options, refusing unknown targets and negative counts.
+    static func counts(_ values: [String], option: String, targets: PlaybookSet) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for value in values {
+            let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let count = Int(parts[1]), count >= 0 else {
+                throw ValidationError("\(option) \(value): expected TARGET=N, e.g. api=4")
+            }
+            guard targets.targets[parts[0]] != nil else {
+                let known = targets.targets.keys.sorted().joined(separator: ", ")
+                throw ValidationError("\(option) \(value): no target named \(parts[0]) (targets: \(known))")
+            }
+            counts[parts[0]] = count
+        }
+        return counts
+    }
+}
