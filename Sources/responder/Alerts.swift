@@ -29,9 +29,11 @@ struct Alerts: AsyncParsableCommand {
             let alert = entry.alert
             let name = alert.labels["alertname"] ?? "-"
             let labels = alert.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            let matched = entry.plan.flatMap { try? PlanJSON.decode(Data($0.utf8)) }?.matchedPlaybooks
+            let playbooks = matched.map { $0.isEmpty ? " playbooks=none" : " playbooks=\($0.joined(separator: ","))" } ?? ""
             print(
                 "#\(entry.id) \(RFC3339.format(entry.receivedAt)) \(alert.source.rawValue) \(alert.status.rawValue) "
-                    + "\(name) fingerprint=\(alert.fingerprint) delivery=\(entry.deliveryID) {\(labels)}"
+                    + "\(name) fingerprint=\(alert.fingerprint) delivery=\(entry.deliveryID)\(playbooks) {\(labels)}"
             )
         }
     }

@@ -220,6 +220,23 @@ struct DefaultPlaybooksTests {
         #expect(lines.contains { $0.hasPrefix(folder + "/b.yaml:7: ") && $0.contains("cooldwn") }, "\(lines)")
     }
 
+    @Test("the examples of Playbooks/README.md are valid playbooks")
+    func readmeExamples() async throws {
+        let readme = try String(contentsOfFile: Self.root + "/Playbooks/README.md", encoding: .utf8)
+        let blocks = readme.matches(of: /```yaml\n((?s).*?)```/).map { String($0.1) }
+        #expect(blocks.count == 3)
+        // The ECS/compose/command example continues the targets list; `api` is the one target the example playbook
+        // uses that no example defines.
+        let api = "  - name: api\n    ecs: {cluster: hyperverge-prod, service: api}\n    bounds: {floor: 2, ceiling: 10}\n"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try (blocks.joined(separator: "").replacingOccurrences(of: "playbooks:\n", with: api + "playbooks:\n"))
+            .write(toFile: folder + "/readme.yaml", atomically: true, encoding: .utf8)
+        let process = try ResponderProcess(arguments: ["validate", folder])
+        #expect(try await process.waitForExit() == 0, "\(process.stdout)")
+    }
+
     @Test("each sample alert plans exactly its playbook's timeline", arguments: rows)
     func plans(_ row: Row) async throws {
         let process = try ResponderProcess(arguments: [

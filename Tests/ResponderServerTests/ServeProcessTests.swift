@@ -56,4 +56,66 @@ struct ServeProcessTests {
         #expect(try await alerts.waitForExit() == 0)
         #expect(alerts.stdout.contains("alertmanager firing HighQueueDepth fingerprint=a1b2c3d4e5f60718"))
     }
+
+    @Test("SIGHUP reloads the playbooks; an invalid set is refused and the running one kept")
+    func sighupReload() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hup-\(UUID().uuidString)").path
+        let state = folder + "/state"
+        let playbooks = folder + "/Playbooks"
+        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let valid = """
+            targets:
+              - name: worker
+                compose: {project: demo, service: worker}
+                bounds: {floor: 2, ceiling: 20}
+            playbooks:
+              - name: queue-depth
+                kind: emergency-scale
+                match: {matchers: ['alertname="HighQueueDepth"']}
+                actions:
+                  - scale: {target: worker, by: +5}
+            """
+        try valid.write(toFile: playbooks + "/demo.yaml", atomically: true, encoding: .utf8)
+        let serve = try ResponderProcess(arguments: ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", playbooks])
+        defer { if serve.process.isRunning { serve.process.terminate() } }
+        let listening = try await serve.waitForLine(containing: "Responder listening on https://127.0.0.1:")
+        let match = try #require(listening.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/))
+        let port = try #require(Int(match.1))
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(state + "/tls/cert.pem"))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        func readyz() async throws -> String {
+            let response = try await client.execute(HTTPClientRequest(url: "https://localhost:\(port)/readyz"), timeout: .seconds(10))
+            return String(buffer: try await response.body.collect(upTo: 1 << 16))
+        }
+        func waitFor(_ predicate: (String) -> Bool) async throws -> String {
+            var body = try await readyz()
+            for _ in 0..<250 where !predicate(body) {
+                try await Task.sleep(for: .milliseconds(20))
+                body = try await readyz()
+            }
+            return body
+        }
+        do {
+            #expect(try await readyz().contains("1 playbook(s), 1 target(s) from 1 file(s)"))
+            try valid.replacingOccurrences(of: "by: +5", with: "bye: +5").write(toFile: playbooks + "/demo.yaml", atomically: true, encoding: .utf8)
+            kill(serve.process.processIdentifier, SIGHUP)
+            let refused = try await waitFor { $0.contains("running set kept") }
+            #expect(refused.contains("running set kept"))
+            #expect(refused.contains("demo.yaml:10"))
+            #expect(refused.contains(#""ready":true"#))
+            try valid.replacingOccurrences(of: "queue-depth", with: "queue-depth-v2").write(toFile: playbooks + "/demo.yaml", atomically: true, encoding: .utf8)
+            kill(serve.process.processIdentifier, SIGHUP)
+            let reloaded = try await waitFor { !$0.contains("running set kept") }
+            #expect(!reloaded.contains("running set kept"))
+            #expect(serve.process.isRunning, "SIGHUP reloads, it does not stop the server")
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        serve.process.terminate()
+        #expect(try await serve.waitForExit() == 0)
+    }
 }
