@@ -205,9 +205,9 @@ struct DefaultPlaybooksTests {
 
     @Test("`responder validate` lists every problem as file:line: message and exits 1")
     func validateRefuses() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("broken")
+        let folder = temporary.path
+        defer { temporary.remove() }
         try "targets:\n  - name: api\n    compose: {project: p, service: api}\n    bounds: {floor: 0, ceiling: 3}\n"
             .write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
         try "playbooks:\n  - name: p\n    kind: emergency-scale\n    match: {matchers: ['alertname=\"A\"']}\n    actions:\n      - scale: {target: apii, to: max}\n    cooldwn: 5m\n"
@@ -228,9 +228,9 @@ struct DefaultPlaybooksTests {
         // The ECS/compose/command example continues the targets list; `api` is the one target the example playbook
         // uses that no example defines.
         let api = "  - name: api\n    ecs: {cluster: hyperverge-prod, service: api}\n    bounds: {floor: 2, ceiling: 10}\n"
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("readme")
+        let folder = temporary.path
+        defer { temporary.remove() }
         try (blocks.joined(separator: "").replacingOccurrences(of: "playbooks:\n", with: api + "playbooks:\n"))
             .write(toFile: folder + "/readme.yaml", atomically: true, encoding: .utf8)
         let process = try ResponderProcess(arguments: ["validate", folder])

@@ -36,9 +36,9 @@ struct SNSHookTests {
         configure: @escaping @Sendable (inout ResponderConfig.SNS) -> Void,
         _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
-        let certificates = FileManager.default.temporaryDirectory.appendingPathComponent("sns-certs-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: certificates, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: certificates) }
+        let temporary = try TemporaryFolder("sns-certs")
+        let certificates = temporary.path
+        defer { temporary.remove() }
         try Data(try Fixture.bytes("sns/\(vectorCertificate)"))
             .write(to: URL(fileURLWithPath: certificates + "/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem"))
         try signer?.provision(into: certificates)

@@ -6,9 +6,7 @@ import X509
 @Suite("self-signed certificate")
 struct SelfSignedCertificateTests {
     static func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cert-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryFolder("cert").path
     }
 
     @Test("generated once as ECDSA P-256 for localhost, then reused with the same fingerprint")

@@ -12,11 +12,12 @@ import X509
 struct ServeProcessTests {
     @Test("first start generates and prints the certificate, a restart reuses it, SIGTERM shuts down cleanly")
     func lifecycle() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)").path
+        let temporary = try TemporaryFolder("serve")
+        let folder = temporary.path
         let state = folder + "/state"
         let playbooks = folder + "/Playbooks"
         try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { temporary.remove() }
         let arguments = ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", playbooks]
 
         let first = try ResponderProcess(arguments: arguments)
@@ -59,11 +60,12 @@ struct ServeProcessTests {
 
     @Test("SIGHUP reloads the playbooks; an invalid set is refused and the running one kept")
     func sighupReload() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hup-\(UUID().uuidString)").path
+        let temporary = try TemporaryFolder("hup")
+        let folder = temporary.path
         let state = folder + "/state"
         let playbooks = folder + "/Playbooks"
         try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { temporary.remove() }
         let valid = """
             targets:
               - name: worker

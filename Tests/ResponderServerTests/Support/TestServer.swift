@@ -35,9 +35,9 @@ struct TestServer: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("responder-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("responder")
+        let folder = temporary.path
+        defer { temporary.remove() }
         var config = ResponderConfig()
         config.listenHost = "127.0.0.1"
         config.listenPort = 0
