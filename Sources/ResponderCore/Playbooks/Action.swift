@@ -1,5 +1,5 @@
 /// One thing a playbook does.
-public enum Action: Sendable, Equatable {
+public enum Action: Sendable, Equatable, Codable {
     /// Set a target's replica count.
     case scale(target: String, change: ScaleChange)
     /// Raise (or set) the HorizontalPodAutoscaler / scalable-target min and max of a target; the originals are
@@ -17,7 +17,7 @@ public enum Action: Sendable, Equatable {
     case notify(message: String)
 
     /// How a scale action changes the count.
-    public enum ScaleChange: Sendable, Equatable {
+    public enum ScaleChange: Sendable, Equatable, Codable {
         /// To an absolute value.
         case to(Int)
         /// To the target's ceiling.
@@ -31,7 +31,7 @@ public enum Action: Sendable, Equatable {
     }
 
     /// Which object an annotation goes on.
-    public enum AnnotatedObject: String, Sendable, Equatable, CaseIterable {
+    public enum AnnotatedObject: String, Sendable, Equatable, CaseIterable, Codable {
         /// The Deployment / StatefulSet.
         case workload
         /// Its HorizontalPodAutoscaler.
@@ -40,7 +40,7 @@ public enum Action: Sendable, Equatable {
 
     /// An HTTP call. Strings may use `${labels.NAME}`, `${annotations.NAME}`, `${alert.status}`,
     /// `${alert.fingerprint}`, `${playbook}`.
-    public struct HTTPCall: Sendable, Equatable {
+    public struct HTTPCall: Sendable, Equatable, Codable {
         /// HTTP method.
         public var method: String
         /// URL (templated).
@@ -68,7 +68,7 @@ public enum Action: Sendable, Equatable {
 
     /// A command run as argv. Alert values reach it only through `env` or through `params`, each validated
     /// against a pattern before it may replace `{name}` in `argv`.
-    public struct CommandCall: Sendable, Equatable {
+    public struct CommandCall: Sendable, Equatable, Codable {
         /// argv; `{param}` placeholders only.
         public var argv: [String]
         /// Environment variables (templated values).
@@ -87,7 +87,7 @@ public enum Action: Sendable, Equatable {
         }
 
         /// A validated parameter.
-        public struct Parameter: Sendable, Equatable {
+        public struct Parameter: Sendable, Equatable, Codable {
             /// `labels.NAME` or `annotations.NAME`.
             public var from: String
             /// Anchored regex the value must match (`k8s-name` means `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`).

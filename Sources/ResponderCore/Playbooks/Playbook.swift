@@ -140,7 +140,7 @@ public struct Playbook: Sendable, Equatable {
     }
 
     /// Re-fire handling during a ladder.
-    public enum RefirePolicy: String, Sendable, Equatable, CaseIterable {
+    public enum RefirePolicy: String, Sendable, Equatable, CaseIterable, Codable {
         /// Stop the ladder where it is.
         case abort
         /// Run the playbook's actions again (back up) and restart the ladder on the next resolve.
@@ -148,7 +148,7 @@ public struct Playbook: Sendable, Equatable {
     }
 
     /// Resolve handling for scale-down ladders.
-    public enum ResolvePolicy: String, Sendable, Equatable, CaseIterable {
+    public enum ResolvePolicy: String, Sendable, Equatable, CaseIterable, Codable {
         /// Stop stepping down.
         case abort
         /// Finish the ladder anyway.
@@ -156,7 +156,7 @@ public struct Playbook: Sendable, Equatable {
     }
 
     /// Missed-deadline handling.
-    public enum MissedDeadlinePolicy: String, Sendable, Equatable, CaseIterable {
+    public enum MissedDeadlinePolicy: String, Sendable, Equatable, CaseIterable, Codable {
         /// Fire the step late.
         case fire
         /// Skip it and notify.

@@ -1,0 +1,212 @@
+import Foundation
+
+/// A playbook being carried out for an alert: its steps, their state, and what happened, all of which is persisted so
+/// a restart continues exactly where the run was.
+public struct Run: Sendable, Equatable, Codable, Identifiable {
+    /// Stable id (`run-<n>`).
+    public var id: String
+    /// Playbook carried out.
+    public var playbook: String
+    /// Its kind.
+    public var kind: Playbook.Kind
+    /// Targets the run owns (one active run per target).
+    public var targets: [String]
+    /// Fingerprint of the alert that started it.
+    public var alertFingerprint: String
+    /// `alertname` of that alert, for people.
+    public var alertName: String?
+    /// Lifecycle state.
+    public var status: RunStatus
+    /// When it started.
+    public var startedAt: Date
+    /// When the alert resolved (the ladder's anchor), if it has.
+    public var resolvedAt: Date?
+    /// When it was put on hold, while held.
+    public var heldAt: Date?
+    /// When it ended.
+    public var endedAt: Date?
+    /// Who acknowledged it, if anyone.
+    public var acknowledgedBy: String?
+    /// Steps in execution order.
+    public var steps: [RunStep]
+    /// Original values captured before the run changed them (HPA min/max, env, annotations), restored by `restore`.
+    public var snapshot: [String: String]
+    /// What happened, oldest first.
+    public var history: [RunEvent]
+    /// Whether the playbook is dry-run.
+    public var dryRun: Bool
+    /// The playbook's gates and windows as they were when the run started (a reload does not change a running run).
+    public var policy: RunPolicy
+
+    /// Creates a run.
+    public init(id: String, playbook: String, kind: Playbook.Kind, targets: [String], alertFingerprint: String,
+                alertName: String?, status: RunStatus = .active, startedAt: Date, steps: [RunStep], dryRun: Bool,
+                policy: RunPolicy) {
+        self.id = id
+        self.playbook = playbook
+        self.kind = kind
+        self.targets = targets
+        self.alertFingerprint = alertFingerprint
+        self.alertName = alertName
+        self.status = status
+        self.startedAt = startedAt
+        self.steps = steps
+        self.snapshot = [:]
+        self.history = []
+        self.dryRun = dryRun
+        self.policy = policy
+    }
+
+    /// True while the run can still act (active or held).
+    public var isOpen: Bool { status == .active || status == .held }
+
+    /// The first step that has not finished, if any.
+    public var nextStepIndex: Int? { steps.firstIndex { !$0.status.isFinished } }
+
+    /// The earliest due time among unfinished steps that have one.
+    public var nextDue: Date? { steps.filter { !$0.status.isFinished }.compactMap(\.due).min() }
+}
+
+/// The parts of a playbook that govern a run once it started.
+public struct RunPolicy: Sendable, Equatable, Codable {
+    /// Re-fire during the ladder.
+    public var onRefire: Playbook.RefirePolicy
+    /// Resolve during a scale-down.
+    public var onResolve: Playbook.ResolvePolicy
+    /// Ladder steps wait for an acknowledgement.
+    public var requireAck: Bool
+    /// Steps overdue after an outage.
+    public var missedDeadline: Playbook.MissedDeadlinePolicy
+    /// Firings of the same alert within this long of the start join the run.
+    public var dedupWindow: Duration
+    /// After the run ends, firings of its playbook start nothing for this long.
+    public var cooldown: Duration
+
+    /// The policy of `playbook`.
+    public init(_ playbook: Playbook) {
+        onRefire = playbook.gates.onRefire
+        onResolve = playbook.gates.onResolve
+        requireAck = playbook.gates.requireAck
+        missedDeadline = playbook.missedDeadline
+        dedupWindow = playbook.dedupWindow
+        cooldown = playbook.cooldown
+    }
+}
+
+/// Lifecycle of a run.
+public enum RunStatus: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Steps fire as they come due.
+    case active
+    /// On hold: nothing fires until resumed.
+    case held
+    /// Every step finished.
+    case completed
+    /// Stopped by a person, a re-fire or a resolve.
+    case aborted
+    /// Replaced by an emergency run on the same target.
+    case preempted
+    /// A step failed for good.
+    case failed
+}
+
+/// One step of a run.
+public struct RunStep: Sendable, Equatable, Codable {
+    /// Position in the run.
+    public var index: Int
+    /// `actions` or `ladder`.
+    public var phase: Plan.Step.Phase
+    /// What `offsetSeconds` counts from.
+    public var anchor: Plan.Anchor
+    /// Offset from the anchor.
+    public var offsetSeconds: Int
+    /// Absolute due time, once the anchor's time is known.
+    public var due: Date?
+    /// What to do: a playbook action, or (ladder) a scale to `to`, or a restore.
+    public var work: Work
+    /// Target touched, if any.
+    public var target: String?
+    /// Absolute replicas after a scale step.
+    public var to: Int?
+    /// Human description from the plan.
+    public var detail: String
+    /// Execution state.
+    public var status: StepStatus
+    /// Attempts made so far.
+    public var attempts: Int
+    /// When it was last started.
+    public var startedAt: Date?
+    /// When it finished.
+    public var finishedAt: Date?
+    /// Outcome text (what the executor reported, why it was skipped).
+    public var outcome: String?
+    /// True when a restart found it started but not finished: the executor re-checks the target before re-applying.
+    public var recheck: Bool
+    /// True once someone acknowledged it while it waited (gates.require_ack, missed deadline wait-for-ack).
+    public var acknowledged: Bool
+
+    /// Creates a pending step.
+    public init(index: Int, phase: Plan.Step.Phase, anchor: Plan.Anchor, offsetSeconds: Int, due: Date?, work: Work,
+                target: String?, to: Int?, detail: String) {
+        self.index = index
+        self.phase = phase
+        self.anchor = anchor
+        self.offsetSeconds = offsetSeconds
+        self.due = due
+        self.work = work
+        self.target = target
+        self.to = to
+        self.detail = detail
+        self.status = .pending
+        self.attempts = 0
+        self.recheck = false
+        self.acknowledged = false
+    }
+
+    /// What a step does.
+    public enum Work: Sendable, Equatable, Codable {
+        /// A playbook action (scale values already resolved into `to`).
+        case action(Action)
+        /// Put back everything in the run's snapshot.
+        case restore
+    }
+
+    /// `run-<id>/step-<index>/attempt-<n>`: the same key for a retry after a crash, so a repeated call is harmless.
+    public func idempotencyKey(runID: String) -> String {
+        "\(runID)/step-\(index)/attempt-\(max(attempts, 1))"
+    }
+}
+
+/// Execution state of a step.
+public enum StepStatus: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Waiting for its due time (or its anchor).
+    case pending
+    /// Due, but waiting for an acknowledgement.
+    case waitingAck = "waiting_ack"
+    /// Handed to the executor; outcome not yet recorded.
+    case running
+    /// Done.
+    case done
+    /// Not done on purpose (missed deadline with `skip`, already at the value).
+    case skipped
+    /// Cancelled (abort, preemption, re-fire).
+    case cancelled
+    /// Failed for good.
+    case failed
+
+    /// Whether the step will never run again.
+    public var isFinished: Bool { self == .done || self == .skipped || self == .cancelled || self == .failed }
+}
+
+/// A line of a run's history.
+public struct RunEvent: Sendable, Equatable, Codable {
+    /// When.
+    public var at: Date
+    /// What happened, for people: `started by alert QueueDepthHigh`, `step 2 done: replicas 9`, `held by alice`.
+    public var message: String
+
+    /// Creates an event.
+    public init(at: Date, message: String) {
+        self.at = at
+        self.message = message
+    }
+}

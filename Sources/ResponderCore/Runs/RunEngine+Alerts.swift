@@ -1,0 +1,147 @@
+import Foundation
+
+/// What an alert does to runs: start, join, re-fire, preempt, resolve, or nothing (cooldown).
+extension RunEngine {
+    mutating func handleAlert(
+        _ alert: NormalizedAlert,
+        playbooks: PlaybookSet,
+        replicas: [String: Int],
+        desired: [String: Int],
+        now: Date
+    ) -> [EngineEffect] {
+        switch alert.status {
+        case .insufficientData:
+            return []
+        case .resolved:
+            return resolve(alert, now: now)
+        case .firing:
+            let plan = Planner.plan(PlanInput(alert: alert, playbooks: playbooks, replicas: replicas, autoscalerDesired: desired, now: now))
+            var effects: [EngineEffect] = []
+            for timeline in plan.timelines {
+                guard let playbook = playbooks.playbooks.first(where: { $0.name == timeline.playbook }) else { continue }
+                effects += fire(alert, playbook: playbook, timeline: timeline, now: now)
+            }
+            return effects
+        }
+    }
+
+    private mutating func fire(_ alert: NormalizedAlert, playbook: Playbook, timeline: Plan.Timeline, now: Date) -> [EngineEffect] {
+        let targets = Set(timeline.steps.compactMap(\.target))
+        let name = alert.labels["alertname"] ?? alert.fingerprint
+        // The same alert firing again for its own run: a join, or a re-fire during the ladder.
+        if var own = runs.values.first(where: { $0.isOpen && $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint }) {
+            guard own.resolvedAt != nil else {
+                record(&own, now, "alert \(name) fired again; joined (one run per alert)")
+                store(own)
+                return []
+            }
+            switch own.policy.onRefire {
+            case .abort:
+                cancelPending(&own, reason: "alert re-fired during the ladder (on_refire: abort)")
+                end(&own, .aborted, now, "alert \(name) re-fired during the ladder: stopped where it is (on_refire: abort)")
+                store(own)
+                return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again during the step-down; the ladder stopped (on_refire: abort)")]
+            case .reEscalate:
+                cancelPending(&own, reason: "alert re-fired during the ladder (on_refire: re-escalate)")
+                own.resolvedAt = nil
+                let base = own.steps.count
+                own.steps += steps(from: timeline, playbook: playbook, firstIndex: base)
+                record(&own, now, "alert \(name) re-fired during the ladder: actions run again, the ladder waits for the next resolve")
+                store(own)
+                return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again; re-escalating (on_refire: re-escalate)")]
+            }
+        }
+        if let ended = runs.values.filter({ $0.playbook == playbook.name && !$0.isOpen && $0.status != .preempted })
+            .compactMap(\.endedAt).max(),
+            now.timeIntervalSince(ended) < TimelineBuilder.seconds(playbook.cooldown) {
+            return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but it is cooling down until \(RFC3339.format(ended.addingTimeInterval(TimelineBuilder.seconds(playbook.cooldown)))): nothing started")]
+        }
+        var effects: [EngineEffect] = []
+        let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
+        for var other in busy {
+            if playbook.kind == .emergencyScale, other.kind == .scaleDown || other.isSteppingDown {
+                cancelPending(&other, reason: "preempted by an emergency (\(playbook.name))")
+                end(&other, .preempted, now, "preempted by \(playbook.name) for \(name): pending steps cancelled")
+                store(other)
+                effects.append(.notify(runID: other.id, message: "run \(other.id) (\(other.playbook)) preempted by emergency \(playbook.name)"))
+            } else {
+                record(&other, now, "alert \(name) (playbook \(playbook.name)) joined: one run per target")
+                store(other)
+                return effects + [.notify(runID: other.id, message: "\(name) matched \(playbook.name); \(other.id) already owns \(other.targets.joined(separator: ", ")), so it joined that run")]
+            }
+        }
+        let id = makeID()
+        var run = Run(
+            id: id, playbook: playbook.name, kind: playbook.kind, targets: targets.sorted(),
+            alertFingerprint: alert.fingerprint, alertName: alert.labels["alertname"], startedAt: now,
+            steps: steps(from: timeline, playbook: playbook, firstIndex: 0), dryRun: playbook.dryRun,
+            policy: RunPolicy(playbook)
+        )
+        record(&run, now, "started by alert \(name) (playbook \(playbook.name), \(playbook.kind.rawValue))")
+        store(run)
+        effects.append(.notify(runID: id, message: "run \(id) started: \(playbook.name) for \(name)"))
+        return effects
+    }
+
+    private mutating func resolve(_ alert: NormalizedAlert, now: Date) -> [EngineEffect] {
+        var effects: [EngineEffect] = []
+        let name = alert.labels["alertname"] ?? alert.fingerprint
+        for var run in runs.values.filter({ $0.isOpen && $0.alertFingerprint == alert.fingerprint && $0.resolvedAt == nil })
+            .sorted(by: { $0.id < $1.id }) {
+            run.resolvedAt = now
+            if run.kind == .scaleDown {
+                if run.policy.onResolve == .abort {
+                    cancelPending(&run, reason: "alert resolved (on_resolve: abort)")
+                    end(&run, .aborted, now, "alert \(name) resolved: scale-down stopped (on_resolve: abort)")
+                } else {
+                    record(&run, now, "alert \(name) resolved: the ladder continues (on_resolve: continue)")
+                }
+            } else {
+                // Due times count from now even when endsAt is earlier, so nothing fires early.
+                for index in run.steps.indices where run.steps[index].anchor == .resolve && run.steps[index].status == .pending {
+                    run.steps[index].due = now.addingTimeInterval(TimeInterval(run.steps[index].offsetSeconds))
+                }
+                record(&run, now, "alert \(name) resolved: step-down ladder scheduled")
+            }
+            store(run)
+            effects.append(.notify(runID: run.id, message: run.history.last?.message ?? "resolved"))
+        }
+        return effects
+    }
+
+    /// Run steps from a plan timeline; action steps carry the playbook's action, ladder steps a scale to their level.
+    private func steps(from timeline: Plan.Timeline, playbook: Playbook, firstIndex: Int) -> [RunStep] {
+        var actionIndex = 0
+        return timeline.steps.enumerated().map { offset, step in
+            let work: RunStep.Work
+            switch (step.phase, step.action) {
+            case (.actions, _):
+                let action = playbook.actions[min(actionIndex, playbook.actions.count - 1)]
+                actionIndex += 1
+                if case .scale(let target, _) = action, let to = step.to {
+                    work = .action(.scale(target: target, change: .to(to)))
+                } else {
+                    work = .action(action)
+                }
+            case (.ladder, "restore"):
+                work = .restore
+            case (.ladder, _):
+                work = .action(.scale(target: step.target ?? "", change: .to(step.to ?? 0)))
+            }
+            return RunStep(
+                index: firstIndex + offset, phase: step.phase, anchor: step.anchor, offsetSeconds: step.offsetSeconds,
+                due: step.due, work: work, target: step.target, to: step.to, detail: step.detail
+            )
+        }
+    }
+}
+
+extension Run {
+    /// True once the run is in its step-down: resolved, or its next step is a scheduled ladder step (an emergency
+    /// still waiting for its resolve is not stepping down).
+    public var isSteppingDown: Bool {
+        if resolvedAt != nil || kind == .scaleDown { return true }
+        guard let index = nextStepIndex else { return false }
+        return steps[index].phase == .ladder && steps[index].due != nil
+    }
+}

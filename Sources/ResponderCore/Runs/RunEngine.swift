@@ -1,0 +1,242 @@
+import Foundation
+
+/// The run state machine: pure, driven by events and an injected `now`, with no I/O and no sleeping. It decides which
+/// steps fire, when, and what a re-fire, a resolve, a preemption or a person's command does; its driver persists the
+/// runs it changed, executes the steps it asks for and sleeps until ``nextDue``.
+///
+/// Guarantees: a step fires only when `now >= due`; a step is handed out at most once per attempt (a second
+/// `stepFinished` for it is ignored); one run owns a target at a time.
+public struct RunEngine: Sendable {
+    /// Runs in memory: every open run, and ended ones for `keepEnded` (cooldowns, status).
+    public private(set) var runs: [String: Run]
+    /// Number of the next run id.
+    public private(set) var nextNumber: Int
+    /// Tunables.
+    public var settings: EngineSettings
+    private var changed: Set<String> = []
+
+    /// Restores the engine from persisted runs. Steps that were running when the process stopped are marked for a
+    /// re-check: the executor reads the target before re-applying, so a step whose change landed is not repeated.
+    public init(runs: [Run], settings: EngineSettings = EngineSettings()) {
+        var restored: [String: Run] = [:]
+        var highest = 0
+        for var run in runs {
+            for index in run.steps.indices where run.steps[index].status == .running {
+                run.steps[index].status = .pending
+                run.steps[index].recheck = true
+            }
+            restored[run.id] = run
+            highest = max(highest, Int(run.id.split(separator: "-").last ?? "") ?? 0)
+        }
+        self.runs = restored
+        self.nextNumber = highest + 1
+        self.settings = settings
+    }
+
+    /// Handles one event at `now` and returns what to do.
+    public mutating func handle(_ event: EngineEvent, now: Date) -> [EngineEffect] {
+        var effects: [EngineEffect] = []
+        switch event {
+        case .alert(let alert, let playbooks, let replicas, let desired):
+            effects += handleAlert(alert, playbooks: playbooks, replicas: replicas, desired: desired, now: now)
+        case .tick:
+            break
+        case .stepFinished(let runID, let step, let result):
+            effects += finish(runID: runID, step: step, result: result, now: now)
+        case .command(let runID, let command, let actor):
+            effects += (try? apply(command, to: runID, actor: actor, now: now)) ?? []
+        }
+        effects += fireDue(now: now)
+        prune(now: now)
+        return effects
+    }
+
+    /// The earliest time something becomes due, for the driver's timer; nil when nothing is waiting on time.
+    public var nextDue: Date? {
+        runs.values.filter { $0.status == .active }.compactMap { run -> Date? in
+            guard let index = run.nextStepIndex, run.steps[index].status == .pending else { return nil }
+            return run.steps[index].due
+        }.min()
+    }
+
+    /// Runs changed since the last call, for the driver to persist.
+    public mutating func drainChanged() -> [Run] {
+        defer { changed.removeAll() }
+        return changed.sorted().compactMap { runs[$0] }
+    }
+
+    /// Open runs, oldest first.
+    public var openRuns: [Run] { runs.values.filter(\.isOpen).sorted { $0.startedAt < $1.startedAt } }
+
+    /// Applies a person's command; throws when it does not apply.
+    public mutating func apply(_ command: RunCommand, to runID: String, actor: String, now: Date) throws(RunCommandError) -> [EngineEffect] {
+        guard var run = runs[runID] else { throw .unknownRun(runID) }
+        guard run.isOpen else { throw .finished(runID, run.status) }
+        var effects: [EngineEffect] = []
+        switch command {
+        case .ack:
+            run.acknowledgedBy = actor
+            for index in run.steps.indices where run.steps[index].status == .waitingAck {
+                run.steps[index].status = .pending
+                run.steps[index].acknowledged = true
+            }
+            record(&run, now, "acknowledged by \(actor)")
+        case .hold:
+            guard run.status == .active else { throw .notApplicable("run \(runID) is already held") }
+            run.status = .held
+            run.heldAt = now
+            record(&run, now, "held by \(actor): no step fires until resumed")
+        case .resume:
+            guard run.status == .held, let heldAt = run.heldAt else { throw .notApplicable("run \(runID) is not held") }
+            let shift = now.timeIntervalSince(heldAt)
+            for index in run.steps.indices where run.steps[index].status == .pending {
+                run.steps[index].due = run.steps[index].due?.addingTimeInterval(shift)
+            }
+            run.status = .active
+            run.heldAt = nil
+            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(shift)).playbookText) later")
+        case .abort:
+            cancelPending(&run, reason: "aborted by \(actor)")
+            end(&run, .aborted, now, "aborted by \(actor)")
+        }
+        effects.append(.notify(runID: runID, message: run.history.last?.message ?? command.rawValue))
+        store(run)
+        return effects
+    }
+
+    // MARK: - Firing
+
+    private mutating func fireDue(now: Date) -> [EngineEffect] {
+        var effects: [EngineEffect] = []
+        for id in runs.keys.sorted() {
+            guard var run = runs[id], run.status == .active else { continue }
+            let before = run
+            effects += advance(&run, now: now)
+            if run != before { store(run) }
+        }
+        return effects
+    }
+
+    /// Moves one run forward: skips or holds overdue steps by policy, waits for acks, hands out the next due step.
+    private func advance(_ run: inout Run, now: Date) -> [EngineEffect] {
+        var effects: [EngineEffect] = []
+        while let index = run.nextStepIndex {
+            var step = run.steps[index]
+            guard step.status == .pending, let due = step.due, due <= now else { return effects }
+            let lateness = now.timeIntervalSince(due)
+            if lateness > TimelineBuilder.seconds(settings.missedDeadlineGrace), !step.recheck, !step.acknowledged, step.attempts == 0 {
+                let late = Duration.seconds(Int(lateness)).playbookText
+                switch run.policy.missedDeadline {
+                case .fire:
+                    record(&run, now, "step \(index) is \(late) late (missed deadline): firing now")
+                case .skip:
+                    step.status = .skipped
+                    step.outcome = "missed its deadline by \(late): skipped"
+                    run.steps[index] = step
+                    record(&run, now, "step \(index) skipped: missed its deadline by \(late)")
+                    effects.append(.notify(runID: run.id, message: "step \(index) (\(step.detail)) skipped: missed its deadline by \(late)"))
+                    continue
+                case .waitForAck:
+                    step.status = .waitingAck
+                    run.steps[index] = step
+                    record(&run, now, "step \(index) missed its deadline by \(late): waiting for an acknowledgement")
+                    effects.append(.notify(runID: run.id, message: "step \(index) (\(step.detail)) is \(late) late: acknowledge to let it run"))
+                    return effects
+                }
+            }
+            if run.policy.requireAck, step.phase == .ladder, !step.acknowledged {
+                step.status = .waitingAck
+                run.steps[index] = step
+                record(&run, now, "step \(index) due: waiting for an acknowledgement")
+                effects.append(.notify(runID: run.id, message: "step \(index) (\(step.detail)) is due: acknowledge to let it run"))
+                return effects
+            }
+            step.status = .running
+            step.attempts += 1
+            step.startedAt = now
+            run.steps[index] = step
+            record(&run, now, "step \(index) started: \(step.detail)")
+            effects.append(.execute(runID: run.id, step: step, snapshot: run.snapshot, dryRun: run.dryRun))
+            return effects
+        }
+        end(&run, .completed, now, "completed")
+        effects.append(.notify(runID: run.id, message: "run \(run.id) (\(run.playbook)) completed"))
+        return effects
+    }
+
+    private mutating func finish(runID: String, step index: Int, result: StepResult, now: Date) -> [EngineEffect] {
+        guard var run = runs[runID], run.steps.indices.contains(index), run.steps[index].status == .running else {
+            return []
+        }
+        var effects: [EngineEffect] = []
+        var step = run.steps[index]
+        step.recheck = false
+        switch result {
+        case .success(let detail, let snapshot):
+            step.status = .done
+            step.finishedAt = now
+            step.outcome = detail
+            run.snapshot.merge(snapshot) { original, _ in original }
+            record(&run, now, "step \(index) done: \(detail)")
+        case .retryable(let message) where step.attempts < settings.maxAttempts:
+            let delay = min(TimelineBuilder.seconds(settings.retryBackoff) * pow(2, Double(step.attempts - 1)),
+                            TimelineBuilder.seconds(settings.maxRetryBackoff))
+            step.status = .pending
+            step.due = now.addingTimeInterval(delay)
+            step.outcome = "attempt \(step.attempts) failed: \(message)"
+            record(&run, now, "step \(index) attempt \(step.attempts) failed (\(message)); retrying in \(Duration.seconds(Int(delay)).playbookText)")
+        case .retryable(let message), .permanent(let message):
+            step.status = .failed
+            step.finishedAt = now
+            step.outcome = message
+            run.steps[index] = step
+            cancelPending(&run, reason: "step \(index) failed")
+            end(&run, .failed, now, "step \(index) failed after \(step.attempts) attempt(s): \(message)")
+            effects.append(.notify(runID: runID, message: "run \(runID) (\(run.playbook)) FAILED at step \(index) (\(step.detail)): \(message); needs a person"))
+            store(run)
+            return effects
+        }
+        run.steps[index] = step
+        store(run)
+        return effects
+    }
+
+    // MARK: - Shared helpers
+
+    mutating func store(_ run: Run) {
+        runs[run.id] = run
+        changed.insert(run.id)
+    }
+
+    func record(_ run: inout Run, _ now: Date, _ message: String) {
+        run.history.append(RunEvent(at: now, message: message))
+    }
+
+    func cancelPending(_ run: inout Run, reason: String) {
+        for index in run.steps.indices where run.steps[index].status == .pending || run.steps[index].status == .waitingAck {
+            run.steps[index].status = .cancelled
+            run.steps[index].outcome = reason
+        }
+    }
+
+    func end(_ run: inout Run, _ status: RunStatus, _ now: Date, _ message: String) {
+        run.status = status
+        run.endedAt = now
+        run.heldAt = nil
+        record(&run, now, message)
+    }
+
+    private mutating func prune(now: Date) {
+        let keep = TimelineBuilder.seconds(settings.keepEnded)
+        for (id, run) in runs where !run.isOpen {
+            if let ended = run.endedAt, now.timeIntervalSince(ended) > keep, !changed.contains(id) {
+                runs[id] = nil
+            }
+        }
+    }
+
+    mutating func makeID() -> String {
+        defer { nextNumber += 1 }
+        return "run-\(nextNumber)"
+    }
+}
