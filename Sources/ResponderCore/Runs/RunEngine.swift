@@ -124,7 +124,9 @@ public struct RunEngine: Sendable {
             var step = run.steps[index]
             guard step.status == .pending, let due = step.due, due <= now else { return effects }
             let lateness = now.timeIntervalSince(due)
-            if lateness > TimelineBuilder.seconds(settings.missedDeadlineGrace), !step.recheck, !step.acknowledged, step.attempts == 0 {
+            // A restore is exempt: skipping it would leave the run's temporary HPA, env and annotation values behind.
+            if lateness > TimelineBuilder.seconds(settings.missedDeadlineGrace), !step.recheck, !step.acknowledged,
+               step.attempts == 0, step.work != .restore {
                 let late = Duration.seconds(Int(lateness)).playbookText
                 switch run.policy.missedDeadline {
                 case .fire:

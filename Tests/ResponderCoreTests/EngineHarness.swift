@@ -1,0 +1,57 @@
+import Foundation
+import ResponderCore
+
+/// Drives a RunEngine on a manual clock: every execute effect is completed at once (success unless told otherwise),
+/// and every call is recorded with the virtual time it happened at.
+struct EngineHarness {
+    var engine = RunEngine(runs: [])
+    var now = PlannerFixtures.now
+    var calls: [(at: Date, run: String, step: Int, detail: String, snapshot: [String: String])] = []
+    var notes: [String] = []
+    var replicas: [String: Int] = [:]
+    var results: [StepResult] = []
+    let playbooks: PlaybookSet
+
+    init(_ playbooks: PlaybookSet, replicas: [String: Int] = [:], settings: EngineSettings = EngineSettings()) {
+        self.playbooks = playbooks
+        self.replicas = replicas
+        engine.settings = settings
+    }
+
+    mutating func send(_ event: EngineEvent) {
+        var pending = engine.handle(event, now: now)
+        while !pending.isEmpty {
+            let effect = pending.removeFirst()
+            switch effect {
+            case .notify(_, let message):
+                notes.append(message)
+            case .execute(let runID, let step, let snapshot, _):
+                calls.append((now, runID, step.index, step.detail, snapshot))
+                if case .action(.scale(let target, .to(let value))) = step.work { replicas[target] = value }
+                let result = results.isEmpty ? StepResult.success(detail: step.detail, snapshot: [:]) : results.removeFirst()
+                pending += engine.handle(.stepFinished(runID: runID, step: step.index, result: result), now: now)
+            }
+        }
+    }
+
+    mutating func fire(_ alert: NormalizedAlert) {
+        send(.alert(alert, playbooks: playbooks, replicas: replicas, autoscalerDesired: [:]))
+    }
+
+    /// Moves the clock forward in jumps to each due time (never past `until`), firing what is due.
+    mutating func advance(by seconds: TimeInterval) {
+        let until = now.addingTimeInterval(seconds)
+        while let due = engine.nextDue, due <= until {
+            now = max(now, due)
+            send(.tick)
+        }
+        now = until
+        send(.tick)
+    }
+
+    var onlyRun: Run? { engine.runs.values.count == 1 ? engine.runs.values.first : nil }
+
+    func offsets(of runID: String) -> [Int] {
+        calls.filter { $0.run == runID }.map { Int($0.at.timeIntervalSince(PlannerFixtures.now)) }
+    }
+}

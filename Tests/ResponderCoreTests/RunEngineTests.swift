@@ -1,0 +1,250 @@
+import Foundation
+import ResponderCore
+import Testing
+
+@Suite("run engine on a manual clock")
+struct RunEngineTests {
+    typealias F = PlannerFixtures
+
+    static let targets = [F.target("api", floor: 2, ceiling: 10), F.target("worker", floor: 2, ceiling: 20)]
+
+    static func emergency(onRefire: Playbook.RefirePolicy = .reEscalate, requireAck: Bool = false,
+                          missed: Playbook.MissedDeadlinePolicy = .fire, cooldown: Duration = .zero) -> Playbook {
+        var playbook = F.playbook(
+            "spike", kind: .emergencyScale, alertname: "TrafficSpike",
+            actions: [.scale(target: "api", change: .toMax), .autoscaler(target: "api", min: 10, max: 10)],
+            ladder: .init(hold: .seconds(600), every: .seconds(1800), levels: [("api", [.replicas(5), .replicas(3)])], restore: true),
+            gates: .init(onRefire: onRefire, requireAck: requireAck)
+        )
+        playbook.missedDeadline = missed
+        playbook.cooldown = cooldown
+        return playbook
+    }
+
+    static let scaleDown = F.playbook(
+        "idle", kind: .scaleDown, alertname: "Idle", actions: [],
+        ladder: .init(every: .seconds(300), levels: [("api", [.replicas(8), .replicas(5), .replicas(3)])])
+    )
+
+    @Test("the ladder fires at resolve + hold and then every interval, never early, each step once, then restores")
+    func ladderTiming() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        let run = try #require(h.onlyRun)
+        #expect(h.calls.map(\.detail) == ["replicas 2 -> 10", "HPA ? min 10, max 10"])
+        h.advance(by: 3600)
+        #expect(h.calls.count == 2, "nothing steps down while the alert fires")
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 599)
+        #expect(h.calls.count == 2, "not before resolve + hold")
+        h.advance(by: 1)
+        #expect(h.calls.count == 3)
+        h.advance(by: 1800 + 1800)
+        #expect(h.offsets(of: run.id) == [0, 0, 3600 + 600, 3600 + 2400, 3600 + 2400])
+        #expect(h.calls.suffix(3).map(\.detail) == ["replicas 10 -> 5", "replicas 5 -> 3", "restore snapshotted values: autoscaler min/max of api"])
+        #expect(h.engine.runs[run.id]?.status == .completed)
+        #expect(h.replicas["api"] == 3)
+    }
+
+    @Test("a re-fire during the ladder aborts it when the playbook says abort")
+    func refireAbort() throws {
+        var h = EngineHarness(F.set([Self.emergency(onRefire: .abort)], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 700)
+        #expect(h.replicas["api"] == 5)
+        h.fire(F.alert("TrafficSpike"))
+        h.advance(by: 86_400)
+        let run = try #require(h.onlyRun)
+        #expect(run.status == .aborted)
+        #expect(h.replicas["api"] == 5, "stays where it was when the alert came back")
+        #expect(run.steps.filter { $0.status == .cancelled }.count == 2)
+    }
+
+    @Test("a re-fire during the ladder re-escalates by default and waits for the next resolve")
+    func refireReEscalate() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 700)
+        #expect(h.replicas["api"] == 5)
+        h.fire(F.alert("TrafficSpike"))
+        #expect(h.replicas["api"] == 10, "back up at once")
+        h.advance(by: 86_400)
+        #expect(h.replicas["api"] == 10, "no step-down until it resolves again")
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 86_400)
+        #expect(h.replicas["api"] == 3)
+        #expect(h.onlyRun?.status == .completed)
+    }
+
+    @Test("one run per alert and per target: a second firing joins, never starts a parallel run")
+    func join() throws {
+        let other = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))])
+        var h = EngineHarness(F.set([Self.emergency(), other], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("CPUHigh"))
+        #expect(h.engine.runs.count == 1)
+        #expect(h.calls.count == 2, "the joining alerts executed nothing")
+        #expect(h.onlyRun?.history.contains { $0.message.contains("CPUHigh (playbook cpu) joined") } == true)
+    }
+
+    @Test("an emergency preempts a pending step-down on the same target; its timers are cancelled and recorded")
+    func preemption() throws {
+        var h = EngineHarness(F.set([Self.scaleDown, Self.emergency()], targets: Self.targets), replicas: ["api": 9])
+        h.fire(F.alert("Idle"))
+        #expect(h.replicas["api"] == 8)
+        h.advance(by: 100)
+        h.fire(F.alert("TrafficSpike"))
+        #expect(h.replicas["api"] == 10)
+        h.advance(by: 3600)
+        let down = try #require(h.engine.runs.values.first { $0.playbook == "idle" })
+        #expect(down.status == .preempted)
+        #expect(down.steps.map(\.status) == [.done, .cancelled, .cancelled])
+        #expect(down.steps[1].outcome == "preempted by an emergency (spike)")
+        #expect(h.replicas["api"] == 10, "the cancelled step-down never fired")
+    }
+
+    @Test("cooldown: firings right after a run ended start nothing")
+    func cooldown() throws {
+        let playbook = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))])
+        var cooled = playbook
+        cooled.cooldown = .seconds(600)
+        var h = EngineHarness(F.set([cooled], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("CPUHigh"))
+        #expect(h.onlyRun?.status == .completed)
+        h.advance(by: 300)
+        var second = F.alert("CPUHigh")
+        second.fingerprint = "00bb"
+        h.fire(second)
+        #expect(h.engine.runs.count == 1)
+        #expect(h.notes.contains { $0.contains("cooling down") })
+        h.advance(by: 301)
+        h.fire(second)
+        #expect(h.engine.runs.count == 2)
+        #expect(h.replicas["api"] == 6)
+    }
+
+    @Test("hold stops the ladder; resume continues with the remaining spacing")
+    func holdResume() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        let id = try #require(h.onlyRun?.id)
+        h.send(.command(runID: id, .hold, actor: "alice"))
+        h.advance(by: 7200)
+        #expect(h.calls.count == 2, "nothing fires while held")
+        #expect(h.onlyRun?.status == .held)
+        h.send(.command(runID: id, .resume, actor: "alice"))
+        h.advance(by: 599)
+        #expect(h.calls.count == 2, "the hold time is added: the first step is still 10 minutes away")
+        h.advance(by: 1)
+        #expect(h.calls.count == 3)
+        #expect(h.onlyRun?.history.contains { $0.message == "held by alice: no step fires until resumed" } == true)
+        #expect(throws: RunCommandError.self) { _ = try h.engine.apply(.resume, to: id, actor: "bob", now: h.now) }
+    }
+
+    @Test("abort cancels every pending step; commands on an ended run are refused")
+    func abort() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        let id = try #require(h.onlyRun?.id)
+        h.send(.command(runID: id, .abort, actor: "bob"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 86_400)
+        #expect(h.onlyRun?.status == .aborted)
+        #expect(h.calls.count == 2)
+        #expect(throws: RunCommandError.finished(id, .aborted)) { _ = try h.engine.apply(.ack, to: id, actor: "x", now: h.now) }
+    }
+
+    @Test("snapshots from the executor are kept (first value wins) and handed to the restore step")
+    func snapshotRestore() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.results = [.success(detail: "scaled", snapshot: ["hpa-min:api": "3"]), .success(detail: "hpa", snapshot: ["hpa-min:api": "10", "hpa-max:api": "20"])]
+        h.fire(F.alert("TrafficSpike"))
+        let run = try #require(h.onlyRun)
+        #expect(run.snapshot == ["hpa-min:api": "3", "hpa-max:api": "20"])
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 86_400)
+        let restore = try #require(h.calls.last)
+        #expect(restore.detail.hasPrefix("restore"))
+        #expect(restore.snapshot == ["hpa-min:api": "3", "hpa-max:api": "20"])
+    }
+
+    @Test("missed deadlines: fire late, skip and notify, or wait for an acknowledgement", arguments: [
+        (Playbook.MissedDeadlinePolicy.fire, StepStatus.done, 5),
+        (.skip, .skipped, 3),
+        (.waitForAck, .waitingAck, 2),
+    ])
+    func missedDeadline(_ policy: Playbook.MissedDeadlinePolicy, _ status: StepStatus, _ calls: Int) throws {
+        var h = EngineHarness(F.set([Self.emergency(missed: policy)], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        // An outage: nothing ticks for two hours, then the process is back.
+        h.now = h.now.addingTimeInterval(600 + 7200)
+        h.send(.tick)
+        let run = try #require(h.onlyRun)
+        #expect(run.steps[2].status == status)
+        #expect(h.calls.count == calls)
+        if policy == .skip {
+            #expect(run.steps.last?.status == .done, "a restore is never skipped: it puts safety values back")
+        }
+        if policy == .waitForAck {
+            h.send(.command(runID: run.id, .ack, actor: "carol"))
+            #expect(h.onlyRun?.steps[2].status == .done, "acknowledged: the late step runs")
+            #expect(h.onlyRun?.acknowledgedBy == "carol")
+        }
+    }
+
+    @Test("require_ack holds each ladder step until someone acknowledges")
+    func requireAck() throws {
+        var h = EngineHarness(F.set([Self.emergency(requireAck: true)], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 7200)
+        #expect(h.calls.count == 2)
+        #expect(h.notes.contains { $0.contains("acknowledge to let it run") })
+        let id = try #require(h.onlyRun?.id)
+        h.send(.command(runID: id, .ack, actor: "dave"))
+        #expect(h.calls.count == 3)
+    }
+
+    @Test("retryable failures back off and retry; the limit escalates; a late duplicate result is ignored")
+    func retries() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2],
+                              settings: EngineSettings(maxAttempts: 3, retryBackoff: .seconds(5)))
+        h.results = [.retryable("HTTP 503"), .retryable("HTTP 503"), .retryable("HTTP 503")]
+        h.fire(F.alert("TrafficSpike"))
+        #expect(h.calls.count == 1)
+        h.advance(by: 4)
+        #expect(h.calls.count == 1, "not before the 5 s backoff")
+        h.advance(by: 1)
+        #expect(h.calls.count == 2)
+        h.advance(by: 10)
+        #expect(h.calls.count == 3)
+        let run = try #require(h.onlyRun)
+        #expect(run.status == .failed)
+        #expect(h.notes.contains { $0.contains("FAILED at step 0") })
+        let before = h.engine.runs[run.id]
+        _ = h.engine.handle(.stepFinished(runID: run.id, step: 0, result: .success(detail: "late", snapshot: [:])), now: h.now)
+        #expect(h.engine.runs[run.id] == before)
+    }
+
+    @Test("after a restart a started step is re-checked, not blindly repeated, and nothing already due waits")
+    func restart() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        var effects = h.engine.handle(.alert(F.alert("TrafficSpike"), playbooks: h.playbooks, replicas: ["api": 2], autoscalerDesired: [:]), now: h.now)
+        #expect(effects.contains { if case .execute = $0 { return true } else { return false } })
+        let persisted = h.engine.drainChanged()
+        var restarted = RunEngine(runs: persisted)
+        effects = restarted.handle(.tick, now: h.now.addingTimeInterval(1))
+        guard case .execute(_, let step, _, _)? = effects.first(where: { if case .execute = $0 { return true } else { return false } }) else {
+            Issue.record("the interrupted step must be handed out again")
+            return
+        }
+        #expect(step.index == 0)
+        #expect(step.recheck, "the executor compares with the target before re-applying")
+        #expect(restarted.nextNumber == 2)
+    }
+}
