@@ -36,6 +36,45 @@ enum JournalSchema {
         migrator.registerMigration("v2-alert-plan") { db in
             try db.execute(sql: "ALTER TABLE alert ADD COLUMN plan TEXT")
         }
+        // Runs: indexed columns for the queries, the whole run as JSON in `body`.
+        migrator.registerMigration("v3-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    playbook TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    alert_fingerprint TEXT NOT NULL,
+                    targets TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX run_by_status ON run(status);
+                CREATE INDEX run_by_started_at ON run(started_at);
+                CREATE INDEX run_by_ended_at ON run(ended_at);
+                """)
+        }
+        // Calls the dry-run executor would have made; one per (run, step) so a step is recorded exactly once.
+        migrator.registerMigration("v4-executor-calls") { db in
+            try db.execute(sql: """
+                CREATE TABLE executor_call (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    target TEXT,
+                    action TEXT NOT NULL,
+                    value INTEGER,
+                    request TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX executor_call_by_step ON executor_call(run_id, step);
+                CREATE INDEX executor_call_by_target ON executor_call(target, action, id);
+                """)
+        }
         return migrator
     }
 }

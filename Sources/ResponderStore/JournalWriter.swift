@@ -49,7 +49,8 @@ struct JournalWriter {
             )
         }
         return JournalReceipt(
-            deliveryID: deliveryID, newAlerts: fresh.count, duplicateAlerts: duplicates, duplicateDelivery: false
+            deliveryID: deliveryID, newAlerts: fresh.count, duplicateAlerts: duplicates, duplicateDelivery: false,
+            newAlertKeys: fresh.map(\.idempotencyKey)
         )
     }
 }

@@ -6,7 +6,8 @@ import ResponderCore
 public final class SQLiteJournal: AlertJournal {
     /// Location of the database file.
     public let path: String
-    private let pool: DatabasePool
+    /// Connections to the file, shared with the run store and the recording executor (one file, one WAL).
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
     ///

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Durable storage of runs, so a restart continues every open run where it was and still honours cooldowns.
+///
+/// Implementations commit before returning: once `save` returns, the runs survive a crash or power loss.
+public protocol RunRepository: Sendable {
+    /// Inserts or replaces `runs` (matched by id), all or none.
+    func save(_ runs: [Run]) async throws(JournalError)
+
+    /// Runs still able to act (status `active` or `held`), oldest start first.
+    func openRuns() async throws(JournalError) -> [Run]
+
+    /// The run with `id`, if stored.
+    func run(id: String) async throws(JournalError) -> Run?
+
+    /// The `limit` most recently started runs, newest start first.
+    func recentRuns(limit: Int) async throws(JournalError) -> [Run]
+
+    /// Runs that ended at or after `since`, oldest end first (cooldowns after a restart).
+    func endedRuns(since: Date) async throws(JournalError) -> [Run]
+}

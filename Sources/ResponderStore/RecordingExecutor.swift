@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import ResponderCore
+
+/// The dry-run executor: for every step it records, in table `executor_call` of the journal's file, exactly the call
+/// it would have made, and it keeps a simulated replica count per target (its last recorded scale, else the initial
+/// value given at init).
+///
+/// A step is recorded once per (run, step), whatever the attempt: a second `execute` of a recorded step (a restart
+/// after the call was recorded but before the engine stored the outcome) records nothing and reports it as already
+/// applied. Check and insert share one transaction, so this holds across crashes.
+///
+/// Snapshots: autoscaler, env and annotate steps report the originals a real executor would capture, under the keys
+/// `autoscaler:<target>`, `env:<target>:<NAME>`, `annotation:<target>:<key>` and `hpa-annotation:<target>:<key>`, each
+/// with the value ``unknownOriginal`` since nothing was read. A restore records the keys it would put back.
+///
+/// Alert values: the executor is not handed the alert. It reads the run's alert from the journal (table `run`, then
+/// `alert` by fingerprint); when found, HTTP and notify strings are rendered with it and command parameters are
+/// validated against it, otherwise those strings are recorded raw and a command with parameters is refused.
+public struct RecordingExecutor: StepExecutor {
+    /// Value of every snapshot entry a dry-run reports: the original was never read.
+    public static let unknownOriginal = "unknown (dry-run)"
+    /// Detail of a step found already recorded.
+    public static let alreadyApplied = "already applied (recorded before a restart)"
+
+    private let journal: SQLiteJournal
+    private let initialReplicas: [String: Int]
+    private let now: @Sendable () -> Date
+
+    /// Records into `journal`'s file; `initialReplicas` seeds the simulated counts of targets never scaled.
+    public init(journal: SQLiteJournal, initialReplicas: [String: Int] = [:], now: @escaping @Sendable () -> Date = { Date() }) {
+        self.journal = journal
+        self.initialReplicas = initialReplicas
+        self.now = now
+    }
+
+    /// Records the call `step` would make (whatever `dryRun` says: this executor never acts).
+    public func execute(_ step: RunStep, runID: String, snapshot: [String: String], dryRun: Bool) async -> StepResult {
+        let recordedAt = RFC3339.format(now())
+        let key = step.idempotencyKey(runID: runID)
+        do {
+            return try await journal.pool.write { db -> StepResult in
+                let recorded = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM executor_call WHERE run_id = ? AND step = ?", arguments: [runID, step.index]
+                ) == true
+                if recorded { return .success(detail: Self.alreadyApplied, snapshot: [:]) }
+                let template = try DryRunCall.template(forRun: runID, in: db)
+                switch DryRunCall.render(step, snapshot: snapshot, template: template) {
+                case .refused(let message):
+                    return .permanent(message)
+                case .call(let call):
+                    try db.execute(
+                        sql: """
+                            INSERT INTO executor_call (run_id, step, attempt, idempotency_key, target, action, value, request, recorded_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [runID, step.index, max(step.attempts, 1), key, call.target, call.action, call.value,
+                                    call.request, recordedAt]
+                    )
+                    return .success(detail: "dry-run: \(call.request)", snapshot: call.snapshot)
+                }
+            }
+        } catch {
+            return .retryable("store unavailable: \(Self.message(SQLiteJournal.map(error, doing: "record step \(step.index) of \(runID)")))")
+        }
+    }
+
+    /// Simulated replica counts: the last recorded scale of each target, else its initial value. Targets with
+    /// neither are missing; when the file cannot be read every target is missing (unknown).
+    public func replicas(of targets: [String]) async -> [String: Int] {
+        let initial = initialReplicas
+        let counts = try? await journal.pool.read { db -> [String: Int] in
+            var counts: [String: Int] = [:]
+            for target in Set(targets) {
+                let last = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT value FROM executor_call WHERE target = ? AND action = 'scale' AND value IS NOT NULL
+                        ORDER BY id DESC LIMIT 1
+                        """,
+                    arguments: [target]
+                )
+                if let count = last ?? initial[target] { counts[target] = count }
+            }
+            return counts
+        }
+        return counts ?? [:]
+    }
+
+    /// Recorded calls in the order they were made, of one run or of all.
+    public func calls(runID: String? = nil) async throws(JournalError) -> [RecordedCall] {
+        do {
+            return try await journal.pool.read { db in
+                let rows: [Row]
+                if let runID {
+                    rows = try Row.fetchAll(db, sql: "SELECT * FROM executor_call WHERE run_id = ? ORDER BY id", arguments: [runID])
+                } else {
+                    rows = try Row.fetchAll(db, sql: "SELECT * FROM executor_call ORDER BY id")
+                }
+                return rows.map(RecordedCall.init(row:))
+            }
+        } catch {
+            throw SQLiteJournal.map(error, doing: "read recorded executor calls")
+        }
+    }
+
+    private static func message(_ error: JournalError) -> String {
+        switch error {
+        case .unavailable(let message), .incompatible(let message): return message
+        }
+    }
+}
+
+/// One call the dry-run executor recorded.
+public struct RecordedCall: Sendable, Equatable, Codable {
+    /// Row id; calls are numbered in the order they were recorded.
+    public var id: Int64
+    /// Run the step belongs to.
+    public var runID: String
+    /// Step index in the run.
+    public var step: Int
+    /// Attempt that recorded it.
+    public var attempt: Int
+    /// The step's idempotency key for that attempt.
+    public var idempotencyKey: String
+    /// Target touched, if any.
+    public var target: String?
+    /// `scale`, `autoscaler`, `env`, `annotate`, `http`, `command`, `notify` or `restore`.
+    public var action: String
+    /// Replicas, for a scale.
+    public var value: Int?
+    /// Readable rendering of the request (`scale api to 9`, `POST https://… body …`, argv as JSON).
+    public var request: String
+    /// When it was recorded.
+    public var recordedAt: Date
+
+    /// Creates a recorded call.
+    public init(id: Int64, runID: String, step: Int, attempt: Int, idempotencyKey: String, target: String?, action: String,
+                value: Int?, request: String, recordedAt: Date) {
+        self.id = id
+        self.runID = runID
+        self.step = step
+        self.attempt = attempt
+        self.idempotencyKey = idempotencyKey
+        self.target = target
+        self.action = action
+        self.value = value
+        self.request = request
+        self.recordedAt = recordedAt
+    }
+
+    /// A call read from an `executor_call` row.
+    init(row: Row) {
+        self.init(
+            id: row["id"], runID: row["run_id"], step: row["step"], attempt: row["attempt"],
+            idempotencyKey: row["idempotency_key"], target: row["target"], action: row["action"], value: row["value"],
+            request: row["request"], recordedAt: JournalRows.date(row["recorded_at"]) ?? Date(timeIntervalSince1970: 0)
+        )
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import ResponderCore
+
+/// Conversions between `run` rows and runs. The row's `body` is the whole run as sorted-key JSON with RFC 3339
+/// dates (millisecond precision, like every date in the journal); the other columns only serve the queries.
+enum RunRows {
+    /// Encoder for run bodies.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return encoder
+    }
+
+    /// Decoder for run bodies.
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date: \(text)")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// Inserts or replaces `run`; the caller provides the transaction.
+    static func upsert(_ run: Run, encoder: JSONEncoder, updatedAt: Date, in db: Database) throws {
+        let body = String(decoding: try encoder.encode(run), as: UTF8.self)
+        let targets = String(decoding: try encoder.encode(run.targets), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO run (id, playbook, kind, status, started_at, ended_at, alert_fingerprint, targets, body, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    playbook = excluded.playbook, kind = excluded.kind, status = excluded.status,
+                    started_at = excluded.started_at, ended_at = excluded.ended_at,
+                    alert_fingerprint = excluded.alert_fingerprint, targets = excluded.targets,
+                    body = excluded.body, updated_at = excluded.updated_at
+                """,
+            arguments: [
+                run.id, run.playbook, run.kind.rawValue, run.status.rawValue, RFC3339.format(run.startedAt),
+                run.endedAt.map(RFC3339.format), run.alertFingerprint, targets, body, RFC3339.format(updatedAt),
+            ]
+        )
+    }
+
+    /// Runs of the rows `sql` selects (it must select `id` and `body`).
+    static func fetch(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Run] {
+        let decoder = decoder()
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let id: String = row["id"]
+            let body: String = row["body"]
+            do {
+                return try decoder.decode(Run.self, from: Data(body.utf8))
+            } catch {
+                // A body this version cannot read is not a transient failure: say which run and why.
+                throw JournalError.incompatible("run \(id) cannot be read by this version: \(error)")
+            }
+        }
+    }
+}

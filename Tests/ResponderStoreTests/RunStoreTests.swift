@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import ResponderCore
+@testable import ResponderStore
+import ResponderTestSupport
+import Testing
+
+/// Runs and steps for the run store and recording executor tests.
+enum RunFixtures {
+    static let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+
+    static let policy = RunPolicy(Playbook(
+        name: "queue-burst", kind: .emergencyScale, match: Playbook.Match(matchers: []), actions: [],
+        gates: Playbook.Gates(onRefire: .abort, onResolve: .continue, requireAck: true), cooldown: .seconds(600),
+        dedupWindow: .seconds(120), missedDeadline: .waitForAck, location: FileLocation(file: "test.yaml", line: 1)
+    ))
+
+    static func step(_ index: Int, _ work: RunStep.Work, target: String? = nil, to: Int? = nil,
+                     phase: Plan.Step.Phase = .actions, due: Date? = start) -> RunStep {
+        RunStep(index: index, phase: phase, anchor: phase == .ladder ? .resolve : .now, offsetSeconds: index * 60, due: due,
+                work: work, target: target, to: to, detail: "step \(index)")
+    }
+
+    static func run(_ id: String, status: RunStatus = .active, startedAt: Date = start, endedAt: Date? = nil,
+                    fingerprint: String = "fp-1", steps: [RunStep]? = nil) -> Run {
+        var run = Run(
+            id: id, playbook: "queue-burst", kind: .emergencyScale, targets: ["worker"], alertFingerprint: fingerprint,
+            alertName: "QueueDepthHigh", status: status, startedAt: startedAt,
+            steps: steps ?? [step(0, .action(.scale(target: "worker", change: .to(9))), target: "worker", to: 9)],
+            dryRun: true, policy: policy
+        )
+        run.endedAt = endedAt
+        return run
+    }
+
+    /// A run with every field set and a step of every kind of work.
+    static func fullRun() -> Run {
+        let at = start.addingTimeInterval(0.125)
+        let http = Action.HTTPCall(method: "POST", url: "https://cache.internal/warm?d=${labels.deployment}",
+                                   headers: ["Authorization": "Bearer secret"], body: "{\"alert\":\"${alert.fingerprint}\"}",
+                                   timeout: .milliseconds(2500), expectStatus: [200, 204])
+        let command = Action.CommandCall(argv: ["kubectl", "rollout", "restart", "deployment/{name}"], env: ["MODE": "fast"],
+                                         params: ["name": .init(from: "labels.deployment", pattern: "k8s-name")], timeout: .seconds(30))
+        var steps = [
+            step(0, .action(.scale(target: "worker", change: .to(9))), target: "worker", to: 9),
+            step(1, .action(.autoscaler(target: "worker", min: 9, max: 20)), target: "worker"),
+            step(2, .action(.env(target: "worker", set: ["BATCH": "50"])), target: "worker"),
+            step(3, .action(.annotate(target: "worker", object: .hpa, set: ["paused": "true", "old": nil])), target: "worker"),
+            step(4, .action(.http(http))),
+            step(5, .action(.command(command))),
+            step(6, .action(.notify(message: "scaled ${labels.deployment}"))),
+            step(7, .action(.scale(target: "worker", change: .to(3))), target: "worker", to: 3, phase: .ladder, due: nil),
+            step(8, .restore, phase: .ladder, due: nil),
+        ]
+        steps[0].status = .done
+        steps[0].attempts = 2
+        steps[0].startedAt = at
+        steps[0].finishedAt = at.addingTimeInterval(1)
+        steps[0].outcome = "dry-run: scale worker to 9"
+        steps[1].status = .waitingAck
+        steps[1].acknowledged = true
+        steps[2].status = .running
+        steps[2].recheck = true
+        var run = run("run-7", status: .held, startedAt: at, steps: steps)
+        run.resolvedAt = at.addingTimeInterval(60)
+        run.heldAt = at.addingTimeInterval(90)
+        run.endedAt = at.addingTimeInterval(120)
+        run.acknowledgedBy = "alice"
+        run.snapshot = ["autoscaler:worker": "min 2, max 10", "env:worker:BATCH": "10"]
+        run.history = [RunEvent(at: at, message: "started by alert QueueDepthHigh"), RunEvent(at: at.addingTimeInterval(90), message: "held by alice")]
+        return run
+    }
+}
+
+@Suite("Run store")
+struct RunStoreTests {
+    @Test("a run with every field set is saved and read back equal")
+    func roundTrip() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        let run = RunFixtures.fullRun()
+        try await store.save([run])
+        #expect(try await store.run(id: "run-7") == run)
+        #expect(try await store.openRuns() == [run])
+        #expect(try await store.run(id: "run-8") == nil)
+    }
+
+    @Test("saving a run again replaces it")
+    func upsert() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        var run = RunFixtures.run("run-1")
+        try await store.save([run])
+        run.status = .completed
+        run.endedAt = RunFixtures.start.addingTimeInterval(30)
+        run.history.append(RunEvent(at: RunFixtures.start, message: "completed"))
+        try await store.save([run, RunFixtures.run("run-2")])
+        #expect(try await store.run(id: "run-1") == run)
+        #expect(try await store.recentRuns(limit: 10).count == 2)
+        #expect(try await store.openRuns().map(\.id) == ["run-2"])
+    }
+
+    @Test("open runs are the active and held ones, oldest first")
+    func openRunsFilter() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        let runs = RunStatus.allCases.enumerated().map { offset, status in
+            RunFixtures.run("run-\(offset + 1)", status: status, startedAt: RunFixtures.start.addingTimeInterval(Double(-offset)))
+        }
+        try await store.save(runs)
+        #expect(try await store.openRuns().map(\.status) == [.held, .active])
+    }
+
+    @Test("recent runs come newest start first, up to the limit")
+    func recentOrdering() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        try await store.save([
+            RunFixtures.run("run-1", startedAt: RunFixtures.start.addingTimeInterval(60)),
+            RunFixtures.run("run-2", startedAt: RunFixtures.start),
+            RunFixtures.run("run-3", startedAt: RunFixtures.start.addingTimeInterval(120)),
+            RunFixtures.run("run-4", startedAt: RunFixtures.start.addingTimeInterval(-3600)),
+        ])
+        #expect(try await store.recentRuns(limit: 10).map(\.id) == ["run-3", "run-1", "run-2", "run-4"])
+        #expect(try await store.recentRuns(limit: 2).map(\.id) == ["run-3", "run-1"])
+        #expect(try await store.recentRuns(limit: 0).isEmpty)
+    }
+
+    @Test("ended runs since an instant, for cooldowns after a restart")
+    func endedSince() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        let since = RunFixtures.start.addingTimeInterval(3600)
+        try await store.save([
+            RunFixtures.run("run-1", status: .completed, endedAt: since.addingTimeInterval(-1)),
+            RunFixtures.run("run-2", status: .aborted, endedAt: since.addingTimeInterval(600)),
+            RunFixtures.run("run-3", status: .failed, endedAt: since),
+            RunFixtures.run("run-4"),
+        ])
+        #expect(try await store.endedRuns(since: since).map(\.id) == ["run-3", "run-2"])
+    }
+
+    @Test("saved runs survive closing and reopening the file")
+    func durable() async throws {
+        let path = SQLiteJournalTests.temporaryPath()
+        do {
+            let store = try SQLiteRunStore(path: path)
+            try await store.save([RunFixtures.fullRun()])
+        }
+        let reopened = try SQLiteRunStore(path: path)
+        #expect(try await reopened.openRuns() == [RunFixtures.fullRun()])
+    }
+
+    @Test("a journal created before the run tables is migrated in place, and reopening migrates nothing twice")
+    func migratesOldJournal() async throws {
+        let path = SQLiteJournalTests.temporaryPath()
+        do {
+            let old = try DatabaseQueue(path: path)
+            try JournalSchema.migrator.migrate(old, upTo: "v2-alert-plan")
+            try await old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO delivery (kind, idempotency_key, received_at, details, body)
+                    VALUES ('cloudwatch_alarm', 'sns:m-1', '2026-01-01T00:00:00.000Z', '{}', 'old body')
+                    """)
+            }
+            #expect(try await old.read { try $0.tableExists("run") } == false)
+        }
+        do {
+            let journal = try SQLiteJournal(path: path)
+            #expect(try await journal.recentDeliveries(limit: 10).map(\.delivery.body) == ["old body"])
+            try await journal.save([RunFixtures.run("run-1")])
+            let executor = RecordingExecutor(journal: journal)
+            _ = await executor.execute(RunFixtures.step(0, .action(.notify(message: "hi"))), runID: "run-1", snapshot: [:], dryRun: true)
+        }
+        let reopened = try SQLiteJournal(path: path)
+        #expect(try await reopened.run(id: "run-1") == RunFixtures.run("run-1"))
+        #expect(try await RecordingExecutor(journal: reopened).calls().count == 1)
+        let applied = try await reopened.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied == ["v1-journal", "v2-alert-plan", "v3-runs", "v4-executor-calls"])
+    }
+
+    @Test("a save blocked by another process's lock fails as unavailable and stores nothing of the batch")
+    func lockedIsUnavailable() async throws {
+        let path = SQLiteJournalTests.temporaryPath()
+        let store = try SQLiteRunStore(path: path, busyTimeout: 0.05)
+        try await store.save([RunFixtures.run("run-1")])
+        let lock = try SQLiteLockHolder(path: path)
+        await #expect {
+            try await store.save([RunFixtures.run("run-2"), RunFixtures.run("run-3")])
+        } throws: { error in
+            guard case JournalError.unavailable = error else { return false }
+            return true
+        }
+        // WAL: readers are not blocked by a writer, so status pages keep working.
+        #expect(try await store.openRuns().map(\.id) == ["run-1"])
+        lock.unlock()
+        #expect(try await store.openRuns().map(\.id) == ["run-1"])
+        try await store.save([RunFixtures.run("run-2")])
+        #expect(try await store.recentRuns(limit: 10).count == 2)
+    }
+
+    @Test("a run body this version cannot read is reported as incompatible")
+    func unreadableBody() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        try await store.save([RunFixtures.run("run-1")])
+        try await store.pool.write { try $0.execute(sql: "UPDATE run SET body = '{\"id\": 1}'") }
+        await #expect {
+            _ = try await store.run(id: "run-1")
+        } throws: { error in
+            guard case JournalError.incompatible(let message) = error else { return false }
+            return message.contains("run-1")
+        }
+    }
+}
