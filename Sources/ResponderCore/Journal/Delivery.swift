@@ -47,13 +47,16 @@ public struct JournalReceipt: Sendable, Equatable {
     public var duplicateAlerts: Int
     /// True when the delivery itself had been recorded before (same idempotency key).
     public var duplicateDelivery: Bool
+    /// Idempotency keys of the alerts stored for the first time (the ones that may start runs).
+    public var newAlertKeys: [String]
 
     /// Creates a receipt.
-    public init(deliveryID: Int64?, newAlerts: Int, duplicateAlerts: Int, duplicateDelivery: Bool) {
+    public init(deliveryID: Int64?, newAlerts: Int, duplicateAlerts: Int, duplicateDelivery: Bool, newAlertKeys: [String] = []) {
         self.deliveryID = deliveryID
         self.newAlerts = newAlerts
         self.duplicateAlerts = duplicateAlerts
         self.duplicateDelivery = duplicateDelivery
+        self.newAlertKeys = newAlertKeys
     }
 }
 

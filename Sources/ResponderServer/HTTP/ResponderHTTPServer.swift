@@ -15,7 +15,7 @@ public enum ResponderHTTPServer {
         router.get("/healthz") { _, _ in health.healthz() }
         router.get("/readyz") { _, _ in await health.readyz() }
         router.get("/metrics") { _, _ in health.metricsText() }
-        let planner = IngestPlanner(registry: deps.playbooks, now: deps.now)
+        let planner = IngestPlanner(registry: deps.playbooks, runs: deps.runs, now: deps.now)
         let alertmanager = AlertmanagerHook(
             authenticator: deps.alertmanagerAuth,
             journal: deps.journal,
@@ -35,6 +35,9 @@ public enum ResponderHTTPServer {
         }
         let admin = AdminRoutes(token: deps.adminToken, playbooks: deps.playbooks)
         router.post("/-/reload") { request, _ in await admin.reload(request) }
+        if let runs = deps.runs {
+            RunsRoutes(token: deps.adminToken, coordinator: runs).register(on: router)
+        }
         return router
     }
 

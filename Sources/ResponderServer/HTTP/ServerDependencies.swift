@@ -15,8 +15,10 @@ public struct ServerDependencies: Sendable {
     public var sns: SNSHook?
     /// The playbook set alerts are planned with.
     public var playbooks: PlaybookRegistry
-    /// Token of the admin API (`POST /-/reload`).
+    /// Token of the admin API (`POST /-/reload`, `/api/runs`).
     public var adminToken: Secret
+    /// The run engine's driver; nil serves ingest without runs (the runs API answers 404).
+    public var runs: RunCoordinator?
     /// Wall clock, injected.
     public var now: @Sendable () -> Date
 
@@ -29,6 +31,7 @@ public struct ServerDependencies: Sendable {
         sns: SNSHook?,
         playbooks: PlaybookRegistry,
         adminToken: Secret,
+        runs: RunCoordinator? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.config = config
@@ -38,6 +41,7 @@ public struct ServerDependencies: Sendable {
         self.sns = sns
         self.playbooks = playbooks
         self.adminToken = adminToken
+        self.runs = runs
         self.now = now
     }
 }

@@ -55,8 +55,9 @@ public struct SNSHook: Sendable {
             return JSONResponse.error(.init(code: status), error.message)
         }
         let receipt: JournalReceipt
+        var alerts: [NormalizedAlert] = []
         do {
-            let alerts = outcome.alert.map { [$0] } ?? []
+            alerts = outcome.alert.map { [$0] } ?? []
             receipt = try await journal.record(
                 outcome.delivery(receivedAt: now(), body: String(decoding: body, as: UTF8.self)),
                 alerts: alerts,
@@ -69,6 +70,7 @@ public struct SNSHook: Sendable {
         }
         metrics.delivery(source: "sns", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
         metrics.alertsRecorded(source: "cloudwatch", count: receipt.newAlerts)
+        planner.startRuns(for: alerts, receipt: receipt)
         if outcome.kind == .subscriptionConfirmation {
             // Confirmed after the commit, also for a redelivery: SNS re-sends the confirmation until it succeeds.
             do {

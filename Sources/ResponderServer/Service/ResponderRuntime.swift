@@ -39,7 +39,12 @@ public struct ResponderRuntime {
             configuration: HTTPCertificateFetcher.recommendedClientConfiguration()
         )
         let app: any Service
+        let runs: RunCoordinator
         do {
+            // Executors are dry-run until the real ones are configured: every step is recorded in the journal instead.
+            runs = try await RunCoordinator(
+                repository: journal, executor: RecordingExecutor(journal: journal), playbooks: registry, logger: logger
+            )
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
             let deps = ServerDependencies(
                 config: config,
@@ -48,7 +53,8 @@ public struct ResponderRuntime {
                 alertmanagerAuth: auth,
                 sns: sns,
                 playbooks: registry,
-                adminToken: adminToken
+                adminToken: adminToken,
+                runs: runs
             )
             let host = config.listenHost
             let port = config.listenPort
@@ -67,6 +73,7 @@ public struct ResponderRuntime {
                     .init(service: app),
                     .init(service: HTTPClientService(client: httpClient)),
                     .init(service: PlaybookReloadService(registry: registry)),
+                    .init(service: RunTimerService(coordinator: runs, heartbeat: .seconds(1))),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

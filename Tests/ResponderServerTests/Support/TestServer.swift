@@ -19,6 +19,7 @@ struct TestServer: Sendable {
     let client: HTTPClient
     let certificatePath: String
     let playbooks: PlaybookRegistry
+    let runs: RunCoordinator?
     let token = "test-bearer-token"
     static let adminToken = "test-admin-token"
 
@@ -33,6 +34,7 @@ struct TestServer: Sendable {
         },
         sns: (@Sendable (SQLiteJournal, ResponderConfig) throws -> SNSHook?)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
+        runs withRuns: Bool = false,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let temporary = try TemporaryFolder("responder")
@@ -49,6 +51,11 @@ struct TestServer: Sendable {
         logger.logLevel = .critical
         let certificate = try SelfSignedCertificate.loadOrCreate(in: folder)
         let tls = try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
+        let registry = PlaybookRegistry(logger: logger, load: playbooks)
+        let coordinator = withRuns
+            ? try await RunCoordinator(repository: journal, executor: RecordingExecutor(journal: journal, now: now),
+                                       playbooks: registry, logger: logger, now: now)
+            : nil
         let deps = ServerDependencies(
             config: config,
             journal: journal,
@@ -59,8 +66,9 @@ struct TestServer: Sendable {
                 basicPassword: config.alertmanager.basicPassword
             ),
             sns: try sns?(journal, config),
-            playbooks: PlaybookRegistry(logger: logger, load: playbooks),
+            playbooks: registry,
             adminToken: Secret(adminToken),
+            runs: coordinator,
             now: now
         )
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -79,7 +87,7 @@ struct TestServer: Sendable {
         )
         let server = TestServer(
             port: port, folder: folder, journal: journal, client: client, certificatePath: certificate.certificatePath,
-            playbooks: deps.playbooks
+            playbooks: deps.playbooks, runs: coordinator
         )
         do {
             let result = try await body(server)

@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import ResponderCore
+
+/// Owns the run engine: feeds it alerts, commands and time; persists every run it changed before anything is
+/// executed (write-ahead), hands steps to the executor and the results back. One actor, so the state machine sees one
+/// event at a time.
+public actor RunCoordinator {
+    private var engine: RunEngine
+    private let repository: any RunRepository
+    private let executor: any StepExecutor
+    private let playbooks: PlaybookRegistry
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private var sleeper: CheckedContinuation<Void, Never>?
+    private var sleepGeneration = 0
+    private var inFlight = 0
+
+    /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
+    public init(
+        repository: any RunRepository,
+        executor: any StepExecutor,
+        playbooks: PlaybookRegistry,
+        settings: EngineSettings = EngineSettings(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws(JournalError) {
+        let open = try await repository.openRuns()
+        let ended = try await repository.endedRuns(since: now().addingTimeInterval(-TimeInterval(settings.keepEnded.components.seconds)))
+        engine = RunEngine(runs: open + ended, settings: settings)
+        self.repository = repository
+        self.executor = executor
+        self.playbooks = playbooks
+        self.logger = logger
+        self.now = now
+        if !open.isEmpty {
+            logger.info("runs restored", metadata: ["open": "\(open.count)"])
+        }
+    }
+
+    /// Starts or joins runs for newly accepted alerts.
+    public func submit(_ alerts: [NormalizedAlert]) async {
+        guard !alerts.isEmpty, let set = await playbooks.playbooks else { return }
+        let targets = Array(set.targets.keys)
+        let replicas = await executor.replicas(of: targets)
+        for alert in alerts {
+            await handle(.alert(alert, playbooks: set, replicas: replicas, autoscalerDesired: [:]))
+        }
+    }
+
+    /// Applies a person's command; throws when it does not apply.
+    public func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError) {
+        let effects = try engine.apply(command, to: runID, actor: actor, now: now())
+        await process(effects + engine.handle(.tick, now: now()))
+    }
+
+    /// Fires whatever is due now.
+    public func tick() async {
+        await handle(.tick)
+    }
+
+    /// When the engine next needs a tick.
+    public var nextDue: Date? { engine.nextDue }
+
+    /// Steps handed to the executor whose result has not come back yet.
+    public var stepsInFlight: Int { inFlight }
+
+    /// A run as the engine holds it (open or recently ended), else from the store.
+    public func run(id: String) async throws(JournalError) -> Run? {
+        if let run = engine.runs[id] { return run }
+        return try await repository.run(id: id)
+    }
+
+    /// Recent runs, newest first.
+    public func recentRuns(limit: Int) async throws(JournalError) -> [Run] {
+        try await repository.recentRuns(limit: limit)
+    }
+
+    /// Returns at the next due time, when new work may have changed it, or after `heartbeat`, whichever is first.
+    public func waitForWork(heartbeat: Duration) async {
+        let limit = TimeInterval(heartbeat.components.seconds) + TimeInterval(heartbeat.components.attoseconds) / 1e18
+        let delay = max(0, min(engine.nextDue.map { $0.timeIntervalSince(now()) } ?? limit, limit))
+        sleepGeneration += 1
+        let generation = sleepGeneration
+        await withCheckedContinuation { continuation in
+            sleeper = continuation
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int64(delay * 1000) + 1))
+                await self.wakeUp(generation: generation)
+            }
+        }
+    }
+
+    private func wakeUp(generation: Int? = nil) {
+        guard generation == nil || generation == sleepGeneration, let continuation = sleeper else { return }
+        sleeper = nil
+        continuation.resume()
+    }
+
+    private func handle(_ event: EngineEvent) async {
+        await process(engine.handle(event, now: now()))
+    }
+
+    private func process(_ effects: [EngineEffect]) async {
+        let changed = engine.drainChanged()
+        if !changed.isEmpty {
+            do {
+                try await repository.save(changed)
+            } catch {
+                // Nothing is executed unless its "running" state is durable; the steps come back as retryable.
+                logger.error("runs not persisted; their steps will be retried", metadata: ["error": "\(error)"])
+                for case .execute(let runID, let step, _, _) in effects {
+                    await handle(.stepFinished(runID: runID, step: step.index, result: .retryable("store unavailable: \(error)")))
+                }
+                return
+            }
+        }
+        for effect in effects {
+            switch effect {
+            case .notify(let runID, let message):
+                logger.notice("\(message)", metadata: ["run": "\(runID ?? "-")"])
+            case .execute(let runID, let step, let snapshot, let dryRun):
+                inFlight += 1
+                let executor = self.executor
+                Task {
+                    let result = await executor.execute(step, runID: runID, snapshot: snapshot, dryRun: dryRun)
+                    await self.finished(runID: runID, step: step.index, result: result)
+                }
+            }
+        }
+        wakeUp()
+    }
+
+    private func finished(runID: String, step: Int, result: StepResult) async {
+        inFlight -= 1
+        await handle(.stepFinished(runID: runID, step: step, result: result))
+    }
+}

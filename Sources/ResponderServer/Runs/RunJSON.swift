@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import ResponderCore
+
+/// JSON shapes of the runs API: dates as RFC 3339 UTC with milliseconds, keys sorted.
+enum RunJSON {
+    static func response<T: Encodable>(_ status: HTTPResponse.Status, _ value: T) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// One line of `GET /api/runs`.
+struct RunSummary: Encodable {
+    var id: String
+    var playbook: String
+    var kind: String
+    var status: String
+    var targets: [String]
+    var alert: String?
+    var startedAt: Date
+    var endedAt: Date?
+    var acknowledgedBy: String?
+    var nextStep: String?
+    var nextDue: Date?
+
+    init(_ run: Run) {
+        id = run.id
+        playbook = run.playbook
+        kind = run.kind.rawValue
+        status = run.status.rawValue
+        targets = run.targets
+        alert = run.alertName
+        startedAt = run.startedAt
+        endedAt = run.endedAt
+        acknowledgedBy = run.acknowledgedBy
+        let next = run.nextStepIndex.map { run.steps[$0] }
+        nextStep = next.map { "\($0.index): \($0.detail) (\($0.status.rawValue))" }
+        nextDue = run.isOpen ? next?.due : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, playbook, kind, status, targets, alert
+        case startedAt = "started_at", endedAt = "ended_at", acknowledgedBy = "acknowledged_by"
+        case nextStep = "next_step", nextDue = "next_due"
+    }
+}
+
+/// `GET /api/runs/{id}`: the summary plus every step and the history.
+struct RunDetail: Encodable {
+    var summary: RunSummary
+    var run: Run
+
+    init(_ run: Run) {
+        summary = RunSummary(run)
+        self.run = run
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case summary, run
+    }
+}

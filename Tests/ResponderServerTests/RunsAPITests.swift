@@ -1,0 +1,69 @@
+import Foundation
+import ResponderCore
+import ResponderServer
+import ResponderStore
+import Testing
+
+@Suite("runs over HTTPS: alerts start runs, the admin API shows and steers them")
+struct RunsAPITests {
+    static let location = FileLocation(file: "Playbooks/workers.yaml", line: 1)
+    static let playbooks = PlaybookSet(
+        targets: ["worker": Target(
+            name: "worker", backend: .compose(.init(project: "demo", service: "worker")),
+            bounds: .init(floor: 2, ceiling: 20), location: location
+        )],
+        playbooks: [Playbook(
+            name: "queue-depth-workers", kind: .emergencyScale,
+            match: .init(matchers: [AlertMatcher(name: "alertname", op: .equal, value: "HighQueueDepth")]),
+            actions: [.scale(target: "worker", change: .by(5)), .notify(message: "workers +5")],
+            ladder: .init(every: .seconds(3600), levels: [("worker", [.replicas(4), .floor])]), location: location
+        )],
+        files: ["workers.yaml"]
+    )
+
+    static func waitForRun(_ server: TestServer) async throws -> Run {
+        for _ in 0..<200 {
+            if let run = try await server.runs?.recentRuns(limit: 1).first, run.steps.prefix(2).allSatisfy({ $0.status == .done }) {
+                return run
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw CancellationError()
+    }
+
+    @Test("a firing alert starts a run whose actions are recorded once by the dry-run executor; the API steers it")
+    func lifecycle() async throws {
+        try await TestServer.with(playbooks: { .success(Self.playbooks) }, runs: true) { server in
+            let admin = [("Authorization", "Bearer \(TestServer.adminToken)")]
+            #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
+            #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
+            let run = try await Self.waitForRun(server)
+            #expect(run.playbook == "queue-depth-workers")
+            let calls = try await RecordingExecutor(journal: server.journal).calls(runID: run.id)
+            #expect(calls.map(\.action) == ["scale", "notify"], "the HA duplicate started nothing")
+            #expect(calls.first?.value == 7)
+
+            #expect(try await server.send(.GET, "/api/runs").status == 401)
+            let list = try await server.send(.GET, "/api/runs", headers: admin)
+            #expect(list.status == 200)
+            #expect(list.body.contains(#""id":"run-1""#))
+            #expect(list.body.contains(#""status":"active""#))
+            let detail = try await server.send(.GET, "/api/runs/run-1", headers: admin)
+            #expect(detail.body.contains("replicas 7 -> 4"))
+
+            let held = try await server.send(.POST, "/api/runs/run-1/hold", body: Array(#"{"actor":"alice"}"#.utf8), headers: admin)
+            #expect(held.status == 200)
+            #expect(held.body.contains(#""status":"held""#))
+            #expect(try await server.send(.POST, "/api/runs/run-1/hold", headers: admin).status == 409)
+            #expect(try await server.send(.POST, "/api/runs/run-1/resume?actor=bob", headers: admin).status == 200)
+            #expect(try await server.send(.POST, "/api/runs/run-1/abort", headers: admin).body.contains(#""status":"aborted""#))
+            #expect(try await server.send(.POST, "/api/runs/run-1/ack", headers: admin).status == 410)
+            #expect(try await server.send(.POST, "/api/runs/run-9/ack", headers: admin).status == 404)
+            #expect(try await server.send(.POST, "/api/runs/run-1/explode", headers: admin).status == 404)
+            let history = try #require(try await server.runs?.run(id: "run-1")).history.map(\.message)
+            #expect(history.contains("held by alice: no step fires until resumed"))
+            #expect(history.contains { $0.hasPrefix("resumed by bob") })
+            #expect(history.contains("aborted by api"))
+        }
+    }
+}
