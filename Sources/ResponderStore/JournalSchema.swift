@@ -75,6 +75,14 @@ enum JournalSchema {
                 CREATE INDEX executor_call_by_target ON executor_call(target, action, id);
                 """)
         }
+        migrator.registerMigration("v5-alert-processed") { db in
+            // Alerts stored before this version were handled (or not) by a version without runs: never replay them.
+            try db.execute(sql: """
+                ALTER TABLE alert ADD COLUMN processed_at TEXT;
+                UPDATE alert SET processed_at = received_at;
+                CREATE INDEX alert_unprocessed ON alert(id) WHERE processed_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

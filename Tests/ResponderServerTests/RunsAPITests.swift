@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ResponderCore
 import ResponderServer
 import ResponderStore
@@ -65,5 +66,29 @@ struct RunsAPITests {
             #expect(history.contains { $0.hasPrefix("resumed by bob") })
             #expect(history.contains("aborted by api"))
         }
+    }
+
+    @Test("an alert accepted but not handled before a crash is replayed at start-up, once")
+    func backlogReplay() async throws {
+        let temporary = try TemporaryFolder("backlog")
+        defer { temporary.remove() }
+        let journal = try SQLiteJournal(path: temporary.path + "/responder.sqlite")
+        let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
+        let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:], body: "{}")
+        _ = try await journal.record(delivery, alerts: alerts)
+        #expect(try await journal.unprocessedAlerts(limit: 10).map(\.fingerprint) == ["a1b2c3d4e5f60718"])
+        let logger = Logger(label: "t")
+        let registry = PlaybookRegistry(logger: logger) { .success(Self.playbooks) }
+        let coordinator = try await RunCoordinator(
+            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry, logger: logger
+        )
+        await coordinator.replayBacklog()
+        #expect(try await journal.recentRuns(limit: 10).map(\.playbook) == ["queue-depth-workers"])
+        #expect(try await journal.unprocessedAlerts(limit: 10).isEmpty)
+        let restarted = try await RunCoordinator(
+            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry, logger: logger
+        )
+        await restarted.replayBacklog()
+        #expect(try await journal.recentRuns(limit: 10).count == 1, "a replay happens once")
     }
 }

@@ -155,7 +155,10 @@ struct RunStoreTests {
             try await old.write { db in
                 try db.execute(sql: """
                     INSERT INTO delivery (kind, idempotency_key, received_at, details, body)
-                    VALUES ('cloudwatch_alarm', 'sns:m-1', '2026-01-01T00:00:00.000Z', '{}', 'old body')
+                    VALUES ('cloudwatch_alarm', 'sns:m-1', '2026-01-01T00:00:00.000Z', '{}', 'old body');
+                    INSERT INTO alert (delivery_id, idempotency_key, source, fingerprint, status, labels, annotations,
+                                       received_at)
+                    VALUES (1, 'k-old', 'cloudwatch', 'ff', 'firing', '{}', '{}', '2026-01-01T00:00:00.000Z');
                     """)
             }
             #expect(try await old.read { try $0.tableExists("run") } == false)
@@ -171,7 +174,8 @@ struct RunStoreTests {
         #expect(try await reopened.run(id: "run-1") == RunFixtures.run("run-1"))
         #expect(try await RecordingExecutor(journal: reopened).calls().count == 1)
         let applied = try await reopened.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1-journal", "v2-alert-plan", "v3-runs", "v4-executor-calls"])
+        #expect(applied == ["v1-journal", "v2-alert-plan", "v3-runs", "v4-executor-calls", "v5-alert-processed"])
+        #expect(try await reopened.unprocessedAlerts(limit: 10).isEmpty, "alerts from before runs existed are never replayed")
     }
 
     @Test("a save blocked by another process's lock fails as unavailable and stores nothing of the batch")

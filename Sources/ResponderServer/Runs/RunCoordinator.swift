@@ -8,6 +8,7 @@ import ResponderCore
 public actor RunCoordinator {
     private var engine: RunEngine
     private let repository: any RunRepository
+    private let backlog: (any AlertBacklog)?
     private let executor: any StepExecutor
     private let playbooks: PlaybookRegistry
     private let logger: Logger
@@ -19,6 +20,7 @@ public actor RunCoordinator {
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
         repository: any RunRepository,
+        backlog: (any AlertBacklog)? = nil,
         executor: any StepExecutor,
         playbooks: PlaybookRegistry,
         settings: EngineSettings = EngineSettings(),
@@ -29,6 +31,7 @@ public actor RunCoordinator {
         let ended = try await repository.endedRuns(since: now().addingTimeInterval(-TimeInterval(settings.keepEnded.components.seconds)))
         engine = RunEngine(runs: open + ended, settings: settings)
         self.repository = repository
+        self.backlog = backlog
         self.executor = executor
         self.playbooks = playbooks
         self.logger = logger
@@ -38,13 +41,34 @@ public actor RunCoordinator {
         }
     }
 
-    /// Starts or joins runs for newly accepted alerts.
+    /// Starts or joins runs for newly accepted alerts, then marks them handled in the backlog (only after the runs
+    /// they changed are durable, so a crash in between replays them instead of losing them).
     public func submit(_ alerts: [NormalizedAlert]) async {
-        guard !alerts.isEmpty, let set = await playbooks.playbooks else { return }
-        let targets = Array(set.targets.keys)
-        let replicas = await executor.replicas(of: targets)
-        for alert in alerts {
-            await handle(.alert(alert, playbooks: set, replicas: replicas, autoscalerDesired: [:]))
+        guard !alerts.isEmpty else { return }
+        if let set = await playbooks.playbooks {
+            let replicas = await executor.replicas(of: Array(set.targets.keys))
+            for alert in alerts {
+                await handle(.alert(alert, playbooks: set, replicas: replicas, autoscalerDesired: [:]))
+            }
+        }
+        do {
+            try await backlog?.markProcessed(alerts.map(\.idempotencyKey))
+        } catch {
+            logger.error("alerts not marked processed; they will be replayed at the next start", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Replays alerts accepted before a crash but never handled; call once at start-up.
+    public func replayBacklog() async {
+        guard let backlog else { return }
+        do {
+            let pending = try await backlog.unprocessedAlerts(limit: 10_000)
+            if !pending.isEmpty {
+                logger.notice("replaying alerts accepted before a restart", metadata: ["count": "\(pending.count)"])
+                await submit(pending)
+            }
+        } catch {
+            logger.error("could not read the alert backlog", metadata: ["error": "\(error)"])
         }
     }
 

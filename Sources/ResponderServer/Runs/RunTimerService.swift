@@ -7,6 +7,7 @@ struct RunTimerService: Service {
     let heartbeat: Duration
 
     func run() async throws {
+        await coordinator.replayBacklog()
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await coordinator.tick()

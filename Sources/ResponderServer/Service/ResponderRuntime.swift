@@ -43,7 +43,8 @@ public struct ResponderRuntime {
         do {
             // Executors are dry-run until the real ones are configured: every step is recorded in the journal instead.
             runs = try await RunCoordinator(
-                repository: journal, executor: RecordingExecutor(journal: journal), playbooks: registry, logger: logger
+                repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal),
+                playbooks: registry, logger: logger
             )
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
             let deps = ServerDependencies(

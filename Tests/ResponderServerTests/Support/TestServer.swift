@@ -53,7 +53,7 @@ struct TestServer: Sendable {
         let tls = try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
         let registry = PlaybookRegistry(logger: logger, load: playbooks)
         let coordinator = withRuns
-            ? try await RunCoordinator(repository: journal, executor: RecordingExecutor(journal: journal, now: now),
+            ? try await RunCoordinator(repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal, now: now),
                                        playbooks: registry, logger: logger, now: now)
             : nil
         let deps = ServerDependencies(
