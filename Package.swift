@@ -104,6 +104,19 @@ let package = Package(
             path: "Tests/ResponderTestSupport",
             swiftSettings: strict
         ),
+        // Benchmarks run by hand (bench/), not in CI.
+        .executableTarget(
+            name: "responder-bench",
+            dependencies: [
+                "ResponderServer",
+                "ResponderStore",
+                "ResponderCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Sources/ResponderBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ResponderCoreTests",
             dependencies: ["ResponderCore"],
