@@ -35,11 +35,9 @@ struct CrashRecoveryTests {
         let ready: Date
     }
 
-    static func start(state: String, playbooks: String) async throws -> Server {
-        let process = try ResponderProcess(arguments: ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", playbooks])
-        let line = try await process.waitForLine(containing: "Responder listening on https://127.0.0.1:")
-        let match = try #require(line.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/))
-        return Server(process: process, port: try #require(Int(match.1)), ready: Date())
+    static func start(_ folders: ServeFolders) async throws -> Server {
+        let (process, port, _) = try await ResponderProcess.serve(folders.serveArguments)
+        return Server(process: process, port: port, ready: Date())
     }
 
     static func post(_ file: String, to server: Server, state: String) async throws {
@@ -58,14 +56,12 @@ struct CrashRecoveryTests {
 
     @Test("each step fires exactly once overall and never early, across many SIGKILLs")
     func killAndRestart() async throws {
-        let temporary = try TemporaryFolder("crash")
-        defer { temporary.remove() }
-        let state = temporary.path + "/state"
-        let playbooks = temporary.path + "/Playbooks"
-        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
-        try Self.playbook.write(toFile: playbooks + "/fast.yaml", atomically: true, encoding: .utf8)
+        let folders = try ServeFolders("crash")
+        defer { folders.remove() }
+        let state = folders.state
+        try Self.playbook.write(toFile: folders.playbooks + "/fast.yaml", atomically: true, encoding: .utf8)
 
-        var server = try await Self.start(state: state, playbooks: playbooks)
+        var server = try await Self.start(folders)
         try await Self.post("v4_firing_minimal.json", to: server, state: state)
         try await Task.sleep(for: .milliseconds(200))
         try await Self.post("v4_resolved_minimal.json", to: server, state: state)
@@ -77,7 +73,7 @@ struct CrashRecoveryTests {
             try await Task.sleep(for: .milliseconds(pause))
             kill(server.process.process.processIdentifier, SIGKILL)
             _ = try await server.process.waitForExit()
-            server = try await Self.start(state: state, playbooks: playbooks)
+            server = try await Self.start(folders)
             restarts.append(server.ready)
         }
         // Let it finish.

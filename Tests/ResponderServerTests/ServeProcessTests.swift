@@ -12,22 +12,16 @@ import X509
 struct ServeProcessTests {
     @Test("first start generates and prints the certificate, a restart reuses it, SIGTERM shuts down cleanly")
     func lifecycle() async throws {
-        let temporary = try TemporaryFolder("serve")
-        let folder = temporary.path
-        let state = folder + "/state"
-        let playbooks = folder + "/Playbooks"
-        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
-        defer { temporary.remove() }
-        let arguments = ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", playbooks]
+        let folders = try ServeFolders("serve")
+        defer { folders.remove() }
+        let state = folders.state
+        let arguments = folders.serveArguments
 
-        let first = try ResponderProcess(arguments: arguments)
-        let listening = try await first.waitForLine(containing: "Responder listening on https://127.0.0.1:")
+        let (first, port, _) = try await ResponderProcess.serve(arguments)
         let printed = try await first.waitForLine(containing: "SHA-256 fingerprint:")
         #expect(first.stdout.contains("generated self-signed certificate"))
         let certificate = try Certificate(pemEncoded: try String(contentsOfFile: state + "/tls/cert.pem", encoding: .utf8))
         #expect(printed.hasSuffix(try SelfSignedCertificate.fingerprint(of: certificate)))
-        let address = try #require(listening.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/))
-        let port = try #require(Int(address.1))
 
         let token = try String(contentsOfFile: state + "/alertmanager-token", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -60,12 +54,10 @@ struct ServeProcessTests {
 
     @Test("SIGHUP reloads the playbooks; an invalid set is refused and the running one kept")
     func sighupReload() async throws {
-        let temporary = try TemporaryFolder("hup")
-        let folder = temporary.path
-        let state = folder + "/state"
-        let playbooks = folder + "/Playbooks"
-        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
-        defer { temporary.remove() }
+        let folders = try ServeFolders("hup")
+        defer { folders.remove() }
+        let state = folders.state
+        let playbooks = folders.playbooks
         let valid = """
             targets:
               - name: worker
@@ -79,11 +71,8 @@ struct ServeProcessTests {
                   - scale: {target: worker, by: +5}
             """
         try valid.write(toFile: playbooks + "/demo.yaml", atomically: true, encoding: .utf8)
-        let serve = try ResponderProcess(arguments: ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", playbooks])
+        let (serve, port, _) = try await ResponderProcess.serve(folders.serveArguments)
         defer { if serve.process.isRunning { serve.process.terminate() } }
-        let listening = try await serve.waitForLine(containing: "Responder listening on https://127.0.0.1:")
-        let match = try #require(listening.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/))
-        let port = try #require(Int(match.1))
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(state + "/tls/cert.pem"))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))

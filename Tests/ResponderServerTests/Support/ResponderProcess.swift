@@ -58,3 +58,15 @@ final class ResponderProcess: Sendable {
         return process.terminationStatus
     }
 }
+
+extension ResponderProcess {
+    /// Starts `responder serve` with `arguments` and waits until it listens; returns the process and its port.
+    static func serve(_ arguments: [String]) async throws -> (process: ResponderProcess, port: Int, line: String) {
+        let process = try ResponderProcess(arguments: arguments)
+        let line = try await process.waitForLine(containing: "Responder listening on https://127.0.0.1:")
+        guard let match = line.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "no port in: \(line)"])
+        }
+        return (process, port, line)
+    }
+}
