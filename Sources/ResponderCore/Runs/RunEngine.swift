@@ -14,6 +14,7 @@ public struct RunEngine: Sendable {
     /// Tunables.
     public var settings: EngineSettings
     private var changed: Set<String> = []
+    private var lastPrune = Date.distantPast
 
     /// Restores the engine from persisted runs. Steps that were running when the process stopped are marked for a
     /// re-check: the executor reads the target before re-applying, so a step whose change landed is not repeated.
@@ -108,8 +109,15 @@ public struct RunEngine: Sendable {
 
     private mutating func fireDue(now: Date) -> [EngineEffect] {
         var effects: [EngineEffect] = []
-        for id in runs.keys.sorted() {
-            guard var run = runs[id], run.status == .active else { continue }
+        // Only runs with something to do now: a due pending step, or nothing left (to complete them).
+        let candidates = runs.values.filter { run in
+            guard run.status == .active else { return false }
+            guard let index = run.nextStepIndex else { return true }
+            let step = run.steps[index]
+            return step.status == .pending && (step.due.map { $0 <= now } ?? false)
+        }.map(\.id).sorted()
+        for id in candidates {
+            guard var run = runs[id] else { continue }
             let before = run
             effects += advance(&run, now: now)
             if run != before { store(run) }
@@ -230,6 +238,8 @@ public struct RunEngine: Sendable {
 
     private mutating func prune(now: Date) {
         let keep = TimelineBuilder.seconds(settings.keepEnded)
+        guard now.timeIntervalSince(lastPrune) > 60 else { return }
+        lastPrune = now
         for (id, run) in runs where !run.isOpen {
             if let ended = run.endedAt, now.timeIntervalSince(ended) > keep, !changed.contains(id) {
                 runs[id] = nil

@@ -16,6 +16,7 @@ public actor RunCoordinator {
     private var sleeper: CheckedContinuation<Void, Never>?
     private var sleepGeneration = 0
     private var inFlight = 0
+    private var flushScheduled = false
 
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
@@ -103,7 +104,8 @@ public actor RunCoordinator {
     /// Returns at the next due time, when new work may have changed it, or after `heartbeat`, whichever is first.
     public func waitForWork(heartbeat: Duration) async {
         let limit = TimeInterval(heartbeat.components.seconds) + TimeInterval(heartbeat.components.attoseconds) / 1e18
-        let delay = max(0, min(engine.nextDue.map { $0.timeIntervalSince(now()) } ?? limit, limit))
+        // At least 10 ms between ticks, so steps due close together are started (and saved) as one batch.
+        let delay = max(0.01, min(engine.nextDue.map { $0.timeIntervalSince(now()) } ?? limit, limit))
         sleepGeneration += 1
         let generation = sleepGeneration
         await withCheckedContinuation { continuation in
@@ -155,8 +157,35 @@ public actor RunCoordinator {
         wakeUp()
     }
 
+    /// Results are saved in groups: a "done" that is lost in a crash is harmless, because the step then restarts with
+    /// a re-check and the executor reports it already applied. Anything that starts a new step is saved at once
+    /// (write-ahead), together with the results gathered so far.
     private func finished(runID: String, step: Int, result: StepResult) async {
         inFlight -= 1
-        await handle(.stepFinished(runID: runID, step: step, result: result))
+        let effects = engine.handle(.stepFinished(runID: runID, step: step, result: result), now: now())
+        if effects.contains(where: { if case .execute = $0 { return true } else { return false } }) {
+            await process(effects)
+            return
+        }
+        for case .notify(let id, let message) in effects {
+            logger.notice("\(message)", metadata: ["run": "\(id ?? "-")"])
+        }
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            await self.flush()
+        }
+    }
+
+    private func flush() async {
+        flushScheduled = false
+        let changed = engine.drainChanged()
+        guard !changed.isEmpty else { return }
+        do {
+            try await repository.save(changed)
+        } catch {
+            logger.error("step results not persisted; steps will be re-checked after a restart", metadata: ["error": "\(error)"])
+        }
     }
 }
