@@ -1,0 +1,205 @@
+import Foundation
+
+/// Runs a ``Scenario`` through ``RunEngine`` on a virtual clock: events in time order, and between them straight to
+/// the engine's `nextDue` (it never sleeps), with a dry-run executor whose outcome is fed back at the same instant.
+/// Pure: no I/O, no wall clock; the same scenario and playbooks give the same result every time.
+public enum Simulator {
+    /// Runs `scenario` against `playbooks` and checks its expectations.
+    public static func run(_ scenario: Scenario, playbooks: PlaybookSet, settings: EngineSettings = EngineSettings()) -> SimulationResult {
+        var session = SimulationSession(scenario: scenario, playbooks: playbooks, settings: settings)
+        let problems = ScenarioReferences.problems(in: scenario, playbooks: playbooks)
+        if problems.isEmpty {
+            session.run()
+        }
+        let runs = session.runs.values.sorted { runNumber($0.id) < runNumber($1.id) }
+        var result = SimulationResult(
+            scenario: scenario, timeline: session.timeline, runs: runs, finalReplicas: session.world.replicas,
+            touchedTargets: [], checks: [], problems: problems + session.problems
+        )
+        if problems.isEmpty, let expect = scenario.expect {
+            // Sorted by line so the results read top to bottom like the file, whatever part of `expect:` they check.
+            result.checks = ExpectationChecker(scenario: scenario, result: result).check(expect).enumerated()
+                .sorted { ($0.element.location.line, $0.offset) < ($1.element.location.line, $1.offset) }.map(\.element)
+        }
+        var touched = Set(session.world.changed)
+        touched.formUnion(scenario.replicas.map(\.target))
+        touched.formUnion(scenario.expect?.finalReplicas.map(\.target) ?? [])
+        result.touchedTargets = touched.filter { playbooks.targets[$0] != nil }.sorted()
+        return result
+    }
+
+    /// `run-12` → 12, for ordering runs as they started.
+    static func runNumber(_ id: String) -> Int {
+        Int(id.split(separator: "-").last ?? "") ?? 0
+    }
+}
+
+/// One simulation in progress.
+struct SimulationSession {
+    /// Steps handed out at one instant before the simulation gives up: far more than any playbook has, so only an
+    /// engine that keeps handing out work without time passing reaches it.
+    static let maxEffectsPerInstant = 10_000
+
+    /// The scenario being run.
+    let scenario: Scenario
+    /// The playbook set every alert is planned against.
+    let playbooks: PlaybookSet
+    /// What autoscalers want, by target.
+    let desired: [String: Int]
+    /// The real run engine.
+    var engine: RunEngine
+    /// The dry-run executor and its replica counts.
+    var world: SimulatedWorld
+    /// Virtual now.
+    var clock: Date
+    /// What happened so far.
+    var timeline: [SimulationEntry] = []
+    /// Every run ever started, as last changed (ended runs are kept here after the engine forgets them).
+    var runs: [String: Run] = [:]
+    /// What kept the scenario from running as written.
+    var problems: [ScenarioFailure] = []
+    private var stalled = false
+
+    /// A session at the scenario's start, every target at its floor unless the scenario says otherwise.
+    init(scenario: Scenario, playbooks: PlaybookSet, settings: EngineSettings) {
+        self.scenario = scenario
+        self.playbooks = playbooks
+        desired = Dictionary(scenario.autoscalerDesired.map { ($0.target, $0.value) }, uniquingKeysWith: { _, last in last })
+        engine = RunEngine(runs: [], settings: settings)
+        world = SimulatedWorld(targets: playbooks.targets,
+                               replicas: Dictionary(scenario.replicas.map { ($0.target, $0.value) }, uniquingKeysWith: { _, last in last }))
+        clock = scenario.start
+    }
+
+    /// Events in time order (stable for equal offsets), each after everything due at or before it.
+    mutating func run() {
+        let events = scenario.events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        let end = scenario.end
+        for event in events where !stalled {
+            let time = scenario.start.addingTimeInterval(TimelineBuilder.seconds(event.at))
+            guard time <= end else { break }
+            advance(to: time)
+            clock = max(clock, time)
+            switch event.action {
+            case .alerts(let delivery): deliver(delivery)
+            case .command(let command): apply(command, line: event.line)
+            }
+        }
+        advance(to: end)
+        clock = max(clock, end)
+    }
+
+    /// Jumps from due time to due time up to `limit`, firing what is due at each.
+    private mutating func advance(to limit: Date) {
+        while !stalled, let due = engine.nextDue, due <= limit {
+            let before = due
+            clock = max(clock, due)
+            process(engine.handle(.tick, now: clock))
+            if let next = engine.nextDue, next <= before {
+                // A due time that does not move after its tick would loop forever: report it instead.
+                stall("the engine kept step(s) due at \(RFC3339.format(next)) without firing them")
+            }
+        }
+    }
+
+    private mutating func deliver(_ delivery: Scenario.AlertDelivery) {
+        for var alert in delivery.alerts where !stalled {
+            alert.status = delivery.status
+            if delivery.status == .firing {
+                alert.startsAt = clock
+                alert.endsAt = nil
+            } else {
+                alert.endsAt = clock
+            }
+            let matched = playbooks.playbooks.filter { PlaybookMatching.evaluate($0, alert: alert).matched }.map(\.name)
+            append(.alert(SimulatedAlert(
+                status: alert.status, name: alert.labels["alertname"] ?? alert.fingerprint, source: alert.source,
+                fingerprint: alert.fingerprint, origin: delivery.origin, matched: matched
+            )))
+            process(engine.handle(.alert(alert, playbooks: playbooks, replicas: world.replicas, autoscalerDesired: desired), now: clock))
+        }
+    }
+
+    private mutating func apply(_ person: Scenario.PersonCommand, line: Int) {
+        let candidates = runs.values.filter { $0.playbook == person.playbook }
+        let open = engine.openRuns.filter { $0.playbook == person.playbook }.max { Simulator.runNumber($0.id) < Simulator.runNumber($1.id) }
+        let latest = candidates.max { Simulator.runNumber($0.id) < Simulator.runNumber($1.id) }
+        var entry = SimulatedCommand(command: person.command, playbook: person.playbook, actor: person.actor,
+                                     runID: (open ?? latest)?.id, refused: nil)
+        guard let run = open ?? latest else {
+            entry.refused = "no run of playbook \(person.playbook) has started"
+            append(.command(entry))
+            refuse(entry, line: line)
+            return
+        }
+        do {
+            let effects = try engine.apply(person.command, to: run.id, actor: person.actor, now: clock)
+            append(.command(entry))
+            process(effects + engine.handle(.tick, now: clock))
+        } catch {
+            entry.refused = error.description
+            append(.command(entry))
+            refuse(entry, line: line)
+        }
+    }
+
+    private mutating func refuse(_ command: SimulatedCommand, line: Int) {
+        let offset = "+\(Duration.seconds(offsetSeconds(clock)).playbookText)"
+        problems.append(ScenarioFailure(location: scenario.location(line),
+                                        message: "\(command.command.rawValue) of \(command.playbook) at \(offset) refused: \(command.refused ?? "")"))
+    }
+
+    /// Records effects in order; a step's outcome is fed back at once, and what that hands out runs before the
+    /// effects after it (depth first), so a run's steps at one instant stay together.
+    private mutating func process(_ effects: [EngineEffect]) {
+        capture()
+        var pending = effects
+        var index = 0
+        while index < pending.count, !stalled {
+            guard index < Self.maxEffectsPerInstant else {
+                stall("more than \(Self.maxEffectsPerInstant) effects at one instant")
+                return
+            }
+            switch pending[index] {
+            case .notify(let runID, let message):
+                append(.notify(runID: runID, message: message))
+            case .execute(let runID, let step, let snapshot, _):
+                let outcome = world.execute(step, snapshot: snapshot)
+                append(.step(SimulatedStep(
+                    runID: runID, playbook: runs[runID]?.playbook ?? "", index: step.index, phase: step.phase,
+                    action: Self.actionName(step.work), target: step.target, from: outcome.from, to: outcome.to, due: step.due,
+                    detail: step.detail, outcome: outcome.outcome, summary: outcome.summary
+                )))
+                let next = engine.handle(.stepFinished(runID: runID, step: step.index, result: outcome.result), now: clock)
+                capture()
+                pending.insert(contentsOf: next, at: index + 1)
+            }
+            index += 1
+        }
+    }
+
+    private mutating func capture() {
+        for run in engine.drainChanged() { runs[run.id] = run }
+    }
+
+    private mutating func append(_ kind: SimulationEntry.Kind) {
+        timeline.append(SimulationEntry(at: clock, offsetSeconds: offsetSeconds(clock), kind: kind))
+    }
+
+    private mutating func stall(_ message: String) {
+        stalled = true
+        problems.append(ScenarioFailure(location: scenario.location(0),
+                                        message: "simulation stopped at +\(Duration.seconds(offsetSeconds(clock)).playbookText): \(message)"))
+    }
+
+    private func offsetSeconds(_ date: Date) -> Int {
+        Int(date.timeIntervalSince(scenario.start).rounded())
+    }
+
+    private static func actionName(_ work: RunStep.Work) -> String {
+        switch work {
+        case .restore: return "restore"
+        case .action(let action): return action.kindName
+        }
+    }
+}
