@@ -247,4 +247,52 @@ struct RunEngineTests {
         #expect(step.recheck, "the executor compares with the target before re-applying")
         #expect(restarted.nextNumber == 2)
     }
+
+    @Test("an emergency that raises a target further takes over from a lesser run on it; one that does not, joins")
+    func emergencyTakesOver() throws {
+        let cpu = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))],
+                             ladder: .init(every: .seconds(600), levels: [("api", [.floor])]))
+        var h = EngineHarness(F.set([cpu, Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("CPUHigh"))
+        #expect(h.replicas["api"] == 4)
+        h.fire(F.alert("TrafficSpike"))
+        #expect(h.replicas["api"] == 10, "the bigger emergency acts")
+        let lesser = try #require(h.engine.runs.values.first { $0.playbook == "cpu" })
+        #expect(lesser.status == .preempted)
+        var again = F.alert("CPUHigh")
+        again.fingerprint = "00cc"
+        h.fire(again)
+        #expect(h.engine.runs.values.filter(\.isOpen).map(\.playbook) == ["spike"], "CPU +2 at 10 raises nothing: it joins")
+    }
+
+    @Test("resume moves a step only by the part of the hold after it was scheduled")
+    func holdBeforeResolve() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        let id = try #require(h.onlyRun?.id)
+        h.advance(by: 600)
+        h.send(.command(runID: id, .hold, actor: "alice"))
+        h.advance(by: 2100)
+        h.fire(F.alert("TrafficSpike", status: .resolved))  // at +45m, while held
+        h.advance(by: 300)
+        h.send(.command(runID: id, .resume, actor: "alice"))  // at +50m
+        h.advance(by: 86_400)
+        #expect(h.offsets(of: id) == [0, 0, 2700 + 300 + 600, 2700 + 300 + 2400, 2700 + 300 + 2400],
+                "the ladder counts from the resolve, moved only by the 5 minutes held after it")
+    }
+
+    @Test("dedup_window: the same alert starting its playbook again right after a run ended starts nothing")
+    func dedupWindow() throws {
+        let playbook = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))])
+        var h = EngineHarness(F.set([playbook], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("CPUHigh"))
+        #expect(h.onlyRun?.status == .completed)
+        h.advance(by: 60)
+        h.fire(F.alert("CPUHigh"))
+        #expect(h.engine.runs.count == 1)
+        #expect(h.notes.contains { $0.contains("dedup_window") })
+        h.advance(by: 300)
+        h.fire(F.alert("CPUHigh"))
+        #expect(h.engine.runs.count == 2, "after the window it is a new incident")
+    }
 }

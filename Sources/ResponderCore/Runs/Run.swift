@@ -127,6 +127,10 @@ public struct RunStep: Sendable, Equatable, Codable {
     public var target: String?
     /// Absolute replicas after a scale step.
     public var to: Int?
+    /// Replicas before the step, as planned.
+    public var from: Int?
+    /// When `due` was last set (resume moves a step only by the part of a hold after it was scheduled).
+    public var scheduledAt: Date?
     /// Human description from the plan.
     public var detail: String
     /// Execution state.

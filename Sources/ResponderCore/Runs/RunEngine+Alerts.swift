@@ -45,11 +45,16 @@ extension RunEngine {
                 cancelPending(&own, reason: "alert re-fired during the ladder (on_refire: re-escalate)")
                 own.resolvedAt = nil
                 let base = own.steps.count
-                own.steps += steps(from: timeline, playbook: playbook, firstIndex: base)
+                own.steps += steps(from: timeline, playbook: playbook, firstIndex: base, now: now)
                 record(&own, now, "alert \(name) re-fired during the ladder: actions run again, the ladder waits for the next resolve")
                 store(own)
                 return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again; re-escalating (on_refire: re-escalate)")]
             }
+        }
+        // dedup_window: the same alert starting this playbook again soon after a run of it began is the same incident.
+        if let recent = runs.values.filter({ $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint && !$0.isOpen })
+            .map(\.startedAt).max(), now.timeIntervalSince(recent) < TimelineBuilder.seconds(playbook.dedupWindow) {
+            return [.notify(runID: nil, message: "\(name) matched \(playbook.name) again within its dedup_window (\(playbook.dedupWindow.playbookText)) of the last run: nothing started")]
         }
         if let ended = runs.values.filter({ $0.playbook == playbook.name && !$0.isOpen && $0.status != .preempted })
             .compactMap(\.endedAt).max(),
@@ -58,12 +63,16 @@ extension RunEngine {
         }
         var effects: [EngineEffect] = []
         let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
+        // An emergency that would raise a target further than it is now takes over from a lesser run on it.
+        let raises = timeline.steps.contains { $0.phase == .actions && ($0.to ?? 0) > ($0.from ?? Int.max) }
         for var other in busy {
-            if playbook.kind == .emergencyScale, other.kind == .scaleDown || other.isSteppingDown {
+            if playbook.kind == .emergencyScale, other.kind != .emergencyScale || other.isSteppingDown || raises {
+                let orphaned = Set(other.targets).subtracting(targets).sorted()
                 cancelPending(&other, reason: "preempted by an emergency (\(playbook.name))")
-                end(&other, .preempted, now, "preempted by \(playbook.name) for \(name): pending steps cancelled")
+                let left = orphaned.isEmpty ? "" : "; \(orphaned.joined(separator: ", ")) stay where they are (no ladder will bring them down)"
+                end(&other, .preempted, now, "preempted by \(playbook.name) for \(name): pending steps cancelled\(left)")
                 store(other)
-                effects.append(.notify(runID: other.id, message: "run \(other.id) (\(other.playbook)) preempted by emergency \(playbook.name)"))
+                effects.append(.notify(runID: other.id, message: "run \(other.id) (\(other.playbook)) preempted by emergency \(playbook.name)\(left)"))
             } else {
                 record(&other, now, "alert \(name) (playbook \(playbook.name)) joined: one run per target")
                 store(other)
@@ -74,7 +83,7 @@ extension RunEngine {
         var run = Run(
             id: id, playbook: playbook.name, kind: playbook.kind, targets: targets.sorted(),
             alertFingerprint: alert.fingerprint, alertName: alert.labels["alertname"], startedAt: now,
-            steps: steps(from: timeline, playbook: playbook, firstIndex: 0), dryRun: playbook.dryRun,
+            steps: steps(from: timeline, playbook: playbook, firstIndex: 0, now: now), dryRun: playbook.dryRun,
             policy: RunPolicy(playbook)
         )
         record(&run, now, "started by alert \(name) (playbook \(playbook.name), \(playbook.kind.rawValue))")
@@ -100,8 +109,12 @@ extension RunEngine {
                 // Due times count from now even when endsAt is earlier, so nothing fires early.
                 for index in run.steps.indices where run.steps[index].anchor == .resolve && run.steps[index].status == .pending {
                     run.steps[index].due = now.addingTimeInterval(TimeInterval(run.steps[index].offsetSeconds))
+                    run.steps[index].scheduledAt = now
                 }
-                record(&run, now, "alert \(name) resolved: step-down ladder scheduled")
+                let scheduled = run.steps.contains { $0.anchor == .resolve && $0.status == .pending }
+                record(&run, now, scheduled
+                    ? "alert \(name) resolved: step-down ladder scheduled"
+                    : "alert \(name) resolved (the ladder follows the event end, not the alert)")
             }
             store(run)
             effects.append(.notify(runID: run.id, message: run.history.last?.message ?? "resolved"))
@@ -110,7 +123,7 @@ extension RunEngine {
     }
 
     /// Run steps from a plan timeline; action steps carry the playbook's action, ladder steps a scale to their level.
-    private func steps(from timeline: Plan.Timeline, playbook: Playbook, firstIndex: Int) -> [RunStep] {
+    private func steps(from timeline: Plan.Timeline, playbook: Playbook, firstIndex: Int, now: Date) -> [RunStep] {
         var actionIndex = 0
         return timeline.steps.enumerated().map { offset, step in
             let work: RunStep.Work
@@ -128,10 +141,13 @@ extension RunEngine {
             case (.ladder, _):
                 work = .action(.scale(target: step.target ?? "", change: .to(step.to ?? 0)))
             }
-            return RunStep(
+            var runStep = RunStep(
                 index: firstIndex + offset, phase: step.phase, anchor: step.anchor, offsetSeconds: step.offsetSeconds,
                 due: step.due, work: work, target: step.target, to: step.to, detail: step.detail
             )
+            runStep.from = step.from
+            runStep.scheduledAt = step.due.map { _ in now }
+            return runStep
         }
     }
 }

@@ -89,13 +89,17 @@ public struct RunEngine: Sendable {
             record(&run, now, "held by \(actor): no step fires until resumed")
         case .resume:
             guard run.status == .held, let heldAt = run.heldAt else { throw .notApplicable("run \(runID) is not held") }
-            let shift = now.timeIntervalSince(heldAt)
+            // Each step moves by the part of the hold after its due time was set: a ladder scheduled by a resolve
+            // during the hold only moves by the time held since then.
             for index in run.steps.indices where run.steps[index].status == .pending {
-                run.steps[index].due = run.steps[index].due?.addingTimeInterval(shift)
+                guard let due = run.steps[index].due else { continue }
+                let since = max(heldAt, run.steps[index].scheduledAt ?? heldAt)
+                run.steps[index].due = due.addingTimeInterval(max(0, now.timeIntervalSince(since)))
+                run.steps[index].scheduledAt = now
             }
             run.status = .active
             run.heldAt = nil
-            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(shift)).playbookText) later")
+            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(now.timeIntervalSince(heldAt))).playbookText) later (or less, if scheduled during the hold)")
         case .abort:
             cancelPending(&run, reason: "aborted by \(actor)")
             end(&run, .aborted, now, "aborted by \(actor)")
@@ -193,6 +197,7 @@ public struct RunEngine: Sendable {
                             TimelineBuilder.seconds(settings.maxRetryBackoff))
             step.status = .pending
             step.due = now.addingTimeInterval(delay)
+            step.scheduledAt = now
             step.outcome = "attempt \(step.attempts) failed: \(message)"
             record(&run, now, "step \(index) attempt \(step.attempts) failed (\(message)); retrying in \(Duration.seconds(Int(delay)).playbookText)")
         case .retryable(let message), .permanent(let message):
