@@ -34,13 +34,7 @@ struct PlanCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let set: PlaybookSet
-        switch PlaybookLoader.load(directory: playbooks) {
-        case .success(let loaded): set = loaded
-        case .failure(let problems):
-            FileHandle.standardError.write(Data("\(problems)\n".utf8))
-            throw ExitCode(1)
-        }
+        let set = try valueOrExit(PlaybookLoader.load(directory: playbooks))
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: alert)))

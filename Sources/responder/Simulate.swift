@@ -30,20 +30,8 @@ struct Simulate: ParsableCommand {
 
     /// Loads the playbooks and the scenario, simulates, prints, and exits 1 on a failed expectation.
     func run() throws {
-        let set: PlaybookSet
-        switch PlaybookLoader.load(directory: playbooks) {
-        case .success(let loaded): set = loaded
-        case .failure(let problems):
-            FileHandle.standardError.write(Data("\(problems)\n".utf8))
-            throw ExitCode(1)
-        }
-        let loaded: Scenario
-        switch ScenarioLoader.load(path: scenario) {
-        case .success(let value): loaded = value
-        case .failure(let problems):
-            FileHandle.standardError.write(Data("\(problems)\n".utf8))
-            throw ExitCode(1)
-        }
+        let set = try valueOrExit(PlaybookLoader.load(directory: playbooks))
+        let loaded = try valueOrExit(ScenarioLoader.load(path: scenario))
         let result = Simulator.run(loaded, playbooks: set)
         switch format {
         case .text:
