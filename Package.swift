@@ -30,11 +30,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Pure domain logic: no I/O, no networking, no storage.
         .target(
             name: "ResponderCore",
+            dependencies: [.product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         // SNS signature verification and signing-certificate retrieval.

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 /// The run state machine: pure, driven by events and an injected `now`, with no I/O and no sleeping. It decides which
 /// steps fire, when, and what a re-fire, a resolve, a preemption or a person's command does; its driver persists the
@@ -15,6 +16,9 @@ public struct RunEngine: Sendable {
     public var settings: EngineSettings
     private var changed: Set<String> = []
     private var lastPrune = Date.distantPast
+    /// Runs by the time they next need attention, so a tick touches only those (entries go stale when a run changes
+    /// and are dropped when popped; a stale entry can only cause an extra, empty tick).
+    private var agenda = Heap<AgendaEntry>()
 
     /// Restores the engine from persisted runs. Steps that were running when the process stopped are marked for a
     /// re-check: the executor reads the target before re-applying, so a step whose change landed is not repeated.
@@ -32,6 +36,7 @@ public struct RunEngine: Sendable {
         self.runs = restored
         self.nextNumber = highest + 1
         self.settings = settings
+        for run in restored.values { schedule(run) }
     }
 
     /// Handles one event at `now` and returns what to do.
@@ -53,12 +58,7 @@ public struct RunEngine: Sendable {
     }
 
     /// The earliest time something becomes due, for the driver's timer; nil when nothing is waiting on time.
-    public var nextDue: Date? {
-        runs.values.filter { $0.status == .active }.compactMap { run -> Date? in
-            guard let index = run.nextStepIndex, run.steps[index].status == .pending else { return nil }
-            return run.steps[index].due
-        }.min()
-    }
+    public var nextDue: Date? { agenda.min?.due }
 
     /// Runs changed since the last call, for the driver to persist.
     public mutating func drainChanged() -> [Run] {
@@ -113,20 +113,31 @@ public struct RunEngine: Sendable {
 
     private mutating func fireDue(now: Date) -> [EngineEffect] {
         var effects: [EngineEffect] = []
-        // Only runs with something to do now: a due pending step, or nothing left (to complete them).
-        let candidates = runs.values.filter { run in
-            guard run.status == .active else { return false }
-            guard let index = run.nextStepIndex else { return true }
-            let step = run.steps[index]
-            return step.status == .pending && (step.due.map { $0 <= now } ?? false)
-        }.map(\.id).sorted()
-        for id in candidates {
-            guard var run = runs[id] else { continue }
+        var candidates = Set<String>()
+        while let entry = agenda.min, entry.due <= now {
+            _ = agenda.popMin()
+            if let run = runs[entry.runID], Self.attention(run) == entry.due { candidates.insert(entry.runID) }
+        }
+        for id in candidates.sorted() {
+            guard var run = runs[id], run.status == .active else { continue }
             let before = run
             effects += advance(&run, now: now)
-            if run != before { store(run) }
+            if run != before { store(run) } else { schedule(run) }
         }
         return effects
+    }
+
+    /// When a run next needs the engine: its next pending step's due time, or at once when nothing is left (to
+    /// complete it); nil while it waits for a resolve, an ack, an executor result, or is not active.
+    static func attention(_ run: Run) -> Date? {
+        guard run.status == .active else { return nil }
+        guard let index = run.nextStepIndex else { return .distantPast }
+        let step = run.steps[index]
+        return step.status == .pending ? step.due : nil
+    }
+
+    private mutating func schedule(_ run: Run) {
+        if let due = Self.attention(run) { agenda.insert(AgendaEntry(due: due, runID: run.id)) }
     }
 
     /// Moves one run forward: skips or holds overdue steps by policy, waits for acks, hands out the next due step.
@@ -221,6 +232,7 @@ public struct RunEngine: Sendable {
     mutating func store(_ run: Run) {
         runs[run.id] = run
         changed.insert(run.id)
+        schedule(run)
     }
 
     func record(_ run: inout Run, _ now: Date, _ message: String) {
@@ -255,5 +267,15 @@ public struct RunEngine: Sendable {
     mutating func makeID() -> String {
         defer { nextNumber += 1 }
         return "run-\(nextNumber)"
+    }
+}
+
+/// A run and the time it next needs attention, ordered by time.
+struct AgendaEntry: Comparable, Sendable {
+    var due: Date
+    var runID: String
+
+    static func < (lhs: AgendaEntry, rhs: AgendaEntry) -> Bool {
+        (lhs.due, lhs.runID) < (rhs.due, rhs.runID)
     }
 }
