@@ -99,6 +99,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // AWS request signing (SigV4) and credentials.
+        .target(
+            name: "ResponderAWS",
+            dependencies: [
+                "ResponderCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // Executors that act on the world: commands, docker compose, HTTP calls.
+        .target(
+            name: "ResponderExecutors",
+            dependencies: [
+                "ResponderCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderAWSTests",
+            dependencies: ["ResponderAWS"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderExecutorsTests",
+            dependencies: ["ResponderExecutors", "ResponderCore"],
+            swiftSettings: strict
+        ),
         // Helpers shared by the test targets (holding a real SQLite lock from another connection).
         .target(
             name: "ResponderTestSupport",

@@ -179,7 +179,8 @@ struct PlannerTests {
         let call = Action.CommandCall(argv: ["./scripts/warm-cache.sh", "{deployment}"],
                                       params: ["deployment": .init(from: "labels.deployment", pattern: "k8s-name")])
         let playbook = F.playbook("c", kind: .emergencyScale, alertname: "A", actions: [.command(call)])
-        for hostile in ["worker; rm -rf /", "$(id)", "-n kube-system", "../../etc/passwd", "worker\nkubectl delete ns prod", "--all"] {
+        let long = String(repeating: "x", count: 64)
+        for hostile in ["worker; rm -rf /", "$(id)", "-n kube-system", "../../etc/passwd", "worker\nkubectl delete ns prod", "--all", long] {
             let step = Self.plan([playbook], [], F.alert("A", labels: ["deployment": hostile])).timelines[0].steps[0]
             #expect(step.detail == "run ./scripts/warm-cache.sh <refused>", "\(hostile)")
             #expect(step.notes.contains { $0.contains("refused by its pattern") })

@@ -71,9 +71,11 @@ enum ActionDescriber {
 
 /// Validation of alert values before they may become a command argument.
 public enum CommandParameterCheck {
-    /// The value when it matches `pattern` (`k8s-name` or an anchored regex) and does not start with `-`; else nil.
+    /// The value when it matches `pattern` (`k8s-name`: at most 63 characters, or an anchored regex: at most 253) and
+    /// does not start with `-`; else nil.
     public static func validated(_ value: String, pattern: String) -> String? {
-        guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
+        let limit = pattern == "k8s-name" ? 63 : 253
+        guard !value.isEmpty, !value.hasPrefix("-"), value.utf8.count <= limit else { return nil }
         let source = pattern == "k8s-name" ? ActionDescriber.kubernetesName : "^(?:\(pattern))$"
         guard let regex = try? Regex(source), (try? regex.wholeMatch(in: value)) != nil else { return nil }
         return value
