@@ -114,6 +114,9 @@ let package = Package(
             dependencies: [
                 "ResponderCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -125,7 +128,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponderExecutorsTests",
-            dependencies: ["ResponderExecutors", "ResponderCore"],
+            dependencies: [
+                "ResponderExecutors",
+                "ResponderCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // Helpers shared by the test targets (holding a real SQLite lock from another connection).
