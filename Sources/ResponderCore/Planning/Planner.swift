@@ -83,7 +83,7 @@ struct TimelineBuilder {
     }
 
     private mutating func addActions(anchor: Plan.Anchor, offset: Duration, anchorTime: Date) {
-        let due = anchorTime.addingTimeInterval(Self.seconds(offset))
+        let due = anchorTime.addingTimeInterval(offset.timeInterval)
         var stepNotes: [String] = []
         if due < input.now {
             stepNotes.append("due time \(RFC3339.format(due)) has passed: runs now")
@@ -124,7 +124,7 @@ struct TimelineBuilder {
         for index in 0..<ladder.stepCount {
             let offset = base + ladder.hold + ladder.every * index
             lastOffset = offset
-            let due = anchorTime?.addingTimeInterval(Self.seconds(offset))
+            let due = anchorTime?.addingTimeInterval(offset.timeInterval)
             for (target, levels) in ladder.levels where index < levels.count {
                 var notes: [String] = playbook.gates.requireAck ? ["waits for an acknowledgement"] : []
                 let bounds = input.playbooks.targets[target]?.bounds
@@ -148,7 +148,7 @@ struct TimelineBuilder {
             let detail = snapshots.isEmpty
                 ? "restore snapshotted values (none: the actions changed nothing but replicas)"
                 : "restore snapshotted values: " + snapshots.joined(separator: "; ")
-            append(.ladder, anchor, lastOffset, anchorTime?.addingTimeInterval(Self.seconds(lastOffset)), "restore",
+            append(.ladder, anchor, lastOffset, anchorTime?.addingTimeInterval(lastOffset.timeInterval), "restore",
                    nil, nil, nil, detail, [])
         }
     }
@@ -172,7 +172,7 @@ struct TimelineBuilder {
         _ target: String?, _ from: Int?, _ to: Int?, _ detail: String, _ notes: [String]
     ) {
         steps.append(Plan.Step(
-            index: steps.count, phase: phase, anchor: anchor, offsetSeconds: Int(Self.seconds(offset)), due: due,
+            index: steps.count, phase: phase, anchor: anchor, offsetSeconds: Int(offset.timeInterval), due: due,
             action: action, target: target, from: from, to: to, detail: detail, notes: notes
         ))
     }
@@ -185,10 +185,5 @@ struct TimelineBuilder {
         case .by(let delta): return current + delta
         case .factor(let factor): return Int((Double(current) * factor).rounded(.up))
         }
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let parts = duration.components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }

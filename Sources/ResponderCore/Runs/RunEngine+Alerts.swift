@@ -53,13 +53,13 @@ extension RunEngine {
         }
         // dedup_window: the same alert starting this playbook again soon after a run of it began is the same incident.
         if let recent = runs.values.filter({ $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint && !$0.isOpen })
-            .map(\.startedAt).max(), now.timeIntervalSince(recent) < TimelineBuilder.seconds(playbook.dedupWindow) {
+            .map(\.startedAt).max(), now.timeIntervalSince(recent) < playbook.dedupWindow.timeInterval {
             return [.notify(runID: nil, message: "\(name) matched \(playbook.name) again within its dedup_window (\(playbook.dedupWindow.playbookText)) of the last run: nothing started")]
         }
         if let ended = runs.values.filter({ $0.playbook == playbook.name && !$0.isOpen && $0.status != .preempted })
             .compactMap(\.endedAt).max(),
-            now.timeIntervalSince(ended) < TimelineBuilder.seconds(playbook.cooldown) {
-            return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but it is cooling down until \(RFC3339.format(ended.addingTimeInterval(TimelineBuilder.seconds(playbook.cooldown)))): nothing started")]
+            now.timeIntervalSince(ended) < playbook.cooldown.timeInterval {
+            return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but it is cooling down until \(RFC3339.format(ended.addingTimeInterval(playbook.cooldown.timeInterval))): nothing started")]
         }
         var effects: [EngineEffect] = []
         let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }

@@ -148,7 +148,7 @@ public struct RunEngine: Sendable {
             guard step.status == .pending, let due = step.due, due <= now else { return effects }
             let lateness = now.timeIntervalSince(due)
             // A restore is exempt: skipping it would leave the run's temporary HPA, env and annotation values behind.
-            if lateness > TimelineBuilder.seconds(settings.missedDeadlineGrace), !step.recheck, !step.acknowledged,
+            if lateness > settings.missedDeadlineGrace.timeInterval, !step.recheck, !step.acknowledged,
                step.attempts == 0, step.work != .restore {
                 let late = Duration.seconds(Int(lateness)).playbookText
                 switch run.policy.missedDeadline {
@@ -204,8 +204,8 @@ public struct RunEngine: Sendable {
             run.snapshot.merge(snapshot) { original, _ in original }
             record(&run, now, "step \(index) done: \(detail)")
         case .retryable(let message) where step.attempts < settings.maxAttempts:
-            let delay = min(TimelineBuilder.seconds(settings.retryBackoff) * pow(2, Double(step.attempts - 1)),
-                            TimelineBuilder.seconds(settings.maxRetryBackoff))
+            let delay = min(settings.retryBackoff.timeInterval * pow(2, Double(step.attempts - 1)),
+                            settings.maxRetryBackoff.timeInterval)
             step.status = .pending
             step.due = now.addingTimeInterval(delay)
             step.scheduledAt = now
@@ -254,7 +254,7 @@ public struct RunEngine: Sendable {
     }
 
     private mutating func prune(now: Date) {
-        let keep = TimelineBuilder.seconds(settings.keepEnded)
+        let keep = settings.keepEnded.timeInterval
         guard now.timeIntervalSince(lastPrune) > 60 else { return }
         lastPrune = now
         for (id, run) in runs where !run.isOpen {

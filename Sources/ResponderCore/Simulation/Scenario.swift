@@ -38,7 +38,7 @@ public struct Scenario: Sendable, Equatable {
     }
 
     /// Virtual time at which the simulation stops.
-    public var end: Date { start.addingTimeInterval(TimelineBuilder.seconds(until)) }
+    public var end: Date { start.addingTimeInterval(until.timeInterval) }
 
     /// `file:line` of a line of the scenario file.
     public func location(_ line: Int) -> FileLocation { FileLocation(file: file, line: line) }

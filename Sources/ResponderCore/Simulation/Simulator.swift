@@ -76,7 +76,7 @@ struct SimulationSession {
         let events = scenario.events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         let end = scenario.end
         for event in events where !stalled {
-            let time = scenario.start.addingTimeInterval(TimelineBuilder.seconds(event.at))
+            let time = scenario.start.addingTimeInterval(event.at.timeInterval)
             guard time <= end else { break }
             advance(to: time)
             clock = max(clock, time)

@@ -29,7 +29,7 @@ public actor RunCoordinator {
         now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(JournalError) {
         let open = try await repository.openRuns()
-        let ended = try await repository.endedRuns(since: now().addingTimeInterval(-TimeInterval(settings.keepEnded.components.seconds)))
+        let ended = try await repository.endedRuns(since: now().addingTimeInterval(-settings.keepEnded.timeInterval))
         engine = RunEngine(runs: open + ended, settings: settings)
         self.repository = repository
         self.backlog = backlog
@@ -103,7 +103,7 @@ public actor RunCoordinator {
 
     /// Returns at the next due time, when new work may have changed it, or after `heartbeat`, whichever is first.
     public func waitForWork(heartbeat: Duration) async {
-        let limit = TimeInterval(heartbeat.components.seconds) + TimeInterval(heartbeat.components.attoseconds) / 1e18
+        let limit = heartbeat.timeInterval
         // At least 10 ms between ticks, so steps due close together are started (and saved) as one batch.
         let delay = max(0.01, min(engine.nextDue.map { $0.timeIntervalSince(now()) } ?? limit, limit))
         sleepGeneration += 1
