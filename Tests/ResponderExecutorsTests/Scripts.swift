@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import ResponderExecutors
 
 /// A temporary directory holding executable scripts; put it first on PATH to stand in for real programs.
@@ -16,8 +17,14 @@ final class ScriptDirectory: Sendable {
     @discardableResult
     func script(_ name: String, _ body: String) throws -> String {
         let file = (path as NSString).appendingPathComponent(name)
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file)
+        // Written through an O_CLOEXEC descriptor: Foundation's temporary file is inherited by processes other tests
+        // spawn meanwhile, and exec of a file someone holds open for writing fails with ETXTBSY ("Text file busy").
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let bytes = Array(("#!/bin/sh\n" + body + "\n").utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw POSIXError(.EIO) }
         return file
     }
 
