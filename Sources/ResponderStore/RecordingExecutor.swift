@@ -26,18 +26,24 @@ public struct RecordingExecutor: StepExecutor {
     private let journal: SQLiteJournal
     private let initialReplicas: [String: Int]
     private let now: @Sendable () -> Date
+    private let exactRequest: (@Sendable (RunStep) async -> String?)?
 
     /// Records into `journal`'s file; `initialReplicas` seeds the simulated counts of targets never scaled.
-    public init(journal: SQLiteJournal, initialReplicas: [String: Int] = [:], now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `exactRequest`, when given, says the exact request a live backend would send for a step (the Kubernetes PATCH,
+    /// the ECS UpdateService body); it replaces the readable rendering in the record when it answers.
+    public init(journal: SQLiteJournal, initialReplicas: [String: Int] = [:], now: @escaping @Sendable () -> Date = { Date() },
+                exactRequest: (@Sendable (RunStep) async -> String?)? = nil) {
         self.journal = journal
         self.initialReplicas = initialReplicas
         self.now = now
+        self.exactRequest = exactRequest
     }
 
     /// Records the call `step` would make (whatever `dryRun` says: this executor never acts).
     public func execute(_ step: RunStep, runID: String, snapshot: [String: String], dryRun: Bool) async -> StepResult {
         let recordedAt = RFC3339.format(now())
         let key = step.idempotencyKey(runID: runID)
+        let exact = await exactRequest?(step)
         do {
             return try await journal.pool.write { db -> StepResult in
                 let recorded = try Bool.fetchOne(
@@ -48,7 +54,8 @@ public struct RecordingExecutor: StepExecutor {
                 switch DryRunCall.render(step, snapshot: snapshot, template: template) {
                 case .refused(let message):
                     return .permanent(message)
-                case .call(let call):
+                case .call(var call):
+                    if let exact { call.request = exact }
                     try db.execute(
                         sql: """
                             INSERT INTO executor_call (run_id, step, attempt, idempotency_key, target, action, value, request, recorded_at)

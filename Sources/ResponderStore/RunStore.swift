@@ -64,3 +64,11 @@ extension SQLiteJournal: RunRepository {
         }
     }
 }
+
+extension SQLiteJournal {
+    /// The alert run `runID` was started by, as a template context (its firing version when there is one); nil when
+    /// the run or its alert is not in the file or the file cannot be read.
+    public func alertTemplate(forRun runID: String) async -> AlertTemplate? {
+        try? await pool.read { db in try DryRunCall.template(forRun: runID, in: db) }
+    }
+}

@@ -10,4 +10,12 @@ public protocol StepExecutor: Sendable {
 
     /// Current replica counts of the named targets, where they can be read (missing entries are unknown).
     func replicas(of targets: [String]) async -> [String: Int]
+
+    /// What the autoscalers of the named targets currently want (HPA desired replicas); missing entries are unknown.
+    func autoscalerDesired(of targets: [String]) async -> [String: Int]
+}
+
+extension StepExecutor {
+    /// No autoscaler readings unless the executor can read them.
+    public func autoscalerDesired(of targets: [String]) async -> [String: Int] { [:] }
 }

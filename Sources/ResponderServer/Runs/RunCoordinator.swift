@@ -47,9 +47,13 @@ public actor RunCoordinator {
     public func submit(_ alerts: [NormalizedAlert]) async {
         guard !alerts.isEmpty else { return }
         if let set = await playbooks.playbooks {
-            let replicas = await executor.replicas(of: Array(set.targets.keys))
+            // Only the targets of playbooks these alerts match are read: with live executors each read is an API call.
+            let targets = Self.targets(touchedBy: alerts, in: set)
+            async let replicas = executor.replicas(of: targets)
+            async let desired = executor.autoscalerDesired(of: targets)
+            let (counts, wanted) = await (replicas, desired)
             for alert in alerts {
-                await handle(.alert(alert, playbooks: set, replicas: replicas, autoscalerDesired: [:]))
+                await handle(.alert(alert, playbooks: set, replicas: counts, autoscalerDesired: wanted))
             }
         }
         do {
@@ -57,6 +61,16 @@ public actor RunCoordinator {
         } catch {
             logger.error("alerts not marked processed; they will be replayed at the next start", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Targets of the playbooks that match any of `alerts`, sorted.
+    static func targets(touchedBy alerts: [NormalizedAlert], in set: PlaybookSet) -> [String] {
+        var names: Set<String> = []
+        for playbook in set.playbooks where alerts.contains(where: { PlaybookMatching.evaluate(playbook, alert: $0).matched }) {
+            names.formUnion(playbook.actions.compactMap(\.target))
+            names.formUnion(playbook.ladder?.levels.map(\.target) ?? [])
+        }
+        return names.sorted()
     }
 
     /// Replays alerts accepted before a crash but never handled; call once at start-up.
