@@ -1,3 +1,6 @@
+import Foundation
+import ResponderCore
+
 /// AWS credentials used to sign requests. The secret is never printed.
 public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The access key id (public, appears in the `Credential=` scope).
@@ -6,18 +9,23 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cust
     public var secretAccessKey: String
     /// The session token of temporary credentials, if any.
     public var sessionToken: String?
+    /// When temporary credentials stop working; nil for long-term keys.
+    public var expiration: Date?
 
     /// Creates credentials.
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+        self.expiration = expiration
     }
 
     /// A redacted description: shows the access key id only.
     public var description: String {
         let token = sessionToken == nil ? "none" : "<redacted>"
-        return "AWSCredentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>, sessionToken: \(token))"
+        let expiry = expiration.map { RFC3339.format($0) } ?? "none"
+        return "AWSCredentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>, sessionToken: \(token), "
+            + "expiration: \(expiry))"
     }
 
     /// Same as `description`: redacted.
