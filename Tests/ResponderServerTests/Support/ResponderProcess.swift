@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 final class ResponderProcess: Sendable {
     let process: Process
     private let output = NIOLockedValueBox("")
+    private let outputEnded = NIOLockedValueBox(false)
 
     /// The binary built next to this test bundle.
     static var binary: URL {
@@ -23,8 +24,14 @@ final class ResponderProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         let output = self.output
+        let outputEnded = self.outputEnded
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                outputEnded.withLockedValue { $0 = true }
+                return
+            }
             output.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
@@ -54,6 +61,10 @@ final class ResponderProcess: Sendable {
         if process.isRunning {
             process.interrupt()
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "process did not exit"])
+        }
+        // The exit can be seen before the last output is read: wait for end-of-file on the pipe.
+        while !outputEnded.withLockedValue({ $0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
         }
         return process.terminationStatus
     }
