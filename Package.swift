@@ -69,6 +69,8 @@ let package = Package(
                 "ResponderSNS",
                 "ResponderStore",
                 "ResponderPlaybooks",
+                "ResponderExecutors",
+                "ResponderAWS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -131,6 +133,8 @@ let package = Package(
             dependencies: [
                 "ResponderAWS",
                 "ResponderCore",
+                "ResponderExecutors",
+                "ResponderTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,6 +148,7 @@ let package = Package(
             dependencies: [
                 "ResponderExecutors",
                 "ResponderCore",
+                "ResponderTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,7 +167,7 @@ let package = Package(
         // Helpers shared by the test targets (holding a real SQLite lock from another connection).
         .target(
             name: "ResponderTestSupport",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ResponderCore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/ResponderTestSupport",
             swiftSettings: strict
         ),

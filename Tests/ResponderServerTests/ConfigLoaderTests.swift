@@ -57,6 +57,29 @@ struct ConfigLoaderTests {
         #expect(config.sns.fetchCertificates == false)
     }
 
+    @Test("executors are dry-run by default; executors, kubernetes and aws keys are read from the file and the environment")
+    func executorKeys() throws {
+        #expect(try Self.loader(files: [:]).load(path: nil).executors.dryRun == true)
+        let yaml = """
+            executors:
+              dry_run: false
+            kubernetes:
+              kubeconfig: /etc/responder/kubeconfig
+              context: prod
+              in_cluster: false
+            aws:
+              region: eu-west-1
+              endpoint_url: http://127.0.0.1:5000
+            """
+        let config = try Self.loader(files: ["c.yaml": yaml], environment: ["RESPONDER_AWS_REGION": "us-east-1"]).load(path: "c.yaml")
+        #expect(config.executors.dryRun == false)
+        #expect(config.kubernetes.kubeconfig == "/etc/responder/kubeconfig")
+        #expect(config.kubernetes.context == "prod")
+        #expect(config.kubernetes.inCluster == false)
+        #expect(config.aws.region == "us-east-1", "the environment wins over the file")
+        #expect(config.aws.endpointURL == "http://127.0.0.1:5000")
+    }
+
     @Test("mistakes are errors that name the file and line", arguments: [
         ("listen: x\nalertmanger:\n  bearer_token: t\n", "c.yaml:2: unknown key \"alertmanger\""),
         ("alertmanager:\n  max_body_bytes: lots\n", "c.yaml:2: alertmanager.max_body_bytes must be a positive whole number"),

@@ -53,25 +53,6 @@ public struct LiveExecutor: StepExecutor {
         await read(targets) { backend throws(BackendError) in try await backend.autoscaler()?.desired }
     }
 
-    /// The exact request a step would send (for dry-run records), when its target's backend can say; nil otherwise.
-    public func exactRequest(for step: RunStep) async -> String? {
-        guard case .action(let action) = step.work, let name = action.target,
-              let backend = try? await backends.backend(for: name) else { return nil }
-        switch action {
-        case .scale:
-            return step.to.map { backend.request(for: .setReplicas($0)) }
-        case .autoscaler(_, let min, let max):
-            guard let min, let max else { return nil }
-            return backend.request(for: .setAutoscaler(min: min, max: max))
-        case .env(_, let values):
-            return backend.request(for: .setEnvironment(values.mapValues { Optional($0) }))
-        case .annotate(_, let object, let values):
-            return backend.request(for: .setAnnotations(object, values))
-        case .http, .command, .notify:
-            return nil
-        }
-    }
-
     private func act(_ step: RunStep, runID: String, snapshot: [String: String]) async -> StepResult {
         let change = ChangeStep(snapshot: snapshot, recheck: step.recheck)
         do throws(BackendError) {

@@ -34,6 +34,12 @@ struct ConfigBuilder {
         config.sns.maxMessageAgeSeconds = try double("sns.max_message_age_seconds") ?? config.sns.maxMessageAgeSeconds
         config.sns.maxBodyBytes = try int("sns.max_body_bytes") ?? config.sns.maxBodyBytes
         config.sns.testingExtraHosts = try list("sns.testing_extra_hosts") ?? []
+        config.executors.dryRun = try bool("executors.dry_run") ?? true
+        config.kubernetes.kubeconfig = try string("kubernetes.kubeconfig")
+        config.kubernetes.context = try string("kubernetes.context")
+        config.kubernetes.inCluster = try bool("kubernetes.in_cluster")
+        config.aws.region = try string("aws.region")
+        config.aws.endpointURL = try string("aws.endpoint_url")
         return config
     }
 

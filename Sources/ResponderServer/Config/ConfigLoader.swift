@@ -20,6 +20,9 @@ public struct ConfigLoader: Sendable {
         "sns.allowed_regions": .list, "sns.allowed_topic_arns": .list, "sns.certificate_dir": .string,
         "sns.fetch_certificates": .bool, "sns.max_message_age_seconds": .double, "sns.max_body_bytes": .int,
         "sns.testing_extra_hosts": .list,
+        "executors.dry_run": .bool,
+        "kubernetes.kubeconfig": .string, "kubernetes.context": .string, "kubernetes.in_cluster": .bool,
+        "aws.region": .string, "aws.endpoint_url": .string,
     ]
 
     private let environment: [String: String]

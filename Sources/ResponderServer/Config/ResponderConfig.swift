@@ -24,6 +24,42 @@ public struct ResponderConfig: Sendable {
     public var sns = SNS()
     /// Token of the admin API; nil generates one into the state folder.
     public var adminToken: Secret?
+    /// Executor settings.
+    public var executors = Executors()
+    /// How to reach the Kubernetes API.
+    public var kubernetes = Kubernetes()
+    /// How to reach AWS.
+    public var aws = AWS()
+
+    /// Settings of the executors.
+    public struct Executors: Sendable {
+        /// Record every step instead of acting (the embedded default: nothing is touched until this is false).
+        public var dryRun = true
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Settings of the Kubernetes client.
+    public struct Kubernetes: Sendable {
+        /// kubeconfig file; nil uses in-cluster credentials when running in a pod, else `$KUBECONFIG` or `~/.kube/config`.
+        public var kubeconfig: String?
+        /// Context of the kubeconfig; nil uses its current-context.
+        public var context: String?
+        /// Force (true) or forbid (false) the in-cluster service-account credentials; nil decides by the environment.
+        public var inCluster: Bool?
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Settings of the AWS clients.
+    public struct AWS: Sendable {
+        /// Region of ECS targets without one; nil uses `AWS_REGION` / `AWS_DEFAULT_REGION`.
+        public var region: String?
+        /// One endpoint for ECS, Application Auto Scaling and STS (a local moto server, a VPC endpoint proxy).
+        public var endpointURL: String?
+        /// Creates the defaults.
+        public init() {}
+    }
 
     /// Settings of `POST /hooks/alertmanager`.
     public struct Alertmanager: Sendable {

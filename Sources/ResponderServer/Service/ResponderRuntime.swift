@@ -40,10 +40,19 @@ public struct ResponderRuntime {
         )
         let app: any Service
         let runs: RunCoordinator
+        let executors: ExecutorAssembly
         do {
-            // Executors are dry-run until the real ones are configured: every step is recorded in the journal instead.
+            executors = try ExecutorAssembly.make(
+                config: config, journal: journal, registry: registry, httpClient: httpClient, logger: logger
+            )
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        announce(executors.summary)
+        do {
             runs = try await RunCoordinator(
-                repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal),
+                repository: journal, backlog: journal, executor: executors.executor,
                 playbooks: registry, logger: logger
             )
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
@@ -64,7 +73,8 @@ public struct ResponderRuntime {
                 announce("Responder listening on https://\(host):\(bound) (journal: \(journal.path))")
             }
         } catch {
-            // The client must be shut down before it is released, also when start-up fails.
+            // The clients must be shut down before they are released, also when start-up fails.
+            await executors.shutdown()
             try? await httpClient.shutdown()
             throw error
         }
@@ -80,7 +90,13 @@ public struct ResponderRuntime {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await executors.shutdown()
+            throw error
+        }
+        await executors.shutdown()
     }
 
     private func tlsConfiguration(state: StateDirectory, announce: (String) -> Void) throws -> TLSConfiguration {

@@ -117,7 +117,7 @@ struct LiveExecutorScaleTests {
         #expect(result == .success(detail: "recorded", snapshot: [:]))
         #expect(recorder.calls.withLockedValue { $0 } == [4])
         #expect(api.writes.isEmpty)
-        let exact = await executor(["api": api]).exactRequest(for: step(4, .scale(target: "api", change: .to(4)), to: 4))
+        let exact = await ExactRequests(backends: MemoryBackends(byName: ["api": api]))(step(4, .scale(target: "api", change: .to(4)), to: 4))
         #expect(exact == "api setReplicas(4)")
     }
 

@@ -28,6 +28,7 @@ final class FakeHTTPEndpoint: Sendable {
         }
         router.get("/", use: record)
         router.get("**", use: record)
+        router.post("**", use: record)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "fake-endpoint")
         logger.logLevel = .warning

@@ -35,6 +35,7 @@ struct TestServer: Sendable {
         sns: (@Sendable (SQLiteJournal, ResponderConfig) throws -> SNSHook?)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         runs withRuns: Bool = false,
+        executor makeExecutor: (@Sendable (SQLiteJournal, PlaybookRegistry, ResponderConfig) throws -> any StepExecutor)? = nil,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let temporary = try TemporaryFolder("responder")
@@ -53,7 +54,8 @@ struct TestServer: Sendable {
         let tls = try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
         let registry = PlaybookRegistry(logger: logger, load: playbooks)
         let coordinator = withRuns
-            ? try await RunCoordinator(repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal, now: now),
+            ? try await RunCoordinator(repository: journal, backlog: journal,
+                                       executor: try makeExecutor?(journal, registry, config) ?? RecordingExecutor(journal: journal, now: now),
                                        playbooks: registry, logger: logger, now: now)
             : nil
         let deps = ServerDependencies(
