@@ -83,6 +83,37 @@ enum JournalSchema {
                 CREATE INDEX alert_unprocessed ON alert(id) WHERE processed_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v6-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TEXT NOT NULL,
+                    last_error TEXT,
+                    created_at TEXT NOT NULL,
+                    sent_at TEXT
+                );
+                CREATE INDEX outbox_pending ON outbox(run_id, channel, id) WHERE status = 'pending';
+                CREATE INDEX outbox_by_run ON outbox(run_id, id);
+                CREATE TABLE slack_message (
+                    run_id TEXT PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    ts TEXT NOT NULL
+                );
+                CREATE TABLE action_token_use (
+                    nonce TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    used_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

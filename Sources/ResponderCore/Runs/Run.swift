@@ -81,6 +81,8 @@ public struct RunPolicy: Sendable, Equatable, Codable {
     public var dedupWindow: Duration
     /// After the run ends, firings of its playbook start nothing for this long.
     public var cooldown: Duration
+    /// Page PagerDuty: trigger at the start, acknowledge on ack, resolve at the end.
+    public var page: Bool
 
     /// The policy of `playbook`.
     public init(_ playbook: Playbook) {
@@ -90,6 +92,24 @@ public struct RunPolicy: Sendable, Equatable, Codable {
         missedDeadline = playbook.missedDeadline
         dedupWindow = playbook.dedupWindow
         cooldown = playbook.cooldown
+        page = playbook.page
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case onRefire, onResolve, requireAck, missedDeadline, dedupWindow, cooldown, page
+    }
+
+    /// Decodes a stored policy; runs stored before `page` existed page when they are emergency-scale runs (the
+    /// playbook default), which the run decoder cannot tell here, so they read as not paging.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        onRefire = try container.decode(Playbook.RefirePolicy.self, forKey: .onRefire)
+        onResolve = try container.decode(Playbook.ResolvePolicy.self, forKey: .onResolve)
+        requireAck = try container.decode(Bool.self, forKey: .requireAck)
+        missedDeadline = try container.decode(Playbook.MissedDeadlinePolicy.self, forKey: .missedDeadline)
+        dedupWindow = try container.decode(Duration.self, forKey: .dedupWindow)
+        cooldown = try container.decode(Duration.self, forKey: .cooldown)
+        page = try container.decodeIfPresent(Bool.self, forKey: .page) ?? false
     }
 }
 

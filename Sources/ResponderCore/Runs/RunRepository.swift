@@ -19,3 +19,11 @@ public protocol RunRepository: Sendable {
     /// Runs that ended at or after `since`, oldest end first (cooldowns after a restart).
     func endedRuns(since: Date) async throws(JournalError) -> [Run]
 }
+
+extension RunRepository {
+    /// Saves `runs` and queues `notifications` in one transaction where the store has an outbox; this default (for
+    /// stores without one) saves the runs and drops the notifications.
+    public func save(_ runs: [Run], notifications: [OutboundNotification]) async throws(JournalError) {
+        try await save(runs)
+    }
+}

@@ -17,6 +17,10 @@ public actor RunCoordinator {
     private var sleepGeneration = 0
     private var inFlight = 0
     private var flushScheduled = false
+    private let notifier: RunNotifier
+    private let notificationsQueued: @Sendable () -> Void
+    /// Each run as last saved, so what changed (and what people are told about it) is known at the next save.
+    private var saved: [String: Run] = [:]
 
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
@@ -26,11 +30,16 @@ public actor RunCoordinator {
         playbooks: PlaybookRegistry,
         settings: EngineSettings = EngineSettings(),
         logger: Logger,
+        notifier: RunNotifier = RunNotifier(channels: []),
+        notificationsQueued: @escaping @Sendable () -> Void = {},
         now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(JournalError) {
         let open = try await repository.openRuns()
         let ended = try await repository.endedRuns(since: now().addingTimeInterval(-settings.keepEnded.timeInterval))
         engine = RunEngine(runs: open + ended, settings: settings)
+        saved = Dictionary((open + ended).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        self.notifier = notifier
+        self.notificationsQueued = notificationsQueued
         self.repository = repository
         self.backlog = backlog
         self.executor = executor
@@ -145,7 +154,7 @@ public actor RunCoordinator {
         let changed = engine.drainChanged()
         if !changed.isEmpty {
             do {
-                try await repository.save(changed)
+                try await persist(changed)
             } catch {
                 // Nothing is executed unless its "running" state is durable; the steps come back as retryable.
                 logger.error("runs not persisted; their steps will be retried", metadata: ["error": "\(error)"])
@@ -192,12 +201,25 @@ public actor RunCoordinator {
         }
     }
 
+    /// Saves `changed` together with what people are told about the change (the durable outbox), then wakes the
+    /// notification service. After a failed save the old versions stay the reference, so the next save still tells
+    /// everything.
+    private func persist(_ changed: [Run]) async throws(JournalError) {
+        let at = now()
+        let notifications = changed.flatMap { notifier.notifications(before: saved[$0.id], after: $0, now: at) }
+        try await repository.save(changed, notifications: notifications)
+        for run in changed { saved[run.id] = run }
+        let horizon = at.addingTimeInterval(-engine.settings.keepEnded.timeInterval)
+        saved = saved.filter { $0.value.isOpen || ($0.value.endedAt ?? at) >= horizon }
+        if !notifications.isEmpty { notificationsQueued() }
+    }
+
     private func flush() async {
         flushScheduled = false
         let changed = engine.drainChanged()
         guard !changed.isEmpty else { return }
         do {
-            try await repository.save(changed)
+            try await persist(changed)
         } catch {
             logger.error("step results not persisted; steps will be re-checked after a restart", metadata: ["error": "\(error)"])
         }
