@@ -25,15 +25,16 @@ final class ResponderProcess: Sendable {
         process.standardError = FileHandle.nullDevice
         let output = self.output
         let outputEnded = self.outputEnded
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                outputEnded.withLockedValue { $0 = true }
-                return
+        let reader = pipe.fileHandleForReading
+        // A thread of its own reads to end-of-file: readabilityHandler sometimes missed the last chunk on Linux.
+        Thread {
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                output.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
             }
-            output.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
-        }
+            outputEnded.withLockedValue { $0 = true }
+        }.start()
         try process.run()
     }
 
