@@ -71,6 +71,7 @@ let package = Package(
                 "ResponderPlaybooks",
                 "ResponderExecutors",
                 "ResponderAWS",
+                "ResponderNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -164,10 +165,44 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Slack and PagerDuty clients, the Block Kit rendering of a run, signed action links, Slack request signatures.
+        .target(
+            name: "ResponderNotify",
+            dependencies: [
+                "ResponderCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderNotifyTests",
+            dependencies: [
+                "ResponderNotify",
+                "ResponderCore",
+                "ResponderTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         // Helpers shared by the test targets (holding a real SQLite lock from another connection).
         .target(
             name: "ResponderTestSupport",
-            dependencies: ["ResponderCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ResponderCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/ResponderTestSupport",
             swiftSettings: strict
         ),
@@ -220,6 +255,7 @@ let package = Package(
                 "ResponderCore",
                 "ResponderStore",
                 "ResponderSNS",
+                "ResponderNotify",
                 "ResponderTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One outbound POST to Slack or PagerDuty with a timeout and a capped response, transport failures mapped to
+/// ``NotifyError`` with every secret (token, routing key, webhook URL) removed from the text.
+enum NotifyHTTP {
+    /// What came back.
+    struct Response: Sendable {
+        /// The status code.
+        var status: Int
+        /// The response headers.
+        var headers: HTTPHeaders
+        /// The response body (at most 1 MiB).
+        var body: [UInt8]
+
+        /// The body as text, cut to `limit` characters, with `secrets` removed.
+        func bodyText(limit: Int = 300, redacting secrets: [String]) -> String {
+            let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return NotifyHTTP.redact(String(text.prefix(limit)), secrets: secrets)
+        }
+    }
+
+    /// POSTs `body` as JSON-ish content to `url`; `service` names the other side in errors ("Slack", "PagerDuty").
+    static func post(
+        _ client: HTTPClient, url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: Duration,
+        service: String, secrets: [String]
+    ) async throws(NotifyError) -> Response {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: timeAmount(timeout))
+            let buffer = try await response.body.collect(upTo: 1 << 20)
+            return Response(status: Int(response.status.code), headers: response.headers,
+                            body: Array(buffer.readableBytesView))
+        } catch let error as HTTPClientError where isConfigurationError(error) {
+            throw .permanent("the \(service) URL is not a valid http(s) URL (\(error.shortDescription)): check the configured base URL")
+        } catch {
+            throw .retryable("could not reach \(service): \(redact(describe(error), secrets: secrets))", retryAfter: nil)
+        }
+    }
+
+    /// `Retry-After` as a duration: delta-seconds (Slack, PagerDuty) or an HTTP date.
+    static func retryAfter(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
+        guard let raw = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            return nil
+        }
+        if let seconds = Double(raw), seconds.isFinite, seconds >= 0 {
+            return .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded()))
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: raw) else { return nil }
+        return .seconds(max(0, min(date.timeIntervalSince(now), 86_400)).rounded())
+    }
+
+    /// `text` with every non-empty secret replaced by `<redacted>`.
+    static func redact(_ text: String, secrets: [String]) -> String {
+        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+    }
+
+    /// A transport error as text without request details (which could carry headers).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError { return error.shortDescription }
+        return String(describing: type(of: error)) + ": " + "\(error)".prefix(200)
+    }
+
+    /// A Duration as NIO's TimeAmount.
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// True for errors no retry can fix: the URL itself is wrong.
+    private static func isConfigurationError(_ error: HTTPClientError) -> Bool {
+        ["Invalid URL", "Empty host", "Empty scheme", "Unsupported scheme"].contains(error.shortDescription)
+    }
+}

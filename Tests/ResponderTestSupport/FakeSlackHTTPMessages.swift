@@ -1,0 +1,40 @@
+/// A request as the local fakes see it: method, path, lower-cased header names, raw body.
+public struct FakeHTTPRequest: Sendable {
+    /// `POST`.
+    public var method: String
+    /// `/api/chat.postMessage`.
+    public var path: String
+    /// Header values by lower-cased name (repeated headers joined with `, `).
+    public var headers: [String: String]
+    /// The raw body.
+    public var body: [UInt8]
+
+    /// Creates a request.
+    public init(method: String, path: String, headers: [String: String], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// What a local fake answers.
+public struct FakeHTTPReply: Sendable, Equatable {
+    /// Status code.
+    public var status: Int
+    /// `Retry-After` header value, when one is sent.
+    public var retryAfter: String?
+    /// `Content-Type`.
+    public var contentType: String
+    /// Body text.
+    public var body: String
+
+    /// Creates a reply.
+    public init(status: Int, retryAfter: String? = nil, contentType: String = "application/json; charset=utf-8",
+                body: String) {
+        self.status = status
+        self.retryAfter = retryAfter
+        self.contentType = contentType
+        self.body = body
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Serves a fake's `handle` on 127.0.0.1 (plain HTTP, an ephemeral port) for the duration of a body.
+enum FakeServiceHost {
+    /// Runs the server, calls `body` with its port, then shuts it down (also when `body` throws).
+    static func run<T: Sendable>(
+        label: String, handle: @escaping @Sendable (FakeHTTPRequest) -> FakeHTTPReply,
+        _ body: @Sendable (Int) async throws -> T
+    ) async throws -> T {
+        let router = Router()
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("**", method: method) { request, _ -> Response in
+                var request = request
+                let bytes = Array(buffer: try await request.collectBody(upTo: 4 << 20))
+                var headers: [String: String] = [:]
+                for field in request.headers {
+                    let name = field.name.canonicalName.lowercased()
+                    headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+                }
+                let reply = handle(FakeHTTPRequest(method: request.method.rawValue, path: request.uri.path,
+                                                   headers: headers, body: bytes))
+                var fields: HTTPFields = [.contentType: reply.contentType]
+                if let retryAfter = reply.retryAfter { fields[.retryAfter] = retryAfter }
+                return Response(status: .init(code: reply.status), headers: fields,
+                                body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+            }
+        }
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next() ?? 0
+        do {
+            let result = try await body(port)
+            await group.triggerGracefulShutdown()
+            try await task.value
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+            throw error
+        }
+    }
+}
