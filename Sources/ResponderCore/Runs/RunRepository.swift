@@ -7,6 +7,9 @@ public protocol RunRepository: Sendable {
     /// Inserts or replaces `runs` (matched by id), all or none.
     func save(_ runs: [Run]) async throws(JournalError)
 
+    /// Inserts or replaces `runs` and queues `notifications` about them, all or none.
+    func save(_ runs: [Run], notifications: [OutboundNotification]) async throws(JournalError)
+
     /// Runs still able to act (status `active` or `held`), oldest start first.
     func openRuns() async throws(JournalError) -> [Run]
 

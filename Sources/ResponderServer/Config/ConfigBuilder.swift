@@ -40,6 +40,20 @@ struct ConfigBuilder {
         config.kubernetes.inCluster = try bool("kubernetes.in_cluster")
         config.aws.region = try string("aws.region")
         config.aws.endpointURL = try string("aws.endpoint_url")
+        config.slack.botToken = try secret("slack.bot_token")
+        config.slack.channel = try string("slack.channel")
+        config.slack.webhookURL = try secret("slack.webhook_url")
+        config.slack.signingSecret = try secret("slack.signing_secret")
+        config.slack.apiURL = try string("slack.api_url") ?? config.slack.apiURL
+        if config.slack.botToken != nil, config.slack.channel == nil {
+            throw ConfigError("\(values["slack.bot_token"]?.origin ?? values["slack.bot_token_file"]?.origin ?? "slack"): "
+                + "slack.channel is required with slack.bot_token (the channel id or name the bot posts to)")
+        }
+        config.pagerDuty.routingKey = try secret("pagerduty.routing_key")
+        config.pagerDuty.eventsURL = try string("pagerduty.events_url") ?? config.pagerDuty.eventsURL
+        config.links.baseURL = try string("links.base_url")
+        config.links.keysFile = try string("links.keys_file")
+        config.links.ttlSeconds = try double("links.ttl_seconds") ?? config.links.ttlSeconds
         return config
     }
 

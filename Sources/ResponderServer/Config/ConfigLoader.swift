@@ -23,6 +23,11 @@ public struct ConfigLoader: Sendable {
         "executors.dry_run": .bool,
         "kubernetes.kubeconfig": .string, "kubernetes.context": .string, "kubernetes.in_cluster": .bool,
         "aws.region": .string, "aws.endpoint_url": .string,
+        "slack.bot_token": .string, "slack.bot_token_file": .string, "slack.channel": .string,
+        "slack.webhook_url": .string, "slack.webhook_url_file": .string,
+        "slack.signing_secret": .string, "slack.signing_secret_file": .string, "slack.api_url": .string,
+        "pagerduty.routing_key": .string, "pagerduty.routing_key_file": .string, "pagerduty.events_url": .string,
+        "links.base_url": .string, "links.keys_file": .string, "links.ttl_seconds": .double,
     ]
 
     private let environment: [String: String]

@@ -30,6 +30,50 @@ public struct ResponderConfig: Sendable {
     public var kubernetes = Kubernetes()
     /// How to reach AWS.
     public var aws = AWS()
+    /// Slack settings.
+    public var slack = Slack()
+    /// PagerDuty settings.
+    public var pagerDuty = PagerDuty()
+    /// Signed action links in chat messages.
+    public var links = Links()
+
+    /// Settings of the Slack notifications and interactive buttons.
+    public struct Slack: Sendable {
+        /// Bot token (`xoxb-…`): one message per run, updated as it goes, with thread replies and buttons.
+        public var botToken: Secret?
+        /// Channel (id or name) the bot posts to; required with a bot token.
+        public var channel: String?
+        /// Incoming-webhook URL, when there is no bot token: one message per event.
+        public var webhookURL: Secret?
+        /// Signing secret of the Slack app, for `POST /hooks/slack/actions`.
+        public var signingSecret: Secret?
+        /// Web API base URL (a local fake in tests).
+        public var apiURL = "https://slack.com/api"
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Settings of the PagerDuty Events API v2.
+    public struct PagerDuty: Sendable {
+        /// Integration (routing) key of the service to page.
+        public var routingKey: Secret?
+        /// Events API base URL (a local fake in tests).
+        public var eventsURL = "https://events.pagerduty.com"
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Settings of the signed action links.
+    public struct Links: Sendable {
+        /// Base URL people reach this server at (`https://responder.example.com`); default `https://<host name>:<port>`.
+        public var baseURL: String?
+        /// File of signing keys (`ID:BASE64` per line, the first signs); generated into the state folder when unset.
+        public var keysFile: String?
+        /// How long a link stays valid, in seconds.
+        public var ttlSeconds = 86_400.0
+        /// Creates the defaults.
+        public init() {}
+    }
 
     /// Settings of the executors.
     public struct Executors: Sendable {

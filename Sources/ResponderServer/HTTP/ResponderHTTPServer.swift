@@ -4,6 +4,8 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ResponderCore
+import ResponderNotify
 
 /// Builds the Hummingbird application: routes, middleware, TLS and connection limits.
 public enum ResponderHTTPServer {
@@ -36,7 +38,17 @@ public enum ResponderHTTPServer {
         let admin = AdminRoutes(token: deps.adminToken, playbooks: deps.playbooks)
         router.post("/-/reload") { request, _ in await admin.reload(request) }
         if let runs = deps.runs {
-            RunsRoutes(token: deps.adminToken, coordinator: runs).register(on: router)
+            RunsRoutes(token: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox).register(on: router)
+            if let settings = deps.actions {
+                let logger = Logger(label: "responder.actions")
+                let actions = ActionRoutes(signer: settings.signer, coordinator: runs, ledger: settings.ledger, logger: logger,
+                                           now: deps.now)
+                actions.register(on: router)
+                if let verifier = settings.slackVerifier {
+                    SlackActionsRoute(verifier: verifier, replays: SlackReplayGuard(), actions: actions, logger: logger,
+                                      now: deps.now).register(on: router)
+                }
+            }
         }
         return router
     }

@@ -19,6 +19,8 @@ public struct ServerDependencies: Sendable {
     public var adminToken: Secret
     /// The run engine's driver; nil serves ingest without runs (the runs API answers 404).
     public var runs: RunCoordinator?
+    /// Signed action links and Slack buttons; nil serves neither (needs `runs`).
+    public var actions: ActionSettings?
     /// Wall clock, injected.
     public var now: @Sendable () -> Date
 
@@ -32,6 +34,7 @@ public struct ServerDependencies: Sendable {
         playbooks: PlaybookRegistry,
         adminToken: Secret,
         runs: RunCoordinator? = nil,
+        actions: ActionSettings? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.config = config
@@ -42,6 +45,7 @@ public struct ServerDependencies: Sendable {
         self.playbooks = playbooks
         self.adminToken = adminToken
         self.runs = runs
+        self.actions = actions
         self.now = now
     }
 }

@@ -56,13 +56,47 @@ struct RunSummary: Encodable {
 struct RunDetail: Encodable {
     var summary: RunSummary
     var run: Run
+    var notifications: [NotificationState]
 
-    init(_ run: Run) {
+    init(_ run: Run, notifications: [OutboxItem] = []) {
         summary = RunSummary(run)
         self.run = run
+        self.notifications = notifications.map(NotificationState.init)
     }
 
     enum CodingKeys: String, CodingKey {
-        case summary, run
+        case summary, run, notifications
+    }
+}
+
+/// Delivery state of one queued notification, as `GET /api/runs/{id}` shows it.
+struct NotificationState: Encodable {
+    var id: Int64
+    var channel: String
+    var kind: String
+    var text: String
+    var status: String
+    var attempts: Int
+    var queuedAt: Date
+    var nextAttemptAt: Date?
+    var lastError: String?
+    var finishedAt: Date?
+
+    init(_ item: OutboxItem) {
+        id = item.id
+        channel = item.notification.channel.rawValue
+        kind = item.notification.kind.rawValue
+        text = item.notification.text
+        status = item.status.rawValue
+        attempts = item.attempts
+        queuedAt = item.notification.createdAt
+        nextAttemptAt = item.status == .pending ? item.nextAttemptAt : nil
+        lastError = item.lastError
+        finishedAt = item.finishedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, kind, text, status, attempts
+        case queuedAt = "queued_at", nextAttemptAt = "next_attempt_at", lastError = "last_error", finishedAt = "finished_at"
     }
 }

@@ -6,6 +6,7 @@ import ResponderCore
 struct RunsRoutes: Sendable {
     let token: Secret
     let coordinator: RunCoordinator
+    let outbox: (any NotificationOutbox)?
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/runs") { request, _ in await self.list(request) }
@@ -36,7 +37,8 @@ struct RunsRoutes: Sendable {
         guard authorized(request) else { return Self.unauthorized }
         do {
             guard let run = try await coordinator.run(id: id) else { return JSONResponse.error(.notFound, "no run \(id)") }
-            return RunJSON.response(.ok, RunDetail(run))
+            let notifications = try await outbox?.notifications(runID: id) ?? []
+            return RunJSON.response(.ok, RunDetail(run, notifications: notifications))
         } catch {
             return JSONResponse.error(.serviceUnavailable, "the run store is unavailable; retry later")
         }

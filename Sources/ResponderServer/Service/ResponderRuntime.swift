@@ -50,10 +50,18 @@ public struct ResponderRuntime {
             throw error
         }
         announce(executors.summary)
+        let notifications: NotificationAssembly
         do {
+            notifications = try NotificationAssembly.make(
+                config: config, keys: try NotificationSetup.keys(config: config, state: state), port: config.listenPort,
+                journal: journal, httpClient: httpClient, logger: logger
+            )
+            announce(notifications.summary)
+            let service = notifications.service
             runs = try await RunCoordinator(
                 repository: journal, backlog: journal, executor: executors.executor,
-                playbooks: registry, logger: logger
+                playbooks: registry, logger: logger, notifier: notifications.notifier,
+                notificationsQueued: { service.wake() }
             )
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
             let deps = ServerDependencies(
@@ -64,7 +72,8 @@ public struct ResponderRuntime {
                 sns: sns,
                 playbooks: registry,
                 adminToken: adminToken,
-                runs: runs
+                runs: runs,
+                actions: notifications.actions
             )
             let host = config.listenHost
             let port = config.listenPort
@@ -85,6 +94,7 @@ public struct ResponderRuntime {
                     .init(service: HTTPClientService(client: httpClient)),
                     .init(service: PlaybookReloadService(registry: registry)),
                     .init(service: RunTimerService(coordinator: runs, heartbeat: .seconds(1))),
+                    .init(service: notifications.service),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import ResponderCore
+import ResponderNotify
 import ResponderServer
 import ResponderStore
 import ServiceLifecycle
@@ -20,7 +21,11 @@ struct TestServer: Sendable {
     let certificatePath: String
     let playbooks: PlaybookRegistry
     let runs: RunCoordinator?
+    /// The notification assembly, when started with `notifications: true`.
+    let notifications: NotificationAssembly?
     let token = "test-bearer-token"
+    /// The link signing key of servers started with notifications.
+    static let linkKey = ActionLinkKey(id: "test", secret: Array(repeating: 7, count: 32))
     static let adminToken = "test-admin-token"
 
     var baseURL: String { "https://localhost:\(port)" }
@@ -36,6 +41,7 @@ struct TestServer: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         runs withRuns: Bool = false,
         executor makeExecutor: (@Sendable (SQLiteJournal, PlaybookRegistry, ResponderConfig) throws -> any StepExecutor)? = nil,
+        notifications withNotifications: Bool = false,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let temporary = try TemporaryFolder("responder")
@@ -53,10 +59,19 @@ struct TestServer: Sendable {
         let certificate = try SelfSignedCertificate.loadOrCreate(in: folder)
         let tls = try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
         let registry = PlaybookRegistry(logger: logger, load: playbooks)
+        let notifications = withNotifications
+            ? try NotificationAssembly.make(config: config, keys: [Self.linkKey], port: 0, journal: journal,
+                                            httpClient: HTTPClient.shared,
+                                            backoff: .init(initial: .milliseconds(50), maximum: .milliseconds(400)),
+                                            logger: logger, now: now)
+            : nil
+        let service = notifications?.service
         let coordinator = withRuns
             ? try await RunCoordinator(repository: journal, backlog: journal,
                                        executor: try makeExecutor?(journal, registry, config) ?? RecordingExecutor(journal: journal, now: now),
-                                       playbooks: registry, logger: logger, now: now)
+                                       playbooks: registry, logger: logger,
+                                       notifier: notifications?.notifier ?? RunNotifier(channels: []),
+                                       notificationsQueued: { service?.wake() }, now: now)
             : nil
         let deps = ServerDependencies(
             config: config,
@@ -71,13 +86,15 @@ struct TestServer: Sendable {
             playbooks: registry,
             adminToken: Secret(adminToken),
             runs: coordinator,
+            actions: notifications?.actions,
             now: now
         )
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let services: [any Service] = [app] + (notifications.map { [$0.service] } ?? [])
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let serverTask = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
@@ -89,7 +106,7 @@ struct TestServer: Sendable {
         )
         let server = TestServer(
             port: port, folder: folder, journal: journal, client: client, certificatePath: certificate.certificatePath,
-            playbooks: deps.playbooks, runs: coordinator
+            playbooks: deps.playbooks, runs: coordinator, notifications: notifications
         )
         do {
             let result = try await body(server)
