@@ -80,6 +80,37 @@ struct ConfigLoaderTests {
         #expect(config.aws.endpointURL == "http://127.0.0.1:5000")
     }
 
+    @Test("slack, pagerduty and links keys; secrets from files; a bot token needs a channel")
+    func notificationKeys() throws {
+        let yaml = """
+            slack:
+              bot_token_file: /run/secrets/slack-bot
+              channel: C0RESPONDER
+              signing_secret_file: /run/secrets/slack-signing
+              api_url: http://127.0.0.1:9000/api
+            pagerduty:
+              routing_key_file: /run/secrets/pd
+            links:
+              base_url: https://responder.example.com
+              keys_file: /etc/responder/link-keys
+              ttl_seconds: 3600
+            """
+        let files = ["c.yaml": yaml, "/run/secrets/slack-bot": "xoxb-1\n", "/run/secrets/slack-signing": "s3cr3t\n", "/run/secrets/pd": "R0UT1NG\n"]
+        let config = try Self.loader(files: files).load(path: "c.yaml")
+        #expect(config.slack.botToken?.value == "xoxb-1")
+        #expect(config.slack.channel == "C0RESPONDER")
+        #expect(config.slack.signingSecret?.value == "s3cr3t")
+        #expect(config.slack.apiURL == "http://127.0.0.1:9000/api")
+        #expect(config.pagerDuty.routingKey?.value == "R0UT1NG")
+        #expect(config.pagerDuty.eventsURL == "https://events.pagerduty.com")
+        #expect(config.links.baseURL == "https://responder.example.com")
+        #expect(config.links.keysFile == "/etc/responder/link-keys")
+        #expect(config.links.ttlSeconds == 3600)
+        #expect { try Self.loader(files: ["c.yaml": "slack:\n  bot_token: xoxb-1\n"]).load(path: "c.yaml") } throws: { error in
+            "\(error)".contains("slack.channel is required") && !"\(error)".contains("xoxb-1")
+        }
+    }
+
     @Test("mistakes are errors that name the file and line", arguments: [
         ("listen: x\nalertmanger:\n  bearer_token: t\n", "c.yaml:2: unknown key \"alertmanger\""),
         ("alertmanager:\n  max_body_bytes: lots\n", "c.yaml:2: alertmanager.max_body_bytes must be a positive whole number"),

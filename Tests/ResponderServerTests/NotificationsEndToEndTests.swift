@@ -29,12 +29,12 @@ struct NotificationsEndToEndTests {
             playbooks: [playbook], files: ["workers.yaml"])
     }()
 
-    static func configure(slack: FakeSlack, pagerDuty: FakePagerDuty) -> @Sendable (inout ResponderConfig) -> Void {
+    static func configure(slack: FakeSlack, pagerDuty: FakePagerDuty, interactive: Bool = false) -> @Sendable (inout ResponderConfig) -> Void {
         { config in
             config.slack.botToken = Secret(slack.token)
             config.slack.channel = "C0RESPONDER"
             config.slack.apiURL = slack.baseURL
-            config.slack.signingSecret = Secret(signingSecret)
+            if interactive { config.slack.signingSecret = Secret(signingSecret) }
             config.pagerDuty.routingKey = Secret(pagerDuty.routingKey)
             config.pagerDuty.eventsURL = pagerDuty.baseURL
             config.links.baseURL = "https://responder.test"
@@ -51,11 +51,11 @@ struct NotificationsEndToEndTests {
         throw CancellationError()
     }
 
-    /// The button of `command` in a Slack message's blocks.
-    static func button(_ command: RunCommand, in blocks: FakeJSON?) -> (url: String, value: String)? {
+    /// The button of `command` in a Slack message's blocks: its link (absent with interactivity) and its token.
+    static func button(_ command: RunCommand, in blocks: FakeJSON?) -> (url: String?, value: String)? {
         for block in blocks?.array ?? [] {
             for element in block["elements"]?.array ?? [] where element["action_id"]?.string == "responder_\(command.rawValue)" {
-                if let url = element["url"]?.string, let value = element["value"]?.string { return (url, value) }
+                if let value = element["value"]?.string { return (element["url"]?.string, value) }
             }
         }
         return nil
@@ -73,9 +73,9 @@ struct NotificationsEndToEndTests {
                     #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
                     try await Self.eventually("the run's Slack message") { slack.messages.first.map { Self.button(.ack, in: $0.blocks) != nil } ?? false }
                     let message = try #require(slack.messages.first)
-                    let ack = try #require(Self.button(.ack, in: message.blocks))
-                    #expect(ack.url.hasPrefix("https://responder.test/actions/"))
-                    let path = String(ack.url.dropFirst("https://responder.test".count))
+                    let ack = try #require(Self.button(.ack, in: message.blocks)?.url)
+                    #expect(ack.hasPrefix("https://responder.test/actions/"))
+                    let path = String(ack.dropFirst("https://responder.test".count))
 
                     let page = try await server.send(.GET, path)
                     #expect(page.status == 200)
@@ -141,12 +141,13 @@ struct NotificationsEndToEndTests {
         try await FakeSlack.with { slack, _ in
             try await FakePagerDuty.with { pagerDuty, _ in
                 try await TestServer.with(
-                    configure: Self.configure(slack: slack, pagerDuty: pagerDuty), playbooks: { .success(Self.playbooks) },
+                    configure: Self.configure(slack: slack, pagerDuty: pagerDuty, interactive: true), playbooks: { .success(Self.playbooks) },
                     now: { clock.withLockedValue { $0 } }, runs: true, notifications: true
                 ) { server in
                     #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
                     try await Self.eventually("the run's Slack message") { slack.messages.first.map { Self.button(.hold, in: $0.blocks) != nil } ?? false }
                     let hold = try #require(Self.button(.hold, in: slack.messages.first?.blocks))
+                    #expect(hold.url == nil, "with interactivity a button carries only its token")
                     let now = Int(clock.withLockedValue { $0 }.timeIntervalSince1970)
 
                     let stale = Self.slackRequest(token: hold.value, timestamp: now - 301)
@@ -166,6 +167,31 @@ struct NotificationsEndToEndTests {
                         slack.messages.first.map { "\($0.blocks ?? .null)".contains("bob") && Self.button(.hold, in: $0.blocks) == nil } ?? false
                     }
                 }
+            }
+        }
+    }
+
+    @Test("with only an incoming webhook: the run's first message carries the links, then one message per event")
+    func webhookOnly() async throws {
+        try await FakeSlack.with { slack, _ in
+            try await TestServer.with(
+                configure: { config in
+                    config.slack.webhookURL = Secret(slack.webhookURL)
+                    config.links.baseURL = "https://responder.test"
+                },
+                playbooks: { .success(Self.playbooks) }, runs: true, notifications: true
+            ) { server in
+                #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
+                try await Self.eventually("the first step done") { try await server.runs?.run(id: "run-1")?.steps.first?.status == .done }
+                try await Self.eventually("every notification delivered") {
+                    let items = try await server.journal.notifications(runID: "run-1")
+                    return !items.isEmpty && items.allSatisfy { $0.status == .delivered }
+                }
+                let posts = slack.acceptedCalls.filter { $0.method == "webhook" }
+                let history = try #require(try await server.runs?.run(id: "run-1")).history
+                #expect(posts.count == 1 + history.count, "the run's message, then one per event; updates are not re-posted")
+                #expect("\(posts.first?.json ?? .null)".contains("https://responder.test/actions/"), "links as mrkdwn links")
+                #expect(!slack.calls.contains { $0.method.hasPrefix("chat.") }, "no Web API call without a bot token")
             }
         }
     }

@@ -60,7 +60,10 @@ struct ChatDelivery: NotificationDelivery {
             let posted = try await location(note.runID)
             switch note.kind {
             case .runMessage:
-                let message = SlackRunMessage.render(run: run, links: links.links(for: run, now: at), now: at)
+                // With interactivity (a signing secret) a button carrying a URL would both open the link and send the
+                // interaction, which spends the token first; so buttons carry only the token then.
+                let message = SlackRunMessage.render(run: run, links: links.links(for: run, now: at), now: at,
+                                                     buttonURLs: config.slack.signingSecret == nil)
                 if let posted {
                     try await slack.update(posted, with: message)
                 } else {
