@@ -39,6 +39,8 @@ public enum ResponderHTTPServer {
         router.post("/-/reload") { request, _ in await admin.reload(request) }
         if let runs = deps.runs {
             RunsRoutes(token: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox).register(on: router)
+            StatusRoutes(adminToken: deps.adminToken, coordinator: runs, journal: deps.journal, signer: deps.actions?.signer,
+                         now: deps.now).register(on: router)
             if let settings = deps.actions {
                 let logger = Logger(label: "responder.actions")
                 let actions = ActionRoutes(signer: settings.signer, coordinator: runs, ledger: settings.ledger, logger: logger,

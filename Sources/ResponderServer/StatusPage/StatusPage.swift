@@ -1,0 +1,149 @@
+import Foundation
+import ResponderCore
+import ResponderNotify
+
+/// The status page at `GET /`, rendered on the server (no build step, no external assets): active runs with their last
+/// and next steps and a countdown to each due timer, recent alerts, and for a signed-in user the actions of each run.
+/// Countdowns are rendered as text and refreshed each second by a small inline script; without JavaScript the text
+/// is right as of the page load.
+enum StatusPage {
+    /// What the page shows.
+    struct Content {
+        var runs: [Run]
+        var recentRuns: [Run]
+        var alerts: [JournaledAlert]
+        var now: Date
+        /// Action links per open run, for a signed-in user; empty otherwise.
+        var links: [String: [RunCommand: ActionLink]]
+        var signedIn: Bool
+    }
+
+    static func render(_ content: Content) -> String {
+        var html = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex"><meta http-equiv="refresh" content="60">
+            <title>Responder</title><style>\(style)</style></head><body>
+            <header><h1>Responder</h1><p>as of <time datetime="\(stamp(content.now))">\(escape(human(content.now)))</time>
+            · \(content.signedIn ? "signed in" : "<a href=\"/?sign-in=1\">sign in</a> to act on runs")</p></header>
+            <main>
+            <section id="active-runs"><h2>Active runs (\(content.runs.count))</h2>
+            """
+        if content.runs.isEmpty { html += "<p class=\"empty\">No active runs.</p>" }
+        for run in content.runs { html += runCard(run, now: content.now, links: content.links[run.id] ?? [:]) }
+        html += "</section><section id=\"recent-runs\"><h2>Recently ended</h2>"
+        let ended = content.recentRuns.filter { !$0.isOpen }.prefix(10)
+        if ended.isEmpty { html += "<p class=\"empty\">None.</p>" } else {
+            html += "<table><tr><th>run</th><th>playbook</th><th>status</th><th>ended</th></tr>"
+            for run in ended {
+                html += "<tr><td>\(escape(run.id))</td><td>\(escape(run.playbook))</td><td>\(escape(run.status.rawValue))</td>"
+                    + "<td>\(run.endedAt.map { escape(human($0)) } ?? "")</td></tr>"
+            }
+            html += "</table>"
+        }
+        html += "</section><section id=\"recent-alerts\"><h2>Recent alerts</h2>"
+        if content.alerts.isEmpty { html += "<p class=\"empty\">No alerts yet.</p>" } else {
+            html += "<table><tr><th>received</th><th>source</th><th>status</th><th>alert</th><th>labels</th></tr>"
+            for item in content.alerts {
+                let labels = item.alert.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                html += "<tr class=\"alert\"><td>\(escape(human(item.receivedAt)))</td><td>\(escape(item.alert.source.rawValue))</td>"
+                    + "<td>\(escape(item.alert.status.rawValue))</td><td>\(escape(item.alert.labels["alertname"] ?? item.alert.fingerprint))</td>"
+                    + "<td class=\"labels\">\(escape(String(labels.prefix(300))))</td></tr>"
+            }
+            html += "</table>"
+        }
+        html += "</section></main><script>\(script)</script></body></html>"
+        return html
+    }
+
+    private static func runCard(_ run: Run, now: Date, links: [RunCommand: ActionLink]) -> String {
+        let last = run.steps.filter { $0.status.isFinished }.max { ($0.finishedAt ?? .distantPast) < ($1.finishedAt ?? .distantPast) }
+        let pending = run.steps.filter { !$0.status.isFinished }
+        var html = """
+            <article class="run" id="\(escape(run.id))"><h3>\(escape(run.id)) · \(escape(run.playbook))
+            <span class="status \(escape(run.status.rawValue))">\(escape(run.status.rawValue))</span></h3>
+            <p>alert <b>\(escape(run.alertName ?? run.alertFingerprint))</b> · targets \(escape(run.targets.joined(separator: ", ")))
+            · started \(escape(human(run.startedAt)))\(run.acknowledgedBy.map { " · acknowledged by \(escape($0))" } ?? "")\(run.dryRun ? " · dry-run" : "")</p>
+            """
+        if let last {
+            html += "<p class=\"last\">last: step \(last.index) \(escape(last.detail)) — \(escape(last.status.rawValue))"
+                + "\(last.outcome.map { ": " + escape(String($0.prefix(200))) } ?? "")</p>"
+        }
+        if pending.isEmpty { html += "<p class=\"next\">no steps left</p>" } else {
+            html += "<ol class=\"next\">"
+            for step in pending.prefix(8) {
+                let due: String
+                if let at = step.due {
+                    due = "<time class=\"countdown\" datetime=\"\(stamp(at))\">\(escape(countdown(at.timeIntervalSince(now))))</time>"
+                } else {
+                    due = "<span class=\"waiting\">after the \(escape(step.anchor.rawValue.replacingOccurrences(of: "_", with: " ")))</span>"
+                }
+                html += "<li value=\"\(step.index)\">\(escape(step.detail)) — \(due)"
+                    + (step.status == .waitingAck ? " <b>waiting for an acknowledgement</b>" : "") + "</li>"
+            }
+            if pending.count > 8 { html += "<li class=\"more\">and \(pending.count - 8) more</li>" }
+            html += "</ol>"
+        }
+        if !links.isEmpty {
+            html += "<div class=\"actions\">"
+            for command in SlackRunMessage.commands(for: run) {
+                guard let link = links[command] else { continue }
+                let path = "/actions/" + link.token
+                html += "<form method=\"post\" action=\"\(escape(path))\"><input type=\"hidden\" name=\"actor\" value=\"status page\">"
+                    + "<button type=\"submit\" class=\"\(command.rawValue)\" data-action=\"\(command.rawValue)\">"
+                    + "\(escape(SlackRunMessage.label(command)))</button></form>"
+            }
+            html += "</div>"
+        }
+        return html + "</article>"
+    }
+
+    /// `in 12m 03s`, `in 2h 05m`, `due now`.
+    static func countdown(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds.rounded(.up))
+        guard total > 0 else { return "due now" }
+        let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60)
+        if h > 0 { return "in \(h)h \(String(format: "%02d", m))m" }
+        if m > 0 { return "in \(m)m \(String(format: "%02d", s))s" }
+        return "in \(s)s"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    private static func stamp(_ date: Date) -> String { RFC3339.format(date) }
+
+    private static func human(_ date: Date) -> String {
+        String(RFC3339.format(date).prefix(19)).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+
+    /// The inline script, also hashed for the Content-Security-Policy.
+    static let script = """
+        function tick(){var n=Date.now();document.querySelectorAll('time.countdown').forEach(function(t){\
+        var s=Math.ceil((Date.parse(t.getAttribute('datetime'))-n)/1000);if(s<=0){t.textContent='due now';return;}\
+        var h=Math.floor(s/3600),m=Math.floor(s%3600/60),x=s%60;function p(v){return (v<10?'0':'')+v;}\
+        t.textContent=h>0?'in '+h+'h '+p(m)+'m':(m>0?'in '+m+'m '+p(x)+'s':'in '+x+'s');});}tick();setInterval(tick,1000);
+        """
+
+    static let style = """
+        body{font:15px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}header{background:#1d2330;color:#fff;\
+        padding:12px 24px}header a{color:#9cf}h1{margin:0;font-size:20px}main{padding:16px 24px;max-width:1100px}\
+        .run{background:#fff;border:1px solid #dde;border-radius:6px;padding:8px 16px;margin:8px 0}.status{font-size:12px;\
+        padding:2px 6px;border-radius:4px;background:#e7f0ff}.status.held{background:#fff2cc}table{border-collapse:collapse;\
+        width:100%;background:#fff}td,th{border-bottom:1px solid #eee;padding:4px 8px;text-align:left;font-size:13px}\
+        .labels{color:#556}.actions form{display:inline}.actions button{margin-right:6px}.abort{color:#b00}.empty{color:#667}
+        """
+}

@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ResponderCore
+import ResponderNotify
+
+/// `GET /`: the status page. Anyone who can reach the server sees runs and alerts; a user signed in with the admin
+/// token (HTTP basic auth, any user name, the token as password; or a bearer token) also gets each run's actions, as
+/// forms posting to fresh single-use signed links, so they go through the same path as the chat links.
+struct StatusRoutes: Sendable {
+    let adminToken: Secret
+    let coordinator: RunCoordinator
+    let journal: any AlertJournal
+    let signer: ActionLinkSigner?
+    let now: @Sendable () -> Date
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in await self.page(request) }
+    }
+
+    func page(_ request: Request) async -> Response {
+        let signedIn = Self.isSignedIn(request.headers[.authorization], token: adminToken)
+        if !signedIn, request.uri.queryParameters.get("sign-in") != nil {
+            var headers = HTTPFields()
+            headers[.wwwAuthenticate] = #"Basic realm="Responder admin (password: the admin token)", charset="UTF-8""#
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(status: .unauthorized, headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(string: "Sign in with the admin token as the password.\n")))
+        }
+        let at = now()
+        let recent: [Run]
+        let alerts: [JournaledAlert]
+        do {
+            recent = try await coordinator.recentRuns(limit: 100)
+            alerts = try await journal.recentAlerts(limit: 20)
+        } catch {
+            return HTMLResponse.page(.serviceUnavailable, "<!doctype html><title>Responder</title><p>The store is unavailable; retry shortly.</p>")
+        }
+        let open = recent.filter(\.isOpen).sorted { $0.startedAt < $1.startedAt }
+        var links: [String: [RunCommand: ActionLink]] = [:]
+        if signedIn, let signer {
+            let maker = ActionLinks(signer: signer, baseURL: "", ttl: .seconds(900))
+            for run in open { links[run.id] = maker.links(for: run, now: at) }
+        }
+        let html = StatusPage.render(.init(runs: open, recentRuns: recent, alerts: alerts, now: at, links: links, signedIn: signedIn))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Only the page's own inline script and style may run; forms post only to this server.
+    static let contentSecurityPolicy: String = {
+        func hash(_ text: String) -> String { "'sha256-" + Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString() + "'" }
+        return "default-src 'none'; script-src \(hash(StatusPage.script)); style-src \(hash(StatusPage.style)); "
+            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }()
+
+    /// Basic auth whose password is the admin token, or the admin token as a bearer token.
+    static func isSignedIn(_ authorization: String?, token: Secret) -> Bool {
+        guard let authorization else { return false }
+        if authorization.lowercased().hasPrefix("bearer ") {
+            return token.matches(String(authorization.dropFirst(7)))
+        }
+        guard authorization.lowercased().hasPrefix("basic "),
+              let decoded = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return false }
+        return token.matches(String(text[text.index(after: colon)...]))
+    }
+}
