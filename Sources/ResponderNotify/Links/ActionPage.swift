@@ -72,6 +72,9 @@ public enum ActionPage {
         return ActionPageHTML.page(title: title, body: body)
     }
 
+    /// `text` escaped for HTML, between tags and inside quoted attribute values (the status page uses it too).
+    public static func escapeHTML(_ text: String) -> String { ActionPageHTML.escape(text) }
+
     /// The name typed into the confirmation form, from the POST's `application/x-www-form-urlencoded` body: trimmed,
     /// control characters removed, cut to ``maxActorLength`` characters; nil when absent, empty or not decodable.
     public static func actorName(formBody: [UInt8]) -> String? {

@@ -108,21 +108,7 @@ enum StatusPage {
         return "in \(s)s"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { ActionPage.escapeHTML(text) }
 
     private static func stamp(_ date: Date) -> String { RFC3339.format(date) }
 
