@@ -8,13 +8,16 @@ public struct FakeHTTPRequest: Sendable {
     public var headers: [String: String]
     /// The raw body.
     public var body: [UInt8]
+    /// The query string without `?` (empty when none).
+    public var query: String
 
     /// Creates a request.
-    public init(method: String, path: String, headers: [String: String], body: [UInt8]) {
+    public init(method: String, path: String, headers: [String: String], body: [UInt8], query: String = "") {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.query = query
     }
 }
 
@@ -28,13 +31,16 @@ public struct FakeHTTPReply: Sendable, Equatable {
     public var contentType: String
     /// Body text.
     public var body: String
+    /// Further response headers.
+    public var headers: [String: String]
 
     /// Creates a reply.
     public init(status: Int, retryAfter: String? = nil, contentType: String = "application/json; charset=utf-8",
-                body: String) {
+                body: String, headers: [String: String] = [:]) {
         self.status = status
         self.retryAfter = retryAfter
         self.contentType = contentType
         self.body = body
+        self.headers = headers
     }
 }

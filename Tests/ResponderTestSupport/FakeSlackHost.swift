@@ -4,16 +4,18 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Serves a fake's `handle` on 127.0.0.1 (plain HTTP, an ephemeral port) for the duration of a body.
-enum FakeServiceHost {
+/// Serves a fake's `handle` on 127.0.0.1 (plain HTTP, an ephemeral port) for the duration of a body; every local
+/// fake HTTP endpoint of the tests runs on it.
+public enum FakeServiceHost {
     /// Runs the server, calls `body` with its port, then shuts it down (also when `body` throws).
-    static func run<T: Sendable>(
+    public static func run<T: Sendable>(
         label: String, handle: @escaping @Sendable (FakeHTTPRequest) -> FakeHTTPReply,
         _ body: @Sendable (Int) async throws -> T
     ) async throws -> T {
         let router = Router()
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
-            router.on("**", method: method) { request, _ -> Response in
+            for path in ["/", "**"] {
+            router.on(RouterPath(path), method: method) { request, _ -> Response in
                 var request = request
                 let bytes = Array(buffer: try await request.collectBody(upTo: 4 << 20))
                 var headers: [String: String] = [:]
@@ -22,11 +24,15 @@ enum FakeServiceHost {
                     headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
                 }
                 let reply = handle(FakeHTTPRequest(method: request.method.rawValue, path: request.uri.path,
-                                                   headers: headers, body: bytes))
+                                                   headers: headers, body: bytes, query: request.uri.query ?? ""))
                 var fields: HTTPFields = [.contentType: reply.contentType]
                 if let retryAfter = reply.retryAfter { fields[.retryAfter] = retryAfter }
+                for (name, value) in reply.headers {
+                    if let field = HTTPFields.Element.Name(name) { fields[field] = value }
+                }
                 return Response(status: .init(code: reply.status), headers: fields,
                                 body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+            }
             }
         }
         var logger = Logger(label: label)

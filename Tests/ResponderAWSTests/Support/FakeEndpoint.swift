@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
+import ResponderTestSupport
 
 /// A plain-HTTP loopback server on a free port standing in for an AWS endpoint or the container credentials
 /// endpoint: records every request and answers with what `respond` returns.
@@ -37,37 +38,13 @@ struct FakeEndpoint {
         _ body: @Sendable (Int, NIOLockedValueBox<[Hit]>) async throws -> T
     ) async throws -> T {
         let hits = NIOLockedValueBox<[Hit]>([])
-        let router = Router()
-        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
-            var request = request
-            let text = String(buffer: try await request.collectBody(upTo: 1 << 20))
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-            let hit = Hit(method: request.method.rawValue, path: request.uri.path, headers: headers, body: text)
+        return try await FakeServiceHost.run(label: "fake-endpoint", handle: { request in
+            let hit = Hit(method: request.method, path: request.path, headers: request.headers,
+                          body: String(decoding: request.body, as: UTF8.self))
             hits.withLockedValue { $0.append(hit) }
             let answer = respond(hit)
-            var fields = HTTPFields()
-            for (name, value) in answer.headers {
-                if let field = HTTPFields.Element.Name(name) { fields[field] = value }
-            }
-            return Response(
-                status: .init(code: answer.status), headers: fields,
-                body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body)))
-        }
-        router.on("**", method: .get, use: handler)
-        router.on("**", method: .post, use: handler)
-        router.on("/", method: .get, use: handler)
-        router.on("/", method: .post, use: handler)
-        var logger = Logger(label: "fake-endpoint")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        defer { task.cancel() }
-        return try await body(port, hits)
+            return FakeHTTPReply(status: answer.status, contentType: answer.headers["Content-Type"] ?? "application/json",
+                                 body: answer.body, headers: answer.headers.filter { $0.key != "Content-Type" })
+        }) { port in try await body(port, hits) }
     }
 }
