@@ -46,6 +46,18 @@ struct RunEngineTests {
         #expect(h.replicas["api"] == 3)
     }
 
+    @Test("with forceDryRun (the server's executors.dry_run) every run is dry-run and its steps are handed out as such")
+    func forcedDryRun() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2],
+                              settings: EngineSettings(forceDryRun: true))
+        var dryRunFlags: [Bool] = []
+        for effect in h.engine.handle(.alert(F.alert("TrafficSpike"), playbooks: h.playbooks, replicas: h.replicas, autoscalerDesired: [:]), now: h.now) {
+            if case .execute(_, _, _, let dryRun) = effect { dryRunFlags.append(dryRun) }
+        }
+        #expect(try #require(h.onlyRun).dryRun)
+        #expect(!dryRunFlags.isEmpty && dryRunFlags.allSatisfy { $0 })
+    }
+
     @Test("a re-fire during the ladder aborts it when the playbook says abort")
     func refireAbort() throws {
         var h = EngineHarness(F.set([Self.emergency(onRefire: .abort)], targets: Self.targets), replicas: ["api": 2])

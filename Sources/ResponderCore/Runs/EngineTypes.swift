@@ -73,14 +73,17 @@ public struct EngineSettings: Sendable, Equatable {
     public var maxRetryBackoff: Duration
     /// How long ended runs stay in memory (cooldown, status pages).
     public var keepEnded: Duration
+    /// Every new run is dry-run, whatever its playbook says (the server's `executors.dry_run`).
+    public var forceDryRun: Bool
 
     /// Creates settings.
     public init(missedDeadlineGrace: Duration = .seconds(300), maxAttempts: Int = 5, retryBackoff: Duration = .seconds(5),
-                maxRetryBackoff: Duration = .seconds(300), keepEnded: Duration = .seconds(86_400)) {
+                maxRetryBackoff: Duration = .seconds(300), keepEnded: Duration = .seconds(86_400), forceDryRun: Bool = false) {
         self.missedDeadlineGrace = missedDeadlineGrace
         self.maxAttempts = maxAttempts
         self.retryBackoff = retryBackoff
         self.maxRetryBackoff = maxRetryBackoff
         self.keepEnded = keepEnded
+        self.forceDryRun = forceDryRun
     }
 }

@@ -83,7 +83,7 @@ extension RunEngine {
         var run = Run(
             id: id, playbook: playbook.name, kind: playbook.kind, targets: targets.sorted(),
             alertFingerprint: alert.fingerprint, alertName: alert.labels["alertname"], startedAt: now,
-            steps: steps(from: timeline, playbook: playbook, firstIndex: 0, now: now), dryRun: playbook.dryRun,
+            steps: steps(from: timeline, playbook: playbook, firstIndex: 0, now: now), dryRun: playbook.dryRun || settings.forceDryRun,
             policy: RunPolicy(playbook)
         )
         record(&run, now, "started by alert \(name) (playbook \(playbook.name), \(playbook.kind.rawValue))")

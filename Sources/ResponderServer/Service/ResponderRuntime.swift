@@ -60,7 +60,8 @@ public struct ResponderRuntime {
             let service = notifications.service
             runs = try await RunCoordinator(
                 repository: journal, backlog: journal, executor: executors.executor,
-                playbooks: registry, logger: logger, notifier: notifications.notifier,
+                playbooks: registry, settings: EngineSettings(forceDryRun: config.executors.dryRun), logger: logger,
+                notifier: notifications.notifier,
                 notificationsQueued: { service.wake() }
             )
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
