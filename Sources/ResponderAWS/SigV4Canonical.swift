@@ -1,3 +1,5 @@
+import ResponderCore
+
 /// Building blocks of the SigV4 canonical request (encoding, path, query, headers).
 enum SigV4Canonical {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
@@ -38,7 +40,7 @@ enum SigV4Canonical {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+               let high = ASCIIHex.value(bytes[index + 1]), let low = ASCIIHex.value(bytes[index + 2]) {
                 out.append(high << 4 | low)
                 index += 3
             } else {
@@ -47,15 +49,6 @@ enum SigV4Canonical {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     /// Removes `.` and `..` segments and empty segments, keeping a leading and a trailing slash.

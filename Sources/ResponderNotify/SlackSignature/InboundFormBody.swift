@@ -1,3 +1,5 @@
+import ResponderCore
+
 /// Strict `application/x-www-form-urlencoded` parsing for the bodies Responder receives (Slack interactions, the
 /// action-link confirmation form).
 enum InboundFormBody {
@@ -38,7 +40,7 @@ enum InboundFormBody {
             if byte == UInt8(ascii: "+") {
                 out.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
+                guard index + 2 < bytes.endIndex, let high = ASCIIHex.value(bytes[index + 1]), let low = ASCIIHex.value(bytes[index + 2]) else {
                     throw .badEscape
                 }
                 out.append(high << 4 | low)
@@ -50,14 +52,5 @@ enum InboundFormBody {
         }
         guard let text = String(validating: out, as: UTF8.self) else { throw .notUTF8 }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

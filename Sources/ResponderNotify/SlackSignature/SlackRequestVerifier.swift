@@ -52,13 +52,7 @@ public struct SlackRequestVerifier: Sendable {
         out.reserveCapacity(text.count / 2)
         var high: UInt8?
         for byte in text {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let nibble = ASCIIHex.value(byte) else { return nil }
             if let first = high {
                 out.append(first << 4 | nibble)
                 high = nil
