@@ -10,7 +10,7 @@ enum HTMLResponse {
         for (name, value) in ActionPage.recommendedHeaders {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if let frameOptions = HTTPField.Name("X-Frame-Options") { headers[frameOptions] = "DENY" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }

@@ -26,8 +26,8 @@ struct SlackActionsRoute: Sendable {
             return JSONResponse.error(.contentTooLarge, "Slack interaction bodies are at most \(SlackInteraction.maxBodyBytes) bytes")
         }
         let body = Array(buffer: buffer)
-        let timestamp = request.headers[HTTPField.Name("X-Slack-Request-Timestamp")!]
-        let signature = request.headers[HTTPField.Name("X-Slack-Signature")!]
+        let timestamp = HTTPField.Name("X-Slack-Request-Timestamp").flatMap { request.headers[$0] }
+        let signature = HTTPField.Name("X-Slack-Signature").flatMap { request.headers[$0] }
         let at = now()
         do {
             try verifier.verify(body: body, timestamp: timestamp, signature: signature, now: at)
