@@ -5,13 +5,17 @@ import ResponderCore
 import ResponderServer
 import ResponderStore
 
-/// `responder-bench timers`: N runs, each with one step due at a random time within `spread` seconds, restored from a
+/// `responder-bench [timers] [--count N] [--spread S]`: N runs, each with one step due at a random time within `spread` seconds, restored from a
 /// real SQLite store by the real coordinator and fired by its timer loop. Prints restore time, fire lateness
 /// percentiles and peak memory.
 @main
 struct TimerBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == "fill-store" {
+            try await StoreFill.run(arguments)
+            return
+        }
         func option(_ name: String, _ fallback: Int) -> Int {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
             return Int(arguments[index + 1]) ?? fallback
