@@ -21,6 +21,7 @@ public actor RunCoordinator {
     private let notificationsQueued: @Sendable () -> Void
     /// Each run as last saved, so what changed (and what people are told about it) is known at the next save.
     private var saved: [String: Run] = [:]
+    private var lastPrune = Date.distantPast
 
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
@@ -209,8 +210,13 @@ public actor RunCoordinator {
         let notifications = changed.flatMap { notifier.notifications(before: saved[$0.id], after: $0, now: at) }
         try await repository.save(changed, notifications: notifications)
         for run in changed { saved[run.id] = run }
-        let horizon = at.addingTimeInterval(-engine.settings.keepEnded.timeInterval)
-        saved = saved.filter { $0.value.isOpen || ($0.value.endedAt ?? at) >= horizon }
+        // Forgetting long-ended runs walks every saved run: do it once a minute, not at every save (100,000 open runs
+        // made each save that slow).
+        if at.timeIntervalSince(lastPrune) >= 60 {
+            lastPrune = at
+            let horizon = at.addingTimeInterval(-engine.settings.keepEnded.timeInterval)
+            saved = saved.filter { $0.value.isOpen || ($0.value.endedAt ?? at) >= horizon }
+        }
         if !notifications.isEmpty { notificationsQueued() }
     }
 
