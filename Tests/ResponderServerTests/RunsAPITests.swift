@@ -68,6 +68,29 @@ struct RunsAPITests {
         }
     }
 
+    @Test("a burst of deliveries is handed to the engine from the journal in batches: every alert handled, none twice")
+    func flood() async throws {
+        try await TestServer.with(playbooks: { .success(Self.playbooks) }, runs: true) { server in
+            let template = String(decoding: try Fixture.bytes("v4_firing_minimal.json"), as: UTF8.self)
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<100 {
+                    let body = template.replacingOccurrences(of: "a1b2c3d4e5f60718", with: String(format: "%016x", index + 1))
+                    group.addTask { try await server.postAlertmanager(Array(body.utf8)).status }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            for _ in 0..<500 {
+                if try await server.journal.unprocessedAlerts(limit: 1).isEmpty { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await server.journal.unprocessedAlerts(limit: 1).isEmpty, "the backlog drains")
+            let runs = try #require(try await server.runs?.recentRuns(limit: 500))
+            #expect(!runs.isEmpty)
+            #expect(!runs.contains { $0.history.contains { $0.message.contains("fired again") } },
+                    "no alert reached the engine twice")
+        }
+    }
+
     @Test("an alert accepted but not handled before a crash is replayed at start-up, once")
     func backlogReplay() async throws {
         let temporary = try TemporaryFolder("backlog")

@@ -14,7 +14,7 @@ struct IngestPlanner: Sendable {
         let fresh = Set(receipt.newAlertKeys)
         let newAlerts = alerts.filter { fresh.contains($0.idempotencyKey) }
         guard !newAlerts.isEmpty else { return }
-        Task { await runs.submit(newAlerts) }
+        Task { await runs.alertsAccepted(newAlerts) }
     }
 
     /// Plan JSON by alert idempotency key; empty when no playbook set is loaded. Replica counts are not known at

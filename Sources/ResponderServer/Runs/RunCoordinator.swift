@@ -22,6 +22,8 @@ public actor RunCoordinator {
     /// Each run as last saved, so what changed (and what people are told about it) is known at the next save.
     private var saved: [String: Run] = [:]
     private var lastPrune = Date.distantPast
+    private var draining = false
+    private var drainRequested = false
 
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
@@ -86,16 +88,39 @@ public actor RunCoordinator {
     /// Replays alerts accepted before a crash but never handled; call once at start-up.
     public func replayBacklog() async {
         guard let backlog else { return }
-        do {
-            let pending = try await backlog.unprocessedAlerts(limit: 10_000)
-            if !pending.isEmpty {
-                logger.notice("replaying alerts accepted before a restart", metadata: ["count": "\(pending.count)"])
+        if let pending = try? await backlog.unprocessedAlerts(limit: 1), !pending.isEmpty {
+            logger.notice("replaying alerts accepted before a restart")
+        }
+        await drainBacklog()
+    }
+
+    /// Newly journaled alerts are waiting. With a backlog (the journal) they are read back from it by one drain loop
+    /// at a time, in batches, so a flood of deliveries queues in the durable journal rather than in memory; without
+    /// one they are submitted directly.
+    public func alertsAccepted(_ alerts: [NormalizedAlert]) async {
+        guard backlog != nil else { return await submit(alerts) }
+        await drainBacklog()
+    }
+
+    private func drainBacklog() async {
+        drainRequested = true
+        guard !draining, let backlog else { return }
+        draining = true
+        defer { draining = false }
+        while drainRequested {
+            drainRequested = false
+            do {
+                let pending = try await backlog.unprocessedAlerts(limit: Self.drainBatch)
+                if pending.count == Self.drainBatch { drainRequested = true }
                 await submit(pending)
+            } catch {
+                logger.error("could not read the alert backlog; it is read again at the next alert or restart",
+                             metadata: ["error": "\(error)"])
             }
-        } catch {
-            logger.error("could not read the alert backlog", metadata: ["error": "\(error)"])
         }
     }
+
+    private static let drainBatch = 500
 
     /// Applies a person's command; throws when it does not apply.
     public func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError) {
