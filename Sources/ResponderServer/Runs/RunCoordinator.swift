@@ -233,8 +233,16 @@ public actor RunCoordinator {
     private func persist(_ changed: [Run]) async throws(JournalError) {
         let at = now()
         let notifications = changed.flatMap { notifier.notifications(before: saved[$0.id], after: $0, now: at) }
-        try await repository.save(changed, notifications: notifications)
+        // The reference moves before the save is awaited: another save can start meanwhile (actor reentrancy), and
+        // it must not tell the same change again. A failed save puts back what it replaced, unless newer.
+        let replaced = changed.map { saved[$0.id] }
         for run in changed { saved[run.id] = run }
+        do {
+            try await repository.save(changed, notifications: notifications)
+        } catch {
+            for (run, old) in zip(changed, replaced) where saved[run.id] == run { saved[run.id] = old }
+            throw error
+        }
         // Forgetting long-ended runs walks every saved run: do it once a minute, not at every save (100,000 open runs
         // made each save that slow).
         if at.timeIntervalSince(lastPrune) >= 60 {
