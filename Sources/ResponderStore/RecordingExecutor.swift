@@ -23,92 +23,68 @@ public struct RecordingExecutor: StepExecutor {
     /// Detail of a step found already recorded.
     public static let alreadyApplied = "already applied (recorded before a restart)"
 
-    private let journal: SQLiteJournal
+    private let ledger: any DryRunLedger
     private let initialReplicas: [String: Int]
     private let now: @Sendable () -> Date
     private let exactRequest: (@Sendable (RunStep) async -> String?)?
 
-    /// Records into `journal`'s file; `initialReplicas` seeds the simulated counts of targets never scaled.
-    /// `exactRequest`, when given, says the exact request a live backend would send for a step (the Kubernetes PATCH,
-    /// the ECS UpdateService body); it replaces the readable rendering in the record when it answers.
-    public init(journal: SQLiteJournal, initialReplicas: [String: Int] = [:], now: @escaping @Sendable () -> Date = { Date() },
+    /// Records into `ledger` (the SQLite journal, or the PostgreSQL store replicas share); `initialReplicas` seeds the
+    /// simulated counts of targets never scaled. `exactRequest`, when given, says the exact request a live backend
+    /// would send for a step (the Kubernetes PATCH, the ECS UpdateService body); it replaces the readable rendering in
+    /// the record when it answers.
+    public init(ledger: any DryRunLedger, initialReplicas: [String: Int] = [:], now: @escaping @Sendable () -> Date = { Date() },
                 exactRequest: (@Sendable (RunStep) async -> String?)? = nil) {
-        self.journal = journal
+        self.ledger = ledger
         self.initialReplicas = initialReplicas
         self.now = now
         self.exactRequest = exactRequest
     }
 
+    /// Records into `journal`'s file.
+    public init(journal: SQLiteJournal, initialReplicas: [String: Int] = [:], now: @escaping @Sendable () -> Date = { Date() },
+                exactRequest: (@Sendable (RunStep) async -> String?)? = nil) {
+        self.init(ledger: journal, initialReplicas: initialReplicas, now: now, exactRequest: exactRequest)
+    }
+
     /// Records the call `step` would make (whatever `dryRun` says: this executor never acts).
     public func execute(_ step: RunStep, runID: String, snapshot: [String: String], dryRun: Bool) async -> StepResult {
-        let recordedAt = RFC3339.format(now())
+        let recordedAt = now()
         let key = step.idempotencyKey(runID: runID)
         let exact = await exactRequest?(step)
         do {
-            return try await journal.pool.write { db -> StepResult in
-                let recorded = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM executor_call WHERE run_id = ? AND step = ?", arguments: [runID, step.index]
-                ) == true
-                if recorded { return .success(detail: Self.alreadyApplied, snapshot: [:]) }
-                let template = try DryRunCall.template(forRun: runID, in: db)
+            let result = try await ledger.recordOnce(runID: runID, step: step.index) { template -> (call: RecordedCall?, result: StepResult) in
                 switch DryRunCall.render(step, snapshot: snapshot, template: template) {
                 case .refused(let message):
-                    return .permanent(message)
+                    return (nil, .permanent(message))
                 case .call(var call):
                     if let exact { call.request = exact }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO executor_call (run_id, step, attempt, idempotency_key, target, action, value, request, recorded_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [runID, step.index, max(step.attempts, 1), key, call.target, call.action, call.value,
-                                    call.request, recordedAt]
+                    let record = RecordedCall(
+                        id: 0, runID: runID, step: step.index, attempt: max(step.attempts, 1), idempotencyKey: key,
+                        target: call.target, action: call.action, value: call.value, request: call.request, recordedAt: recordedAt
                     )
-                    return .success(detail: "dry-run: \(call.request)", snapshot: call.snapshot)
+                    return (record, .success(detail: "dry-run: \(call.request)", snapshot: call.snapshot))
                 }
             }
+            return result ?? .success(detail: Self.alreadyApplied, snapshot: [:])
         } catch {
-            return .retryable("store unavailable: \(Self.message(SQLiteJournal.map(error, doing: "record step \(step.index) of \(runID)")))")
+            return .retryable("store unavailable: \(Self.message(error))")
         }
     }
 
     /// Simulated replica counts: the last recorded scale of each target, else its initial value. Targets with
-    /// neither are missing; when the file cannot be read every target is missing (unknown).
+    /// neither are missing; when the store cannot be read every target is missing (unknown).
     public func replicas(of targets: [String]) async -> [String: Int] {
-        let initial = initialReplicas
-        let counts = try? await journal.pool.read { db -> [String: Int] in
-            var counts: [String: Int] = [:]
-            for target in Set(targets) {
-                let last = try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT value FROM executor_call WHERE target = ? AND action = 'scale' AND value IS NOT NULL
-                        ORDER BY id DESC LIMIT 1
-                        """,
-                    arguments: [target]
-                )
-                if let count = last ?? initial[target] { counts[target] = count }
-            }
-            return counts
+        guard let recorded = try? await ledger.lastScaled(targets: targets) else { return [:] }
+        var counts: [String: Int] = [:]
+        for target in Set(targets) {
+            if let count = recorded[target] ?? initialReplicas[target] { counts[target] = count }
         }
-        return counts ?? [:]
+        return counts
     }
 
     /// Recorded calls in the order they were made, of one run or of all.
     public func calls(runID: String? = nil) async throws(JournalError) -> [RecordedCall] {
-        do {
-            return try await journal.pool.read { db in
-                let rows: [Row]
-                if let runID {
-                    rows = try Row.fetchAll(db, sql: "SELECT * FROM executor_call WHERE run_id = ? ORDER BY id", arguments: [runID])
-                } else {
-                    rows = try Row.fetchAll(db, sql: "SELECT * FROM executor_call ORDER BY id")
-                }
-                return rows.map(RecordedCall.init(row:))
-            }
-        } catch {
-            throw SQLiteJournal.map(error, doing: "read recorded executor calls")
-        }
+        try await ledger.recordedCalls(runID: runID)
     }
 
     private static func message(_ error: JournalError) -> String {

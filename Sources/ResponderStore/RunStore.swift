@@ -56,19 +56,22 @@ extension SQLiteJournal: RunRepository {
         )
     }
 
+    /// The highest `run-N` number in the file, 0 when it holds no run.
+    public func highestRunNumber() async throws(JournalError) -> Int {
+        do {
+            return try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT max(CAST(substr(id, 5) AS INTEGER)) FROM run WHERE id LIKE 'run-%'") ?? 0
+            }
+        } catch {
+            throw Self.map(error, doing: "read the highest run number")
+        }
+    }
+
     private func readRuns(doing action: String, sql: String, arguments: StatementArguments) async throws(JournalError) -> [Run] {
         do {
             return try await pool.read { db in try RunRows.fetch(db, sql: sql, arguments: arguments) }
         } catch {
             throw Self.map(error, doing: action)
         }
-    }
-}
-
-extension SQLiteJournal {
-    /// The alert run `runID` was started by, as a template context (its firing version when there is one); nil when
-    /// the run or its alert is not in the file or the file cannot be read.
-    public func alertTemplate(forRun runID: String) async -> AlertTemplate? {
-        try? await pool.read { db in try DryRunCall.template(forRun: runID, in: db) }
     }
 }

@@ -20,18 +20,21 @@ public struct RunEngine: Sendable {
     /// and are dropped when popped; a stale entry can only cause an extra, empty tick).
     private var agenda = Heap<AgendaEntry>()
 
-    /// Restores the engine from persisted runs. Steps that were running when the process stopped are marked for a
-    /// re-check: the executor reads the target before re-applying, so a step whose change landed is not repeated.
-    public init(runs: [Run], settings: EngineSettings = EngineSettings()) {
+    /// Restores the engine from persisted runs. With `restoring` (a start-up, or a run taken over from a replica whose
+    /// lease expired) steps that were running are marked for a re-check: the executor reads the target before
+    /// re-applying, so a step whose change landed is not repeated. Without it (a shared store's transaction, where
+    /// another replica may be running the step) they stay running. New run ids continue after the highest of `runs`
+    /// and `highestRunNumber` (the store's, so ids of runs no longer loaded are never reused).
+    public init(runs: [Run], settings: EngineSettings = EngineSettings(), highestRunNumber: Int = 0, restoring: Bool = true) {
         var restored: [String: Run] = [:]
-        var highest = 0
+        var highest = highestRunNumber
         for var run in runs {
-            for index in run.steps.indices where run.steps[index].status == .running {
+            for index in run.steps.indices where restoring && run.steps[index].status == .running {
                 run.steps[index].status = .pending
                 run.steps[index].recheck = true
             }
             restored[run.id] = run
-            highest = max(highest, Int(run.id.split(separator: "-").last ?? "") ?? 0)
+            highest = max(highest, Self.number(ofRunID: run.id) ?? 0)
         }
         self.runs = restored
         self.nextNumber = highest + 1
@@ -129,7 +132,7 @@ public struct RunEngine: Sendable {
 
     /// When a run next needs the engine: its next pending step's due time, or at once when nothing is left (to
     /// complete it); nil while it waits for a resolve, an ack, an executor result, or is not active.
-    static func attention(_ run: Run) -> Date? {
+    public static func attention(_ run: Run) -> Date? {
         guard run.status == .active else { return nil }
         guard let index = run.nextStepIndex else { return .distantPast }
         let step = run.steps[index]
@@ -262,6 +265,12 @@ public struct RunEngine: Sendable {
                 runs[id] = nil
             }
         }
+    }
+
+    /// The number of a run id (`run-42` → 42), nil for another shape.
+    public static func number(ofRunID id: String) -> Int? {
+        guard id.hasPrefix("run-") else { return nil }
+        return Int(id.dropFirst(4))
     }
 
     mutating func makeID() -> String {

@@ -21,6 +21,10 @@ public protocol RunRepository: Sendable {
 
     /// Runs that ended at or after `since`, oldest end first (cooldowns after a restart).
     func endedRuns(since: Date) async throws(JournalError) -> [Run]
+
+    /// The highest run number ever stored (`run-N`), 0 when none: new ids continue after it, also once old runs are no
+    /// longer loaded.
+    func highestRunNumber() async throws(JournalError) -> Int
 }
 
 extension RunRepository {

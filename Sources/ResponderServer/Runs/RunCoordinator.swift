@@ -39,7 +39,7 @@ public actor RunCoordinator {
     ) async throws(JournalError) {
         let open = try await repository.openRuns()
         let ended = try await repository.endedRuns(since: now().addingTimeInterval(-settings.keepEnded.timeInterval))
-        engine = RunEngine(runs: open + ended, settings: settings)
+        engine = RunEngine(runs: open + ended, settings: settings, highestRunNumber: try await repository.highestRunNumber())
         saved = Dictionary((open + ended).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.notifier = notifier
         self.notificationsQueued = notificationsQueued

@@ -134,3 +134,4 @@ enum OutboxRows {
                           nextAttemptAt: next, lastError: row["last_error"], finishedAt: (row["sent_at"] as String?).flatMap { JournalRows.date($0) })
     }
 }
+extension SQLiteJournal: ChatThreadStore {}
