@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain logic: no I/O, no networking, no storage.
@@ -68,6 +69,7 @@ let package = Package(
                 "ResponderCore",
                 "ResponderSNS",
                 "ResponderStore",
+                "ResponderPostgres",
                 "ResponderPlaybooks",
                 "ResponderExecutors",
                 "ResponderAWS",
@@ -89,6 +91,28 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // The shared store on PostgreSQL, for several replicas.
+        .target(
+            name: "ResponderPostgres",
+            dependencies: [
+                "ResponderCore",
+                "ResponderStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderPostgresTests",
+            dependencies: [
+                "ResponderPostgres",
+                "ResponderCore",
+                "ResponderStore",
+                "ResponderTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
@@ -254,6 +278,7 @@ let package = Package(
                 "ResponderServer",
                 "ResponderCore",
                 "ResponderStore",
+                "ResponderPostgres",
                 "ResponderSNS",
                 "ResponderNotify",
                 "ResponderTestSupport",

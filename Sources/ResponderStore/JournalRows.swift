@@ -3,16 +3,16 @@ import GRDB
 import ResponderCore
 
 /// Conversions between journal rows and domain values.
-enum JournalRows {
+package enum JournalRows {
     /// A string map as sorted-key JSON text.
-    static func encode(_ map: [String: String]) throws -> String {
+    package static func encode(_ map: [String: String]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(map), as: UTF8.self)
     }
 
     /// JSON text back to a string map; empty for NULL.
-    static func decodeMap(_ text: String?) throws -> [String: String] {
+    package static func decodeMap(_ text: String?) throws -> [String: String] {
         guard let text, !text.isEmpty else { return [:] }
         return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
     }

@@ -33,9 +33,13 @@ public struct RunTransactionView: Sendable {
 
 /// What a shared-store transaction writes, and what it returns to its caller.
 public struct RunTransactionOutcome<Result: Sendable>: Sendable {
-    /// Runs to insert or replace. A run with a step in status `running` is leased to the transaction's owner until
-    /// `now + lease`; any other run is released (its lease cleared) and becomes due at ``RunEngine/attention(_:)``.
+    /// Runs to insert or replace. A run with a step in status `running` that this transaction started (see
+    /// `started`) is leased to the transaction's owner until `now + lease`; one whose running step was started
+    /// elsewhere keeps its lease; any other run is released (its lease cleared) and becomes due at
+    /// ``RunEngine/attention(_:)``.
     public var save: [Run]
+    /// Ids of the runs on which this transaction started a step; nil counts every saved run with a running step.
+    public var started: Set<String>?
     /// Notifications about the saved runs, queued in the same transaction.
     public var notifications: [OutboundNotification]
     /// Alert idempotency keys to mark processed in the same transaction.
@@ -44,8 +48,10 @@ public struct RunTransactionOutcome<Result: Sendable>: Sendable {
     public var result: Result
 
     /// Creates an outcome.
-    public init(save: [Run] = [], notifications: [OutboundNotification] = [], processedAlerts: [String] = [], result: Result) {
+    public init(save: [Run] = [], started: Set<String>? = nil, notifications: [OutboundNotification] = [],
+                processedAlerts: [String] = [], result: Result) {
         self.save = save
+        self.started = started
         self.notifications = notifications
         self.processedAlerts = processedAlerts
         self.result = result

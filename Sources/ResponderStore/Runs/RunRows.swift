@@ -4,9 +4,9 @@ import ResponderCore
 
 /// Conversions between `run` rows and runs. The row's `body` is the whole run as sorted-key JSON with RFC 3339
 /// dates (millisecond precision, like every date in the journal); the other columns only serve the queries.
-enum RunRows {
+package enum RunRows {
     /// Encoder for run bodies.
-    static func encoder() -> JSONEncoder {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -17,7 +17,7 @@ enum RunRows {
     }
 
     /// Decoder for run bodies.
-    static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()

@@ -1,0 +1,120 @@
+import Foundation
+import PostgresNIO
+import ResponderCore
+import ResponderPostgres
+import ResponderStore
+import ResponderTestSupport
+
+/// Stores on fresh databases of the shared test server, and the runs, alerts and deliveries the tests store.
+enum Fixtures {
+    static let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+
+    static var logger: Logger {
+        var logger = Logger(label: "responder-postgres-tests")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Runs `body` with `count` stores (separate connection pools, like replicas) on one fresh database, then closes them.
+    static func withStores(_ count: Int = 2, outboxClaim: Duration = .seconds(60),
+                           _ body: ([PostgresStore]) async throws -> Void) async throws {
+        let url = try await PostgresServer.shared().createDatabase()
+        var stores: [PostgresStore] = []
+        for _ in 0..<count {
+            stores.append(try await PostgresStore.connect(url: url, logger: logger, outboxClaim: outboxClaim))
+        }
+        do {
+            try await body(stores)
+        } catch {
+            for store in stores { await store.close() }
+            throw error
+        }
+        for store in stores { await store.close() }
+    }
+
+    /// Runs `body` with one store on a fresh database, then closes it.
+    static func withStore(_ body: (PostgresStore) async throws -> Void) async throws {
+        try await withStores(1) { try await body($0[0]) }
+    }
+
+    /// Runs `sql` on the database of `url` as the superuser and returns the first column of each row as text.
+    static func query(_ sql: String, url: String) async throws -> [String?] {
+        let parsed = try PostgresURL(parsing: url)
+        let configuration = PostgresConnection.Configuration(
+            host: parsed.host, port: parsed.port, username: parsed.user, password: nil, database: parsed.database, tls: .disable
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            var values: [String?] = []
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String?.self) {
+                values.append(value)
+            }
+            try await connection.close()
+            return values
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static let policy = RunPolicy(Playbook(
+        name: "queue-burst", kind: .emergencyScale, match: Playbook.Match(matchers: []), actions: [],
+        gates: Playbook.Gates(onRefire: .abort, onResolve: .continue, requireAck: true), cooldown: .seconds(600),
+        dedupWindow: .seconds(120), missedDeadline: .waitForAck, location: FileLocation(file: "test.yaml", line: 1)
+    ))
+
+    static func step(_ index: Int, to replicas: Int = 9, due: Date? = start) -> RunStep {
+        RunStep(index: index, phase: .actions, anchor: .now, offsetSeconds: index * 60, due: due,
+                work: .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas, detail: "step \(index)")
+    }
+
+    static func run(_ id: String, status: RunStatus = .active, startedAt: Date = start, endedAt: Date? = nil,
+                    fingerprint: String = "fp-1", steps: [RunStep]? = nil) -> Run {
+        var run = Run(
+            id: id, playbook: "queue-burst", kind: .emergencyScale, targets: ["worker"], alertFingerprint: fingerprint,
+            alertName: "QueueDepthHigh", status: status, startedAt: startedAt, steps: steps ?? [step(0)], dryRun: true, policy: policy
+        )
+        run.endedAt = endedAt
+        return run
+    }
+
+    /// A run with many fields set: every step status, snapshot, history, sub-second times.
+    static func fullRun() -> Run {
+        let at = start.addingTimeInterval(0.125)
+        var steps = [step(0), step(1, to: 5, due: start.addingTimeInterval(60)), step(2, to: 3, due: nil)]
+        steps[0].status = .done
+        steps[0].attempts = 2
+        steps[0].startedAt = at
+        steps[0].finishedAt = at.addingTimeInterval(1)
+        steps[0].outcome = "dry-run: scale worker to 9"
+        steps[1].status = .waitingAck
+        steps[1].acknowledged = true
+        var run = run("run-7", status: .held, startedAt: at, steps: steps)
+        run.resolvedAt = at.addingTimeInterval(60)
+        run.heldAt = at.addingTimeInterval(90)
+        run.acknowledgedBy = "alice"
+        run.snapshot = ["autoscaler:worker": "min 2, max 10"]
+        run.history = [RunEvent(at: at, message: "started by alert QueueDepthHigh")]
+        return run
+    }
+
+    static func alert(_ fingerprint: String, _ status: AlertStatus = .firing, startsAt: String = "2026-01-01T00:00:00Z",
+                      labels: [String: String] = ["alertname": "HighQueueDepth", "deployment": "worker; rm -rf /"]) -> NormalizedAlert {
+        NormalizedAlert(
+            source: .alertmanager, fingerprint: fingerprint, status: status, labels: labels,
+            annotations: ["summary": "queue depth high"], startsAt: RFC3339.parse(startsAt), endsAt: nil,
+            generatorURL: "http://prometheus/graph", groupKey: "{}:{}", receiver: "scaler",
+            idempotencyKey: "alertmanager:\(fingerprint)|\(startsAt)|\(status.rawValue)"
+        )
+    }
+
+    static func delivery(key: String? = nil, body: String = "{}") -> Delivery {
+        Delivery(kind: key == nil ? .alertmanagerWebhook : .cloudwatchAlarm, idempotencyKey: key, receivedAt: start,
+                 details: ["receiver": "scaler"], body: body)
+    }
+
+    static func note(_ run: String, _ channel: OutboundNotification.Channel, _ kind: OutboundNotification.Kind, _ text: String = "",
+                     at: Date = start) -> OutboundNotification {
+        OutboundNotification(runID: run, channel: channel, kind: kind, text: text, createdAt: at)
+    }
+}

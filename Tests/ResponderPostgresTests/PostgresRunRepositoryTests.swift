@@ -1,0 +1,73 @@
+import Foundation
+import ResponderCore
+import ResponderPostgres
+import ResponderTestSupport
+import Testing
+
+@Suite("PostgreSQL run repository")
+struct PostgresRunRepositoryTests {
+    @Test("a run with many fields set is saved and read back equal; saving again replaces it")
+    func roundTripAndUpsert() async throws {
+        try await Fixtures.withStore { store in
+            let full = Fixtures.fullRun()
+            try await store.save([full])
+            #expect(try await store.run(id: "run-7") == full)
+            #expect(try await store.openRuns() == [full])
+            #expect(try await store.run(id: "run-8") == nil)
+            var run = Fixtures.run("run-1")
+            try await store.save([run])
+            run.status = .completed
+            run.endedAt = Fixtures.start.addingTimeInterval(30)
+            run.history.append(RunEvent(at: Fixtures.start, message: "completed"))
+            try await store.save([run, Fixtures.run("run-2")])
+            #expect(try await store.run(id: "run-1") == run)
+            #expect(try await store.recentRuns(limit: 10).count == 3)
+            try await store.save([])
+        }
+    }
+
+    @Test("open runs are the active and held ones, oldest first; recent runs newest first up to the limit")
+    func ordering() async throws {
+        try await Fixtures.withStore { store in
+            let runs = RunStatus.allCases.enumerated().map { offset, status in
+                Fixtures.run("run-\(offset + 1)", status: status, startedAt: Fixtures.start.addingTimeInterval(Double(-offset)))
+            }
+            try await store.save(runs)
+            #expect(try await store.openRuns().map(\.status) == [.held, .active])
+            #expect(try await store.recentRuns(limit: 3).map(\.id) == ["run-1", "run-2", "run-3"])
+            #expect(try await store.recentRuns(limit: 0).isEmpty)
+        }
+    }
+
+    @Test("ended runs since an instant, oldest end first, and the highest run number")
+    func endedSinceAndNumbers() async throws {
+        try await Fixtures.withStore { store in
+            #expect(try await store.highestRunNumber() == 0)
+            let since = Fixtures.start.addingTimeInterval(3600)
+            try await store.save([
+                Fixtures.run("run-1", status: .completed, endedAt: since.addingTimeInterval(-1)),
+                Fixtures.run("run-12", status: .aborted, endedAt: since.addingTimeInterval(600)),
+                Fixtures.run("run-3", status: .failed, endedAt: since),
+                Fixtures.run("run-4"),
+                Fixtures.run("manual-99"),
+            ])
+            #expect(try await store.endedRuns(since: since).map(\.id) == ["run-3", "run-12"])
+            #expect(try await store.highestRunNumber() == 12, "numeric, not text order; other ids do not count")
+        }
+    }
+
+    @Test("a run body this version cannot read is reported as incompatible, naming the run")
+    func unreadableBody() async throws {
+        let url = try await PostgresServer.shared().createDatabase()
+        let store = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
+        try await store.save([Fixtures.run("run-1")])
+        _ = try await Fixtures.query("UPDATE run SET body = '{\"id\": 1}' RETURNING id", url: url)
+        await #expect {
+            _ = try await store.run(id: "run-1")
+        } throws: { error in
+            guard case JournalError.incompatible(let message) = error else { return false }
+            return message.contains("run-1")
+        }
+        await store.close()
+    }
+}
