@@ -46,6 +46,21 @@ struct OutboxStoreTests {
         #expect(try await journal.notifications(runID: "run-1")[1].status == .delivered)
     }
 
+    @Test("the next attempt is that of a queue head: what waits behind a retry does not wake the service early")
+    func nextAttemptOfHeads() async throws {
+        let (journal, path) = try Self.journal()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let start = RunFixtures.start
+        try await journal.save([RunFixtures.run("run-1")], notifications: [
+            Self.note("run-1", .slack, .runMessage), Self.note("run-1", .slack, .threadReply, "step 0 done"),
+        ])
+        let head = try #require(try await journal.dueNotifications(now: start, limit: 10).first)
+        try await journal.markRetry(head.id, attempts: 1, next: start.addingTimeInterval(30), error: "HTTP 429")
+        // The reply was queued at `start` but cannot go before the message: the service must sleep until the retry.
+        #expect(try await journal.nextNotificationAttempt() == start.addingTimeInterval(30))
+        #expect(try await journal.dueNotifications(now: start.addingTimeInterval(29), limit: 10).isEmpty)
+    }
+
     @Test("an action link acts once: its nonce is recorded, a second use is refused, a release makes it usable again")
     func actionTokens() async throws {
         let (journal, path) = try Self.journal()

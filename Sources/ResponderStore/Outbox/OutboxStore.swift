@@ -32,10 +32,16 @@ extension SQLiteJournal: NotificationOutbox {
         }
     }
 
-    /// The earliest pending attempt.
+    /// The earliest next attempt of a notification first in its (run, channel) queue: those queued behind it wait for
+    /// it, so their own (earlier) times must not wake the service into a loop that finds nothing due.
     public func nextNotificationAttempt() async throws(JournalError) -> Date? {
         try await outboxRead("read the next notification attempt") { db in
-            try String.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+            try String.fetchOne(db, sql: """
+                SELECT MIN(o.next_attempt_at) FROM outbox AS o
+                WHERE o.status = 'pending'
+                  AND NOT EXISTS (SELECT 1 FROM outbox AS p
+                                  WHERE p.run_id = o.run_id AND p.channel = o.channel AND p.status = 'pending' AND p.id < o.id)
+                """)
                 .flatMap { JournalRows.date($0) }
         }
     }
