@@ -260,6 +260,21 @@ struct RunEngineTests {
         #expect(restarted.nextNumber == 2)
     }
 
+    @Test("new ids continue after the store's highest number; a shared-store load leaves running steps running")
+    func idsAndSharedLoad() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])
+        _ = h.engine.handle(.alert(F.alert("TrafficSpike"), playbooks: h.playbooks, replicas: ["api": 2], autoscalerDesired: [:]), now: h.now)
+        let persisted = h.engine.drainChanged()
+        #expect(persisted.first?.steps[0].status == .running)
+        // Runs ended long ago are no longer loaded: the store's highest number still keeps their ids from being reused.
+        let fresh = RunEngine(runs: [], highestRunNumber: 41)
+        #expect(fresh.nextNumber == 42)
+        let shared = RunEngine(runs: persisted, highestRunNumber: 0, restoring: false)
+        #expect(shared.runs.values.first?.steps[0].status == .running, "another replica may be running it")
+        #expect(shared.runs.values.first?.steps[0].recheck == false)
+        #expect(shared.nextDue == nil, "a running step is not handed out again")
+    }
+
     @Test("an emergency that raises a target further takes over from a lesser run on it; one that does not, joins")
     func emergencyTakesOver() throws {
         let cpu = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))],

@@ -135,6 +135,18 @@ struct RunStoreTests {
         #expect(try await store.endedRuns(since: since).map(\.id) == ["run-3", "run-2"])
     }
 
+    @Test("the highest run number counts every stored run, ended long ago too, numerically")
+    func highestRunNumber() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        #expect(try await store.highestRunNumber() == 0)
+        try await store.save([
+            RunFixtures.run("run-9", status: .completed, endedAt: RunFixtures.start),
+            RunFixtures.run("run-10", status: .completed, endedAt: RunFixtures.start),
+            RunFixtures.run("run-2"),
+        ])
+        #expect(try await store.highestRunNumber() == 10, "run-10 sorts before run-9 as text")
+    }
+
     @Test("saved runs survive closing and reopening the file")
     func durable() async throws {
         let path = SQLiteJournalTests.temporaryPath()
