@@ -19,6 +19,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder of playbook YAML files.")
     var playbooks: String?
 
+    @Option(name: .customLong("database-url"),
+            help: "PostgreSQL store shared by several replicas (postgres://user:password@host/db); default: SQLite in --state.")
+    var databaseURL: String?
+
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to serve instead of the generated one.")
     var tlsCert: String?
 
@@ -39,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         if let state { settings.stateDirectory = state }
         if let playbooks { settings.playbooksDirectory = playbooks }
         if let tlsCert { settings.tlsCertificateFile = tlsCert }
+        if let databaseURL { settings.database.url = Secret(databaseURL) }
         if let tlsKey { settings.tlsKeyFile = tlsKey }
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in

@@ -9,7 +9,7 @@ import ResponderNotify
 /// 403, an expired one or a finished run 410, a second use 409; none of them changes anything.
 struct ActionRoutes: Sendable {
     let signer: ActionLinkSigner
-    let coordinator: RunCoordinator
+    let coordinator: any RunControl
     let ledger: any ActionTokenLedger
     let logger: Logger
     let now: @Sendable () -> Date

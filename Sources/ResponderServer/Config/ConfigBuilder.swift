@@ -35,6 +35,13 @@ struct ConfigBuilder {
         config.sns.maxBodyBytes = try int("sns.max_body_bytes") ?? config.sns.maxBodyBytes
         config.sns.testingExtraHosts = try list("sns.testing_extra_hosts") ?? []
         config.executors.dryRun = try bool("executors.dry_run") ?? true
+        config.database.url = try secret("database.url")
+        config.database.leaseSeconds = try double("database.lease_seconds") ?? config.database.leaseSeconds
+        guard config.database.leaseSeconds >= 1 else {
+            throw ConfigError("\(values["database.lease_seconds"]?.origin ?? "database.lease_seconds"): "
+                + "database.lease_seconds must be at least 1 (a claim must outlast a store round trip)")
+        }
+        config.database.replicaID = try string("database.replica_id")
         config.kubernetes.kubeconfig = try string("kubernetes.kubeconfig")
         config.kubernetes.context = try string("kubernetes.context")
         config.kubernetes.inCluster = try bool("kubernetes.in_cluster")

@@ -21,6 +21,8 @@ public struct ConfigLoader: Sendable {
         "sns.fetch_certificates": .bool, "sns.max_message_age_seconds": .double, "sns.max_body_bytes": .int,
         "sns.testing_extra_hosts": .list,
         "executors.dry_run": .bool,
+        "database.url": .string, "database.url_file": .string, "database.lease_seconds": .double,
+        "database.replica_id": .string,
         "kubernetes.kubeconfig": .string, "kubernetes.context": .string, "kubernetes.in_cluster": .bool,
         "aws.region": .string, "aws.endpoint_url": .string,
         "slack.bot_token": .string, "slack.bot_token_file": .string, "slack.channel": .string,

@@ -26,6 +26,8 @@ public struct ResponderConfig: Sendable {
     public var adminToken: Secret?
     /// Executor settings.
     public var executors = Executors()
+    /// Shared PostgreSQL store for several replicas; unset keeps the SQLite journal in the state folder.
+    public var database = Database()
     /// How to reach the Kubernetes API.
     public var kubernetes = Kubernetes()
     /// How to reach AWS.
@@ -71,6 +73,19 @@ public struct ResponderConfig: Sendable {
         public var keysFile: String?
         /// How long a link stays valid, in seconds.
         public var ttlSeconds = 86_400.0
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Settings of the shared PostgreSQL store.
+    public struct Database: Sendable {
+        /// `postgres://user:password@host:5432/db?sslmode=require`; nil keeps SQLite (one replica).
+        public var url: Secret?
+        /// How long a replica's claim on a run holds without renewal (it renews every third of it while a step runs): a
+        /// replica that dies delays its runs' next steps by at most this long.
+        public var leaseSeconds = 30.0
+        /// Name of this replica in leases and logs; default `<host name>-<pid>`.
+        public var replicaID: String?
         /// Creates the defaults.
         public init() {}
     }

@@ -23,12 +23,12 @@ public struct ExecutorAssembly: Sendable {
     /// `kubernetes.in_cluster: true`) cannot be set up, or `aws.endpoint_url` is not an http(s) URL; missing optional
     /// credentials only make steps on such targets fail with a message saying what to configure.
     public static func make(
-        config: ResponderConfig, journal: SQLiteJournal, registry: PlaybookRegistry, httpClient: HTTPClient,
+        config: ResponderConfig, journal: any ResponderStorage, registry: PlaybookRegistry, httpClient: HTTPClient,
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
     ) throws(ConfigError) -> ExecutorAssembly {
         if config.executors.dryRun {
             return ExecutorAssembly(
-                executor: RecordingExecutor(journal: journal),
+                executor: RecordingExecutor(ledger: journal),
                 summary: "Executors: dry-run (every step is recorded in the journal; set executors.dry_run: false to act)",
                 kubernetes: nil
             )
@@ -53,7 +53,7 @@ public struct ExecutorAssembly: Sendable {
         )
         // Dry-run playbooks are recorded with the exact request each backend would send.
         let exact = ExactRequests(backends: backends)
-        let recorder = RecordingExecutor(journal: journal, exactRequest: { await exact($0) })
+        let recorder = RecordingExecutor(ledger: journal, exactRequest: { await exact($0) })
         let executor = LiveExecutor(
             backends: backends, http: HTTPCallRunner(client: httpClient), commands: CommandStepRunner(),
             dryRun: recorder, alert: { await journal.alertTemplate(forRun: $0) }, logger: logger

@@ -18,7 +18,7 @@ public struct ServerDependencies: Sendable {
     /// Token of the admin API (`POST /-/reload`, `/api/runs`).
     public var adminToken: Secret
     /// The run engine's driver; nil serves ingest without runs (the runs API answers 404).
-    public var runs: RunCoordinator?
+    public var runs: (any RunControl)?
     /// Signed action links and Slack buttons; nil serves neither (needs `runs`).
     public var actions: ActionSettings?
     /// Wall clock, injected.
@@ -33,7 +33,7 @@ public struct ServerDependencies: Sendable {
         sns: SNSHook?,
         playbooks: PlaybookRegistry,
         adminToken: Secret,
-        runs: RunCoordinator? = nil,
+        runs: (any RunControl)? = nil,
         actions: ActionSettings? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {

@@ -5,7 +5,7 @@ import ResponderCore
 /// alerts to the run engine.
 struct IngestPlanner: Sendable {
     let registry: PlaybookRegistry
-    let runs: RunCoordinator?
+    let runs: (any RunControl)?
     let now: @Sendable () -> Date
 
     /// Passes the alerts the journal stored for the first time to the run engine, without delaying the answer.

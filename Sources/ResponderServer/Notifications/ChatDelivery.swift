@@ -9,7 +9,7 @@ import ResponderStore
 /// one message per event) and PagerDuty (one dedup key per run: `responder-<run id>`).
 struct ChatDelivery: NotificationDelivery {
     let config: ResponderConfig
-    let journal: SQLiteJournal
+    let journal: any ResponderStorage
     let links: ActionLinks
     let slack: SlackClient?
     let webhook: SlackWebhookClient?
@@ -17,7 +17,7 @@ struct ChatDelivery: NotificationDelivery {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    init(config: ResponderConfig, journal: SQLiteJournal, links: ActionLinks, httpClient: HTTPClient, logger: Logger,
+    init(config: ResponderConfig, journal: any ResponderStorage, links: ActionLinks, httpClient: HTTPClient, logger: Logger,
          now: @escaping @Sendable () -> Date) {
         self.config = config
         self.journal = journal

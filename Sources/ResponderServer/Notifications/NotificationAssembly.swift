@@ -19,7 +19,7 @@ public struct NotificationAssembly: Sendable {
 
     /// Assembles from `config` with the link signing `keys` and the server's `port` (for the default link base URL).
     public static func make(
-        config: ResponderConfig, keys: [ActionLinkKey], port: Int, journal: SQLiteJournal, httpClient: HTTPClient,
+        config: ResponderConfig, keys: [ActionLinkKey], port: Int, journal: any ResponderStorage, httpClient: HTTPClient,
         backoff: NotificationService.Backoff = .init(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ConfigError) -> NotificationAssembly {
         let signer: ActionLinkSigner

@@ -22,8 +22,7 @@ public actor RunCoordinator {
     /// Each run as last saved, so what changed (and what people are told about it) is known at the next save.
     private var saved: [String: Run] = [:]
     private var lastPrune = Date.distantPast
-    private var draining = false
-    private var drainRequested = false
+    private let drain: BacklogDrain?
 
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
@@ -45,6 +44,7 @@ public actor RunCoordinator {
         self.notificationsQueued = notificationsQueued
         self.repository = repository
         self.backlog = backlog
+        drain = backlog.map { BacklogDrain(backlog: $0, logger: logger) }
         self.executor = executor
         self.playbooks = playbooks
         self.logger = logger
@@ -103,24 +103,8 @@ public actor RunCoordinator {
     }
 
     private func drainBacklog() async {
-        drainRequested = true
-        guard !draining, let backlog else { return }
-        draining = true
-        defer { draining = false }
-        while drainRequested {
-            drainRequested = false
-            do {
-                let pending = try await backlog.unprocessedAlerts(limit: Self.drainBatch)
-                if pending.count == Self.drainBatch { drainRequested = true }
-                await submit(pending)
-            } catch {
-                logger.error("could not read the alert backlog; it is read again at the next alert or restart",
-                             metadata: ["error": "\(error)"])
-            }
-        }
+        await drain?.run { await self.submit($0) }
     }
-
-    private static let drainBatch = 500
 
     /// Applies a person's command; throws when it does not apply.
     public func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError) {

@@ -5,7 +5,7 @@ import ResponderCore
 /// `GET /api/runs`, `GET /api/runs/{id}`, `POST /api/runs/{id}/{ack,hold,resume,abort}`, behind the admin token.
 struct RunsRoutes: Sendable {
     let token: Secret
-    let coordinator: RunCoordinator
+    let coordinator: any RunControl
     let outbox: (any NotificationOutbox)?
 
     func register(on router: Router<BasicRequestContext>) {

@@ -26,7 +26,18 @@ public struct ResponderRuntime {
     /// Prepares everything, prints the startup summary with `announce`, and serves until a shutdown signal.
     public func run(announce: @escaping @Sendable (String) -> Void = { print($0) }) async throws {
         let state = try StateDirectory(path: config.stateDirectory)
-        let journal = try SQLiteJournal(path: state.file("responder.sqlite"))
+        let storage = try await OpenedStorage.open(config: config, state: state, logger: logger)
+        do {
+            try await serve(state: state, storage: storage, announce: announce)
+        } catch {
+            await storage.close()
+            throw error
+        }
+        await storage.close()
+    }
+
+    private func serve(state: StateDirectory, storage: OpenedStorage, announce: @escaping @Sendable (String) -> Void) async throws {
+        let journal = storage.store
         let tls = try tlsConfiguration(state: state, announce: announce)
         let auth = try alertmanagerAuthenticator(state: state, announce: announce)
         let adminToken = try tokenFor(config.adminToken, file: "admin-token", what: "Admin API token", state: state, announce: announce)
@@ -39,7 +50,7 @@ public struct ResponderRuntime {
             configuration: HTTPCertificateFetcher.recommendedClientConfiguration()
         )
         let app: any Service
-        let runs: RunCoordinator
+        let runs: any RunControl
         let executors: ExecutorAssembly
         do {
             executors = try ExecutorAssembly.make(
@@ -58,12 +69,23 @@ public struct ResponderRuntime {
             )
             announce(notifications.summary)
             let service = notifications.service
-            runs = try await RunCoordinator(
-                repository: journal, backlog: journal, executor: executors.executor,
-                playbooks: registry, settings: EngineSettings(forceDryRun: config.executors.dryRun), logger: logger,
-                notifier: notifications.notifier,
-                notificationsQueued: { service.wake() }
-            )
+            let settings = EngineSettings(forceDryRun: config.executors.dryRun)
+            if let shared = storage.shared {
+                let replica = OpenedStorage.replicaID(config: config)
+                runs = SharedRunCoordinator(
+                    store: shared, executor: executors.executor, playbooks: registry, settings: settings, logger: logger,
+                    owner: replica, lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
+                    notifier: notifications.notifier, notificationsQueued: { service.wake() }
+                )
+                announce("Replica \(replica): runs are claimed from the shared store with \(Int(config.database.leaseSeconds)) s leases")
+            } else {
+                runs = try await RunCoordinator(
+                    repository: journal, backlog: journal, executor: executors.executor,
+                    playbooks: registry, settings: settings, logger: logger,
+                    notifier: notifications.notifier,
+                    notificationsQueued: { service.wake() }
+                )
+            }
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
             let deps = ServerDependencies(
                 config: config,
@@ -80,7 +102,7 @@ public struct ResponderRuntime {
             let port = config.listenPort
             app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
                 let bound = channel.localAddress?.port ?? port
-                announce("Responder listening on https://\(host):\(bound) (journal: \(journal.path))")
+                announce("Responder listening on https://\(host):\(bound) (\(storage.location))")
             }
         } catch {
             // The clients must be shut down before they are released, also when start-up fails.

@@ -10,7 +10,7 @@ import ResponderNotify
 /// forms posting to fresh single-use signed links, so they go through the same path as the chat links.
 struct StatusRoutes: Sendable {
     let adminToken: Secret
-    let coordinator: RunCoordinator
+    let coordinator: any RunControl
     let journal: any AlertJournal
     let signer: ActionLinkSigner?
     let now: @Sendable () -> Date

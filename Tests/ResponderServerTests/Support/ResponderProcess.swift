@@ -73,8 +73,9 @@ final class ResponderProcess: Sendable {
 
 extension ResponderProcess {
     /// Starts `responder serve` with `arguments` and waits until it listens; returns the process and its port.
-    static func serve(_ arguments: [String]) async throws -> (process: ResponderProcess, port: Int, line: String) {
-        let process = try ResponderProcess(arguments: arguments)
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws
+        -> (process: ResponderProcess, port: Int, line: String) {
+        let process = try ResponderProcess(arguments: arguments, environment: environment)
         let line = try await process.waitForLine(containing: "Responder listening on https://127.0.0.1:")
         guard let match = line.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "no port in: \(line)"])

@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import ResponderCore
+import ResponderPostgres
+import ResponderStore
+
+/// The store `responder serve` runs on, opened: the SQLite journal in the state folder, or the PostgreSQL database of
+/// `database.url` that several replicas share.
+struct OpenedStorage: Sendable {
+    /// Every durable interface of the store.
+    let store: any ResponderStorage
+    /// The same store where replicas share it (PostgreSQL); nil for SQLite.
+    let shared: (any SharedRunStore & AlertBacklog)?
+    /// Where the data lives, for the start-up line (a database URL without its password).
+    let location: String
+    private let closer: @Sendable () async -> Void
+
+    /// Opens PostgreSQL when `database.url` is set (running its migrations), else the SQLite journal in `state`.
+    static func open(config: ResponderConfig, state: StateDirectory, logger: Logger) async throws -> OpenedStorage {
+        guard let url = config.database.url else {
+            let journal = try SQLiteJournal(path: state.file("responder.sqlite"))
+            return OpenedStorage(store: journal, shared: nil, location: "journal: \(journal.path)", closer: {})
+        }
+        let store: PostgresStore
+        do {
+            store = try await PostgresStore.connect(url: url.value, logger: logger)
+        } catch {
+            throw ConfigError("database.url: \(error)")
+        }
+        return OpenedStorage(store: store, shared: store, location: "store: PostgreSQL \(store.redactedURL)",
+                             closer: { await store.close() })
+    }
+
+    /// The name this replica uses in leases: `database.replica_id`, else host name, process id and a random suffix
+    /// (a restarted container keeps its host name and often its pid).
+    static func replicaID(config: ResponderConfig) -> String {
+        if let configured = config.database.replicaID { return configured }
+        let suffix = String(UInt16.random(in: .min ... .max), radix: 16)
+        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+    }
+
+    /// Releases the connections.
+    func close() async {
+        await closer()
+    }
+}
+
+extension PostgresStore: ActionTokenLedger {}

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ResponderCore
+import ResponderPlaybooks
+import ResponderPostgres
+import ResponderServer
+import ResponderStore
+import ResponderTestSupport
+import Testing
+
+/// Two replicas' coordinators on one PostgreSQL database and one manual clock: replica A claims a step and hangs in
+/// it (its executor never returns until released); B must leave the run alone while A's lease holds, take it over once
+/// the lease has expired (re-checking the step), and A's late result must change nothing.
+@Suite("shared runs: lease takeover between replicas")
+struct SharedRunTakeoverTests {
+    /// An executor that counts its calls and, while `gated`, waits until released before recording.
+    final class CountingExecutor: StepExecutor, Sendable {
+        let inner: RecordingExecutor
+        let gated: Bool
+        let calls = NIOLockedValueBox<[(step: Int, recheck: Bool)]>([])
+        let gate = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
+        let entered = NIOLockedValueBox(false)
+
+        init(_ inner: RecordingExecutor, gated: Bool) {
+            self.inner = inner
+            self.gated = gated
+        }
+
+        func execute(_ step: RunStep, runID: String, snapshot: [String: String], dryRun: Bool) async -> StepResult {
+            calls.withLockedValue { $0.append((step.index, step.recheck)) }
+            if gated {
+                await withCheckedContinuation { continuation in
+                    gate.withLockedValue { $0 = continuation }
+                    entered.withLockedValue { $0 = true }
+                }
+            }
+            return await inner.execute(step, runID: runID, snapshot: snapshot, dryRun: dryRun)
+        }
+
+        func replicas(of targets: [String]) async -> [String: Int] { await inner.replicas(of: targets) }
+
+        func release() { gate.withLockedValue { $0?.resume(); $0 = nil } }
+    }
+
+    static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
+        for _ in 0..<500 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("condition not met within 5 s")
+    }
+
+    @Test("a step claimed by a replica that hangs is taken over after the lease, once, and the late result is ignored")
+    func takeover() async throws {
+        let server = try await PostgresServer.shared()
+        let url = try await server.createDatabase()
+        let logger = Logger(label: "t")
+        let storeA = try await PostgresStore.connect(url: url, logger: logger)
+        let storeB = try await PostgresStore.connect(url: url, logger: logger)
+        let folder = try TemporaryFolder("takeover")
+        defer { folder.remove() }
+        try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
+        let path = folder.path
+        let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
+        let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_900_000_000))
+        let now: @Sendable () -> Date = { clock.withLockedValue { $0 } }
+        let executorA = CountingExecutor(RecordingExecutor(ledger: storeA, now: now), gated: true)
+        let executorB = CountingExecutor(RecordingExecutor(ledger: storeB, now: now), gated: false)
+        let a = SharedRunCoordinator(store: storeA, executor: executorA, playbooks: registry, logger: logger, owner: "A",
+                                     lease: .seconds(30), now: now)
+        let b = SharedRunCoordinator(store: storeB, executor: executorB, playbooks: registry, logger: logger, owner: "B",
+                                     lease: .seconds(30), now: now)
+
+        let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
+        let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: now(), details: [:], body: "{}")
+        _ = try await storeA.record(delivery, alerts: alerts)
+        // Both replicas drain the backlog; the alert starts one run, and its first step goes to A, which hangs in it.
+        await a.alertsAccepted(alerts)
+        await b.alertsAccepted(alerts)
+        try await Self.waitUntil { executorA.entered.withLockedValue { $0 } }
+        let runs = try await storeA.recentRuns(limit: 10)
+        #expect(runs.count == 1)
+        let runID = try #require(runs.first?.id)
+
+        // Within A's lease, B claims nothing.
+        clock.withLockedValue { $0 = $0.addingTimeInterval(20) }
+        await b.tick()
+        #expect(executorB.calls.withLockedValue { $0.isEmpty })
+        #expect(try await storeB.run(id: runID)?.steps[0].status == .running)
+
+        // After it, B takes the run over and re-checks the step (the dry-run ledger records it once).
+        clock.withLockedValue { $0 = $0.addingTimeInterval(11) }
+        await b.tick()
+        try await Self.waitUntil { try await storeB.run(id: runID)?.steps[0].status == .done }
+        #expect(executorB.calls.withLockedValue { $0.map(\.step) } == [0])
+        #expect(executorB.calls.withLockedValue { $0.first?.recheck } == true)
+        let afterTakeover = try #require(try await storeB.run(id: runID))
+
+        // A wakes up: its result is late, the step is done already, nothing changes.
+        executorA.release()
+        try await Self.waitUntil { await a.stepsInFlight == 0 }
+        let final = try #require(try await storeA.run(id: runID))
+        #expect(final.steps[0] == afterTakeover.steps[0])
+        #expect(try await storeA.recordedCalls(runID: runID).filter { $0.step == 0 }.count == 1)
+        await storeA.close()
+        await storeB.close()
+    }
+}
