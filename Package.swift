@@ -122,7 +122,9 @@ let package = Package(
             dependencies: [
                 "ResponderServer",
                 "ResponderPlaybooks",
+                "ResponderPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

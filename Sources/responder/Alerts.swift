@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ResponderCore
+import ResponderPostgres
 import ResponderStore
 
 /// `responder alerts`: what the journal recorded.
@@ -10,19 +12,18 @@ struct Alerts: AsyncParsableCommand {
     @Option(help: "State folder holding responder.sqlite.")
     var state = ".responder"
 
+    @Option(name: .customLong("database-url"),
+            help: "Read the PostgreSQL store replicas share instead (default: $RESPONDER_DATABASE_URL when set).")
+    var databaseURL: String?
+
     @Option(help: "How many alerts to show.")
     var limit = 20
 
     /// Prints the most recent journaled alerts, newest first.
     func run() async throws {
-        let path = (state as NSString).appendingPathComponent("responder.sqlite")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("\(path) does not exist: start `responder serve` first or pass --state DIR")
-        }
-        let journal = try SQLiteJournal(path: path)
-        let alerts = try await journal.recentAlerts(limit: limit)
+        let (alerts, location) = try await read()
         if alerts.isEmpty {
-            print("no alerts recorded in \(path)")
+            print("no alerts recorded in \(location)")
             return
         }
         for entry in alerts {
@@ -36,5 +37,28 @@ struct Alerts: AsyncParsableCommand {
                     + "\(name) fingerprint=\(alert.fingerprint) delivery=\(entry.deliveryID)\(playbooks) {\(labels)}"
             )
         }
+    }
+
+    /// The recent alerts and where they were read.
+    private func read() async throws -> ([JournaledAlert], String) {
+        if let url = databaseURL ?? ProcessInfo.processInfo.environment["RESPONDER_DATABASE_URL"] {
+            let store: PostgresStore
+            do { store = try await PostgresStore.connect(url: url, logger: Logger(label: "responder")) } catch {
+                throw ValidationError("database: \(error)")
+            }
+            do {
+                let alerts = try await store.recentAlerts(limit: limit)
+                await store.close()
+                return (alerts, store.redactedURL)
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+        let path = (state as NSString).appendingPathComponent("responder.sqlite")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("\(path) does not exist: start `responder serve` first or pass --state DIR")
+        }
+        return (try await SQLiteJournal(path: path).recentAlerts(limit: limit), path)
     }
 }

@@ -113,5 +113,12 @@ struct MultiReplicaTests {
         #expect(calls.contains { $0.recordedAt > killedAt }, "steps due after the kill ran on the survivors")
         #expect(finished.steps.allSatisfy { $0.status == .done })
         #expect(resolvedAt < killedAt)
+
+        // `responder alerts` reads the shared store too.
+        let listing = try ResponderProcess(arguments: ["alerts", "--database-url", database])
+        #expect(try await listing.waitForExit() == 0)
+        let lines = listing.stdout.split(separator: "\n").filter { $0.contains("HighQueueDepth") }
+        #expect(lines.count == 2, "\(listing.stdout)")
+        #expect(lines.first?.contains(" resolved ") == true && lines.last?.contains(" firing ") == true)
     }
 }
