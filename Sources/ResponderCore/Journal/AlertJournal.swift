@@ -1,9 +1,16 @@
 /// Why the journal could not do what was asked.
-public enum JournalError: Error, Sendable, Equatable {
+public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store cannot be written right now (disk full, locked, I/O error); senders should retry later.
     case unavailable(String)
     /// The store is in a state this version cannot use (newer schema, corrupt file).
     case incompatible(String)
+
+    /// The message alone, for logs and errors people read.
+    public var description: String {
+        switch self {
+        case .unavailable(let message), .incompatible(let message): return message
+        }
+    }
 }
 
 /// The durable record of every accepted delivery and normalized alert.

@@ -29,7 +29,7 @@ public struct ExecutorAssembly: Sendable {
         if config.executors.dryRun {
             return ExecutorAssembly(
                 executor: RecordingExecutor(ledger: journal),
-                summary: "Executors: dry-run (every step is recorded in the journal; set executors.dry_run: false to act)",
+                summary: "Executors: dry-run (every step is recorded in the store, table executor_call; set executors.dry_run: false to act)",
                 kubernetes: nil
             )
         }
