@@ -7,7 +7,7 @@ import ResponderTestSupport
 
 /// Stores on fresh databases of the shared test server, and the runs, alerts and deliveries the tests store.
 enum Fixtures {
-    static let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+    static let start = RunSamples.start
 
     static var logger: Logger {
         var logger = Logger(label: "responder-postgres-tests")
@@ -57,12 +57,6 @@ enum Fixtures {
         }
     }
 
-    static let policy = RunPolicy(Playbook(
-        name: "queue-burst", kind: .emergencyScale, match: Playbook.Match(matchers: []), actions: [],
-        gates: Playbook.Gates(onRefire: .abort, onResolve: .continue, requireAck: true), cooldown: .seconds(600),
-        dedupWindow: .seconds(120), missedDeadline: .waitForAck, location: FileLocation(file: "test.yaml", line: 1)
-    ))
-
     static func step(_ index: Int, to replicas: Int = 9, due: Date? = start) -> RunStep {
         RunStep(index: index, phase: .actions, anchor: .now, offsetSeconds: index * 60, due: due,
                 work: .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas, detail: "step \(index)")
@@ -70,12 +64,7 @@ enum Fixtures {
 
     static func run(_ id: String, status: RunStatus = .active, startedAt: Date = start, endedAt: Date? = nil,
                     fingerprint: String = "fp-1", steps: [RunStep]? = nil) -> Run {
-        var run = Run(
-            id: id, playbook: "queue-burst", kind: .emergencyScale, targets: ["worker"], alertFingerprint: fingerprint,
-            alertName: "QueueDepthHigh", status: status, startedAt: startedAt, steps: steps ?? [step(0)], dryRun: true, policy: policy
-        )
-        run.endedAt = endedAt
-        return run
+        RunSamples.run(id, status: status, startedAt: startedAt, endedAt: endedAt, fingerprint: fingerprint, steps: steps ?? [step(0)])
     }
 
     /// A run with many fields set: every step status, snapshot, history, sub-second times.

@@ -7,13 +7,9 @@ import Testing
 
 /// Runs and steps for the run store and recording executor tests.
 enum RunFixtures {
-    static let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+    static let start = RunSamples.start
 
-    static let policy = RunPolicy(Playbook(
-        name: "queue-burst", kind: .emergencyScale, match: Playbook.Match(matchers: []), actions: [],
-        gates: Playbook.Gates(onRefire: .abort, onResolve: .continue, requireAck: true), cooldown: .seconds(600),
-        dedupWindow: .seconds(120), missedDeadline: .waitForAck, location: FileLocation(file: "test.yaml", line: 1)
-    ))
+    static let policy = RunSamples.policy
 
     static func step(_ index: Int, _ work: RunStep.Work, target: String? = nil, to: Int? = nil,
                      phase: Plan.Step.Phase = .actions, due: Date? = start) -> RunStep {
@@ -23,14 +19,8 @@ enum RunFixtures {
 
     static func run(_ id: String, status: RunStatus = .active, startedAt: Date = start, endedAt: Date? = nil,
                     fingerprint: String = "fp-1", steps: [RunStep]? = nil) -> Run {
-        var run = Run(
-            id: id, playbook: "queue-burst", kind: .emergencyScale, targets: ["worker"], alertFingerprint: fingerprint,
-            alertName: "QueueDepthHigh", status: status, startedAt: startedAt,
-            steps: steps ?? [step(0, .action(.scale(target: "worker", change: .to(9))), target: "worker", to: 9)],
-            dryRun: true, policy: policy
-        )
-        run.endedAt = endedAt
-        return run
+        RunSamples.run(id, status: status, startedAt: startedAt, endedAt: endedAt, fingerprint: fingerprint,
+                       steps: steps ?? [step(0, .action(.scale(target: "worker", change: .to(9))), target: "worker", to: 9)])
     }
 
     /// A run with every field set and a step of every kind of work.
