@@ -37,12 +37,15 @@ extension PostgresStore: SharedRunStore {
         }
     }
 
-    /// Extends `owner`'s leases on `runIDs` to `now + lease`; runs another replica holds, or none, are left alone.
+    /// Extends `owner`'s leases on `runIDs` to `now + lease`; runs another replica holds, or none, are left alone. Rows
+    /// are locked in the order an alert batch locks them, so the two cannot deadlock.
     public func renewLeases(owner: String, runIDs: [String], now: Date, lease: Duration) async throws(JournalError) {
         guard !runIDs.isEmpty else { return }
         let until = PostgresInstant(now.addingTimeInterval(lease.timeInterval))
         try await execute("renew the leases of \(runIDs.count) run(s)", """
-            UPDATE run SET lease_until = \(until) WHERE id = ANY(\(runIDs)) AND lease_owner = \(owner)
+            UPDATE run SET lease_until = \(until)
+            WHERE id IN (SELECT id FROM run WHERE id = ANY(\(runIDs)) AND lease_owner = \(owner)
+                         ORDER BY started_at, number, id FOR UPDATE)
             """)
     }
 

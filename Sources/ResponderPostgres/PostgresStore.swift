@@ -74,6 +74,13 @@ public final class PostgresStore: Sendable {
                 return try await client.withConnection { connection in
                     try await connection.query("BEGIN", logger: logger)
                     do {
+                        // A replica whose host vanishes mid-transaction must not hold its locks (every alert batch
+                        // waits on them) until TCP notices: the server ends such a transaction after 60 s. Set per
+                        // transaction, not as start-up parameters, which PgBouncer refuses.
+                        try await connection.query("""
+                            SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
+                                   set_config('lock_timeout', '30s', true)
+                            """, logger: logger)
                         let (value, commit) = try await body(connection)
                         try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
                         return value

@@ -130,6 +130,28 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("database: SQLite unless a URL is given; the URL from a file or the environment; leases of at least 3 s")
+    func database() throws {
+        let defaults = try Self.loader(files: [:]).load(path: nil)
+        #expect(defaults.database.url == nil)
+        #expect(defaults.database.leaseSeconds == 30)
+        let yaml = """
+            database:
+              url_file: /run/secrets/db
+              lease_seconds: 12
+              replica_id: responder-0
+            """
+        let file = try Self.loader(files: ["c.yaml": yaml, "/run/secrets/db": "postgres://r:pw@db/responder\n"]).load(path: "c.yaml")
+        #expect(file.database.url?.value == "postgres://r:pw@db/responder")
+        #expect(file.database.leaseSeconds == 12)
+        #expect(file.database.replicaID == "responder-0")
+        let environment = try Self.loader(files: [:], environment: ["RESPONDER_DATABASE_URL": "postgres://e@db/x"]).load(path: nil)
+        #expect(environment.database.url?.value == "postgres://e@db/x")
+        #expect(throws: ConfigError.self) {
+            try Self.loader(files: ["c.yaml": "database:\n  lease_seconds: 2\n"]).load(path: "c.yaml")
+        }
+    }
+
     @Test("an empty section or a null value leaves the defaults in place")
     func nulls() throws {
         let config = try Self.loader(files: ["c.yaml": "tls:\n  # nothing yet\nstate_dir: ~\nsns:\n"]).load(path: "c.yaml")

@@ -11,7 +11,7 @@ import Testing
 
 /// Two replicas' coordinators on one PostgreSQL database and one manual clock: replica A claims a step and hangs in
 /// it (its executor never returns until released); B must leave the run alone while A's lease holds, take it over once
-/// the lease has expired (re-checking the step), and A's late result must change nothing.
+/// the lease has expired (re-checking the step), and A's late result must not touch B's attempt.
 @Suite("shared runs: lease takeover between replicas")
 struct SharedRunTakeoverTests {
     /// An executor that counts its calls and, while `gated`, waits until released before recording.
@@ -51,7 +51,7 @@ struct SharedRunTakeoverTests {
         Issue.record("condition not met within 5 s")
     }
 
-    @Test("a step claimed by a replica that hangs is taken over after the lease, once, and the late result is ignored")
+    @Test("a step claimed by a replica that hangs is taken over after the lease, and the late result is fenced off")
     func takeover() async throws {
         let server = try await PostgresServer.shared()
         let url = try await server.createDatabase()
@@ -66,7 +66,7 @@ struct SharedRunTakeoverTests {
         let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_900_000_000))
         let now: @Sendable () -> Date = { clock.withLockedValue { $0 } }
         let executorA = CountingExecutor(RecordingExecutor(ledger: storeA, now: now), gated: true)
-        let executorB = CountingExecutor(RecordingExecutor(ledger: storeB, now: now), gated: false)
+        let executorB = CountingExecutor(RecordingExecutor(ledger: storeB, now: now), gated: true)
         let a = SharedRunCoordinator(store: storeA, executor: executorA, playbooks: registry, logger: logger, owner: "A",
                                      lease: .seconds(30), now: now)
         let b = SharedRunCoordinator(store: storeB, executor: executorB, playbooks: registry, logger: logger, owner: "B",
@@ -89,21 +89,79 @@ struct SharedRunTakeoverTests {
         #expect(executorB.calls.withLockedValue { $0.isEmpty })
         #expect(try await storeB.run(id: runID)?.steps[0].status == .running)
 
-        // After it, B takes the run over and re-checks the step (the dry-run ledger records it once).
+        // After it, B takes the run over and re-checks the step, as attempt 2 (and hangs in it too).
         clock.withLockedValue { $0 = $0.addingTimeInterval(11) }
         await b.tick()
-        try await Self.waitUntil { try await storeB.run(id: runID)?.steps[0].status == .done }
+        try await Self.waitUntil { executorB.entered.withLockedValue { $0 } }
         #expect(executorB.calls.withLockedValue { $0.map(\.step) } == [0])
         #expect(executorB.calls.withLockedValue { $0.first?.recheck } == true)
-        let afterTakeover = try #require(try await storeB.run(id: runID))
 
-        // A wakes up: its result is late, the step is done already, nothing changes.
+        // A wakes up: its attempt 1 was taken over, so its result is ignored while B's attempt 2 runs.
         executorA.release()
         try await Self.waitUntil { await a.stepsInFlight == 0 }
+        let during = try #require(try await storeA.run(id: runID))
+        #expect(during.steps[0].status == .running)
+        #expect(during.steps[0].attempts == 2)
+
+        // B finishes: the dry-run ledger holds the call once (A recorded it; B's re-check finds it applied).
+        executorB.release()
+        try await Self.waitUntil { try await storeB.run(id: runID)?.steps[0].status == .done }
         let final = try #require(try await storeA.run(id: runID))
-        #expect(final.steps[0] == afterTakeover.steps[0])
+        #expect(final.steps[0].outcome == RecordingExecutor.alreadyApplied)
         #expect(try await storeA.recordedCalls(runID: runID).filter { $0.step == 0 }.count == 1)
+        #expect(executorA.calls.withLockedValue { $0.count } == 1)
         await storeA.close()
         await storeB.close()
+    }
+
+    @Test("a tick uses one instant: runs due just after it are not claimed, and it returns while the clock moves")
+    func claimsUseOneInstant() async throws {
+        let url = try await PostgresServer.shared().createDatabase()
+        let logger = Logger(label: "t")
+        let store = try await PostgresStore.connect(url: url, logger: logger)
+        let start = Date(timeIntervalSince1970: 1_900_000_000)
+        // More than a claim batch of runs, each due half a second after the tick starts.
+        let runs = (1...150).map { RunSamples.run("run-\($0)", steps: [RunStep(
+            index: 0, phase: .actions, anchor: .now, offsetSeconds: 0, due: start.addingTimeInterval(0.5),
+            work: .action(.scale(target: "worker", change: .to(3))), target: "worker", to: 3, detail: "scale worker to 3")]) }
+        try await store.save(runs)
+        // Every read of the clock moves it one second on.
+        let clock = NIOLockedValueBox(start)
+        let now: @Sendable () -> Date = { clock.withLockedValue { value in defer { value += 1 }; return value } }
+        let registry = PlaybookRegistry(logger: logger) { .success(PlaybookSet(targets: [:], playbooks: [], files: [])) }
+        let executor = CountingExecutor(RecordingExecutor(ledger: store, now: now), gated: false)
+        let coordinator = SharedRunCoordinator(store: store, executor: executor, playbooks: registry, logger: logger,
+                                               owner: "A", now: now)
+        let returned = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await coordinator.tick(); return true }
+            group.addTask { try? await Task.sleep(for: .seconds(20)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(returned, "the tick returned")
+        #expect(executor.calls.withLockedValue { $0.isEmpty }, "nothing was due at the tick's instant")
+        await store.close()
+    }
+
+    @Test("a journaled alert no replica handled (it died after answering) is picked up by another replica's tick")
+    func strandedAlert() async throws {
+        let url = try await PostgresServer.shared().createDatabase()
+        let logger = Logger(label: "t")
+        let store = try await PostgresStore.connect(url: url, logger: logger)
+        let folder = try TemporaryFolder("stranded")
+        defer { folder.remove() }
+        try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
+        let path = folder.path
+        let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
+        let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
+        _ = try await store.record(Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:],
+                                            body: "{}"), alerts: alerts)
+        let coordinator = SharedRunCoordinator(store: store, executor: RecordingExecutor(ledger: store), playbooks: registry,
+                                               logger: logger, owner: "B")
+        await coordinator.tick()
+        #expect(try await store.recentRuns(limit: 5).map(\.playbook) == ["fast-ladder"])
+        #expect(try await store.unprocessedAlerts(limit: 5).isEmpty)
+        await store.close()
     }
 }

@@ -37,9 +37,9 @@ struct ConfigBuilder {
         config.executors.dryRun = try bool("executors.dry_run") ?? true
         config.database.url = try secret("database.url")
         config.database.leaseSeconds = try double("database.lease_seconds") ?? config.database.leaseSeconds
-        guard config.database.leaseSeconds >= 1 else {
+        guard config.database.leaseSeconds >= 3 else {
             throw ConfigError("\(values["database.lease_seconds"]?.origin ?? "database.lease_seconds"): "
-                + "database.lease_seconds must be at least 1 (a claim must outlast a store round trip)")
+                + "database.lease_seconds must be at least 3: leases are renewed every third of it, on a 1 s timer")
         }
         config.database.replicaID = try string("database.replica_id")
         config.kubernetes.kubeconfig = try string("kubernetes.kubeconfig")

@@ -73,7 +73,9 @@ public actor NotificationService: Service {
         while true {
             let due: [OutboxItem]
             do {
-                due = try await outbox.dueNotifications(now: now(), limit: 50)
+                // Few at a time: a shared store hides what it hands out for a minute only, and each delivery may take
+                // its whole 10 s timeout.
+                due = try await outbox.dueNotifications(now: now(), limit: 5)
             } catch {
                 logger.error("outbox unreadable; retrying", metadata: ["error": "\(error)"])
                 return

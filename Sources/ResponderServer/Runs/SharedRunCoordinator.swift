@@ -22,6 +22,7 @@ public actor SharedRunCoordinator {
     /// Steps this replica is running, by run: their leases are renewed until the results are saved.
     private var running: [String: Int] = [:]
     private var lastRenewal = Date.distantPast
+    private var lastBacklogCheck = Date.distantPast
     private var nextAttention: Date?
     private let wakeUp = WakeUp()
     private let drain: BacklogDrain
@@ -50,8 +51,10 @@ public actor SharedRunCoordinator {
     /// Starts or joins runs for those of `alerts` no replica has handled yet, in one transaction that also marks them
     /// processed, then runs the steps that fired.
     public func submit(_ alerts: [NormalizedAlert]) async {
-        guard !alerts.isEmpty, let set = await playbooks.playbooks else { return }
-        let targets = RunCoordinator.targets(touchedBy: alerts, in: set)
+        guard !alerts.isEmpty else { return }
+        // Without a playbook set (none ever loaded) nothing can start, and the alerts are marked handled, as with SQLite.
+        let set = await playbooks.playbooks
+        let targets = set.map { RunCoordinator.targets(touchedBy: alerts, in: $0) } ?? []
         async let replicas = executor.replicas(of: targets)
         async let desired = executor.autoscalerDesired(of: targets)
         let (counts, wanted) = await (replicas, desired)
@@ -59,11 +62,12 @@ public actor SharedRunCoordinator {
         let (settings, notifier) = (self.settings, self.notifier)
         let scope = RunScope.alerts(endedSince: at.addingTimeInterval(-settings.keepEnded.timeInterval),
                                     candidates: alerts.map(\.idempotencyKey))
-        _ = await transact(scope, doing: "handle \(alerts.count) alert(s)") { view in
+        _ = await transact(scope, at: at, doing: "handle \(alerts.count) alert(s)") { view in
             var engine = RunEngine(runs: view.runs, settings: settings, highestRunNumber: view.highestRunNumber, restoring: false)
             let pending = Set(view.unprocessedAlerts)
             var effects: [EngineEffect] = []
             for alert in alerts where pending.contains(alert.idempotencyKey) {
+                guard let set else { break }
                 effects += engine.handle(.alert(alert, playbooks: set, replicas: counts, autoscalerDesired: wanted), now: at)
             }
             return Self.outcome(&engine, before: view.runs, notifier: notifier, at: at, effects: effects, value: true,
@@ -85,7 +89,7 @@ public actor SharedRunCoordinator {
     public func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError) {
         let at = now()
         let (settings, notifier) = (self.settings, self.notifier)
-        let refusal = await transact(.run(id: runID), doing: "\(command.rawValue) \(runID)") { view -> Outcome<RunCommandError?> in
+        let refusal = await transact(.run(id: runID), at: at, doing: "\(command.rawValue) \(runID)") { view -> Outcome<RunCommandError?> in
             guard let run = view.runs.first else { return Self.unchanged(RunCommandError?.some(.unknownRun(runID))) }
             var engine = RunEngine(runs: [run], settings: settings, restoring: false)
             do throws(RunCommandError) {
@@ -106,6 +110,11 @@ public actor SharedRunCoordinator {
     /// leases of steps still running here.
     public func tick() async {
         let at = now()
+        // Alerts a replica journaled but never handled (it died, or its store call failed) are picked up here.
+        if at.timeIntervalSince(lastBacklogCheck) >= Self.backlogInterval {
+            lastBacklogCheck = at
+            await drain.run { await self.submit($0) }
+        }
         if !running.isEmpty, at.timeIntervalSince(lastRenewal) >= lease.timeInterval / 3 {
             lastRenewal = at
             do {
@@ -115,9 +124,13 @@ public actor SharedRunCoordinator {
             }
         }
         let (settings, notifier) = (self.settings, self.notifier)
+        // The claim query and the engine use one instant: a run due after it would be claimed, fire nothing and be
+        // claimed again by the next pass.
         var claimed = Self.claimBatch
-        while claimed == Self.claimBatch {
-            claimed = await transact(.due(limit: Self.claimBatch), doing: "claim due runs") { view in
+        var passes = 0
+        while claimed == Self.claimBatch, passes < Self.maxPasses {
+            passes += 1
+            claimed = await transact(.due(limit: Self.claimBatch), at: at, doing: "claim due runs") { view in
                 // A run held by a replica whose lease expired has its running step re-checked before it is re-applied.
                 var engine = RunEngine(runs: view.runs, settings: settings, restoring: true)
                 let effects = engine.handle(.tick, now: at)
@@ -131,6 +144,10 @@ public actor SharedRunCoordinator {
 
     /// Runs claimed per transaction.
     static let claimBatch = 100
+    /// Claim passes per tick at most, so lease renewals and new alerts are not starved.
+    static let maxPasses = 20
+    /// How often the journal is checked for alerts no replica handled, in seconds.
+    static let backlogInterval = 10.0
 
     /// A run, open or ended, from the store.
     public func run(id: String) async throws(JournalError) -> Run? {
@@ -168,11 +185,11 @@ public actor SharedRunCoordinator {
     /// Runs `body` in one store transaction; after the commit carries out its effects and returns its value, nil
     /// when the store failed (nothing was written, nothing is executed).
     private func transact<Value: Sendable>(
-        _ scope: RunScope, doing: String, _ body: @escaping @Sendable (RunTransactionView) -> Outcome<Value>
+        _ scope: RunScope, at: Date, doing: String, _ body: @escaping @Sendable (RunTransactionView) -> Outcome<Value>
     ) async -> Value? {
         let decision: Decision<Value>
         do {
-            decision = try await store.transact(scope, owner: owner, now: now(), lease: lease, body)
+            decision = try await store.transact(scope, owner: owner, now: at, lease: lease, body)
         } catch {
             logger.error("could not \(doing): the run store failed; retried at the next tick or lease expiry",
                          metadata: ["error": "\(error)"])
@@ -188,7 +205,7 @@ public actor SharedRunCoordinator {
                 let executor = self.executor
                 Task {
                     let result = await executor.execute(step, runID: runID, snapshot: snapshot, dryRun: dryRun)
-                    await self.finished(runID: runID, step: step.index, result: result)
+                    await self.finished(runID: runID, step: step.index, attempt: step.attempts, result: result)
                 }
             }
         }
@@ -196,11 +213,15 @@ public actor SharedRunCoordinator {
         return decision.value
     }
 
-    private func finished(runID: String, step: Int, result: StepResult) async {
+    private func finished(runID: String, step: Int, attempt: Int, result: StepResult) async {
         let at = now()
         let (settings, notifier) = (self.settings, self.notifier)
-        let saved = await transact(.run(id: runID), doing: "save step \(step) of \(runID)") { view in
-            guard let run = view.runs.first else { return Self.unchanged(false) }
+        let saved = await transact(.run(id: runID), at: at, doing: "save step \(step) of \(runID)") { view in
+            // A result of an attempt another replica has since taken over (this one's lease had expired) is late:
+            // the step belongs to the newer attempt.
+            guard let run = view.runs.first, run.steps.indices.contains(step), run.steps[step].attempts == attempt else {
+                return Self.unchanged(false)
+            }
             var engine = RunEngine(runs: [run], settings: settings, restoring: false)
             let effects = engine.handle(.stepFinished(runID: runID, step: step, result: result), now: at)
             return Self.outcome(&engine, before: [run], notifier: notifier, at: at, effects: effects, value: true)
