@@ -71,8 +71,11 @@ struct AlertmanagerEndToEndTests {
         #expect(calls[1].target == "hyperverge-worker" && calls[1].request.contains("min 5, max 20"), "\(calls[1])")
         #expect(calls[2].target == "hyperverge-api" && calls[2].value == 10, "api scaled to its ceiling: \(calls[2])")
         #expect(calls[3].target == "hyperverge-worker" && calls[3].value == 20, "worker scaled to its ceiling: \(calls[3])")
-        #expect(run.run.steps.filter { $0.phase == "ladder" }.allSatisfy { $0.due == nil && $0.status == "pending" },
-                "the ladder waits for the resolve")
+        // On a loaded machine the resolve (3 s after amtool) can be handled before the actions were seen done.
+        if run.run.resolvedAt == nil {
+            #expect(run.run.steps.filter { $0.phase == "ladder" }.allSatisfy { $0.due == nil && $0.status == "pending" },
+                    "the ladder waits for the resolve")
+        }
 
         // Slack: one chat.postMessage to the channel for the run, carrying signed links on links.base_url.
         let message = try await stack.eventually("the run's Slack message") { () -> FakeSlack.Message? in
