@@ -2,7 +2,8 @@
 # HTTPS ingest throughput and latency of `responder serve` (release build) under wrk, beside nginx answering 204 over
 # HTTPS on the same loopback as the ceiling. Rows: nginx; Responder with a playbooks folder that matches nothing (pure
 # ingest: authenticate, decode, journal with synchronous=FULL, answer) with new alerts and with a repeated (duplicate)
-# payload; Responder with the default Playbooks/ (ingest + planning + runs, dry-run). Each at 8 and 32 connections.
+# payload; Responder with the default Playbooks/ (ingest + planning + runs, dry-run); the same on a PostgreSQL store
+# (a throwaway local server, as several replicas would share; POSTGRES=0 skips it). Each at 8 and 32 connections.
 # Prints requests/s, p50/p90/p99 latency, errors, non-2xx, ratio to nginx, and Responder's peak RSS (VmHWM).
 # Run by hand; not part of CI. Environment: DURATION (wrk seconds, default 15), CONNECTIONS (default "8 32"),
 # LOG_LEVEL (Responder's log_level, default info, the shipped default).
@@ -13,7 +14,9 @@ DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-"8 32"}
 LOG_LEVEL=${LOG_LEVEL:-info}
 
+POSTGRES=${POSTGRES:-1}
 ensure_packages wrk:wrk nginx:nginx-light openssl:openssl curl:curl python3:python3 sqlite3:sqlite3
+[ "$POSTGRES" = 0 ] || ensure_packages psql:postgresql
 swift build -c release --product responder
 BIN=$PWD/.build/release/responder
 
@@ -21,6 +24,7 @@ TMP=$(mktemp -d /tmp/responder-ingest.XXXXXX)
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  [ -f "$TMP/pg.pid" ] && stop_pid "$(cat "$TMP/pg.pid")"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -64,11 +68,12 @@ stop_pid "$NGINX_PID"
 # --- Responder: one fresh state folder and process per playbooks folder
 RSS=$TMP/rss.tsv
 : > "$RSS"
-serve_rows() { # name playbooks-dir modes...
+serve_rows() { # name playbooks-dir modes...  (DATABASE_URL set: on that PostgreSQL store instead of SQLite)
   local name=$1 playbooks=$2; shift 2
   local state=$TMP/state-$name port pid c mode
   mkdir -p "$state"
   port=$(free_port)
+  RESPONDER_DATABASE_URL=${DATABASE_URL:-} \
   RESPONDER_ALERTMANAGER_BEARER_TOKEN_FILE=$TMP/am-token RESPONDER_LOG_LEVEL=$LOG_LEVEL \
     "$BIN" serve --listen "127.0.0.1:$port" --state "$state" --playbooks "$playbooks" \
     --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" >"$TMP/serve-$name.out" 2>"$TMP/serve-$name.log" &
@@ -82,16 +87,27 @@ serve_rows() { # name playbooks-dir modes...
     fi
     for c in $CONNECTIONS; do run_wrk "$name-$mode" "$c" "$port" "$mode"; done
   done
-  local rss db runs
+  local rss db runs query
   rss=$(peak_rss_mib "$pid")
   stop_pid "$pid"
-  db=$(du -cm "$state"/responder.sqlite* | awk 'END {print $1}')
-  runs=$(sqlite3 "$state/responder.sqlite" "select (select count(*) from delivery) || ' deliveries, ' || (select count(*) from alert) || ' alerts (' || (select count(*) from alert where processed_at is null) || ' not yet handed to the run engine), ' || (select count(*) from run) || ' runs, ' || (select count(*) from executor_call) || ' dry-run executor calls'")
+  query="select (select count(*) from delivery) || ' deliveries, ' || (select count(*) from alert) || ' alerts (' || (select count(*) from alert where processed_at is null) || ' not yet handed to the run engine), ' || (select count(*) from run) || ' runs, ' || (select count(*) from executor_call) || ' dry-run executor calls'"
+  if [ -n "${DATABASE_URL:-}" ]; then
+    db=$(psql -At "$DATABASE_URL" -c "select pg_database_size(current_database()) / 1048576")
+    runs=$(psql -At "$DATABASE_URL" -c "$query")
+  else
+    db=$(du -cm "$state"/responder.sqlite* | awk 'END {print $1}')
+    runs=$(sqlite3 "$state/responder.sqlite" "$query")
+  fi
   echo "$name	$rss	$db	$runs" >> "$RSS"
   echo "  peak RSS (VmHWM) $rss MiB; journal $db MiB; $runs"
 }
 serve_rows empty "$TMP/empty-playbooks" unique duplicate
 serve_rows default "$PWD/Playbooks" unique
+if [ "$POSTGRES" != 0 ]; then
+  DATABASE_URL=$(start_postgres "$TMP")
+  echo "PostgreSQL $(psql -At "$DATABASE_URL" -c 'show server_version') at $DATABASE_URL"
+  DATABASE_URL=$DATABASE_URL serve_rows postgres "$PWD/Playbooks" unique
+fi
 
 # --- table
 echo
@@ -106,7 +122,8 @@ def parse(s):
 ceiling = {r[1]: float(parse(r[2])["rps"]) for r in rows if r[0] == "nginx"}
 names = {"nginx": "nginx 204 (ceiling)", "empty-unique": "responder, no playbook matches, new alerts",
          "empty-duplicate": "responder, no playbook matches, duplicate payload",
-         "default-unique": "responder, default Playbooks/ (dry-run runs), new alerts"}
+         "default-unique": "responder, default Playbooks/ (dry-run runs), new alerts",
+         "postgres-unique": "responder on PostgreSQL, default Playbooks/ (dry-run runs), new alerts"}
 print("| row | conns | requests/s | p50 ms | p90 ms | p99 ms | errors | non-2xx | vs nginx | peak RSS |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for label, conns, line in rows:
@@ -117,5 +134,5 @@ for label, conns, line in rows:
     print(f'| {names.get(label, label)} | {conns} | {float(v["rps"]):,.0f} | {v["p50_ms"]} | {v["p90_ms"]} | {v["p99_ms"]} '
           f'| {v["errors"]} | {v["non2xx"]} | {ratio:.1%} | {peak} |')
 for server, (peak, db, runs) in rss.items():
-    print(f"responder ({server}): peak RSS {peak} MiB over all its rows; journal {db} MiB at the end: {runs}")
+    print(f"responder ({server}): peak RSS {peak} MiB over all its rows; store {db} MiB at the end: {runs}")
 PY

@@ -53,3 +53,23 @@ stop_pid() {
 machine_line() {
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, Debian $(cat /etc/debian_version), $(swift --version 2>&1 | head -1)"
 }
+
+# Starts a throwaway PostgreSQL (Debian's server binaries) with its data in $1/pg on a free loopback port, creates
+# database `responder`, and prints its URL; the server's pid goes to $1/pg.pid. As root it runs as user postgres.
+start_postgres() {
+  local dir=$1/pg port bin as=()
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  port=$(free_port)
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    as=(setpriv --reuid postgres --regid postgres --init-groups)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${as[@]}" "$bin/postgres" -D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 \
+    >"$dir/server.log" 2>&1 &
+  echo $! > "$1/pg.pid"
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; do sleep 0.1; done
+  psql -q -h 127.0.0.1 -p "$port" -U postgres -c 'CREATE DATABASE responder' >/dev/null
+  echo "postgres://postgres@127.0.0.1:$port/responder?sslmode=disable"
+}
