@@ -25,6 +25,7 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   [ -f "$TMP/pg.pid" ] && stop_pid "$(cat "$TMP/pg.pid")"
+  [ -f "$TMP/pg.dir" ] && rm -rf "$(cat "$TMP/pg.dir")"
   rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -54,13 +54,15 @@ machine_line() {
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, Debian $(cat /etc/debian_version), $(swift --version 2>&1 | head -1)"
 }
 
-# Starts a throwaway PostgreSQL (Debian's server binaries) with its data in $1/pg on a free loopback port, creates
-# database `responder`, and prints its URL; the server's pid goes to $1/pg.pid. As root it runs as user postgres.
+# Starts a throwaway PostgreSQL (Debian's server binaries) in a temp folder of its own on a free loopback port, creates
+# database `responder`, and prints its URL; the server's pid goes to $1/pg.pid and its folder to $1/pg.dir. As root it
+# runs as user postgres (which cannot enter $1).
 start_postgres() {
-  local dir=$1/pg port bin as=()
+  local dir port bin as=()
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   port=$(free_port)
-  mkdir -p "$dir"
+  dir=$(mktemp -d /tmp/responder-bench-pg.XXXXXX)
+  echo "$dir" > "$1/pg.dir"
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$dir"
     as=(setpriv --reuid postgres --regid postgres --init-groups)

@@ -64,9 +64,13 @@ public actor RunCoordinator {
             async let replicas = executor.replicas(of: targets)
             async let desired = executor.autoscalerDesired(of: targets)
             let (counts, wanted) = await (replicas, desired)
+            // The whole batch goes through the engine before one save: one transaction (one fsync) per batch, not
+            // per alert, which kept the engine far behind ingest under a sustained flood.
+            var effects: [EngineEffect] = []
             for alert in alerts {
-                await handle(.alert(alert, playbooks: set, replicas: counts, autoscalerDesired: wanted))
+                effects += engine.handle(.alert(alert, playbooks: set, replicas: counts, autoscalerDesired: wanted), now: now())
             }
+            await process(effects)
         }
         do {
             try await backlog?.markProcessed(alerts.map(\.idempotencyKey))
