@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ResponderCore
 import ResponderServer
 import ResponderStore
+import ResponderTestSupport
 import Testing
 
 @Suite("runs over HTTPS: alerts start runs, the admin API shows and steers them")
@@ -113,5 +115,33 @@ struct RunsAPITests {
         )
         await restarted.replayBacklog()
         #expect(try await journal.recentRuns(limit: 10).count == 1, "a replay happens once")
+    }
+
+    @Test("an alert whose handling could not be saved (store locked) is handled by a later tick once the store is back")
+    func backlogRetriedByTick() async throws {
+        let temporary = try TemporaryFolder("backlog-retry")
+        defer { temporary.remove() }
+        let path = temporary.path + "/responder.sqlite"
+        let journal = try SQLiteJournal(path: path, busyTimeout: 0.1)
+        let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
+        let logger = Logger(label: "t")
+        let registry = PlaybookRegistry(logger: logger) { .success(Self.playbooks) }
+        let clock = NIOLockedValueBox(Date())
+        let coordinator = try await RunCoordinator(
+            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry,
+            logger: logger, now: { clock.withLockedValue { $0 } }
+        )
+        await coordinator.tick()
+        let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:], body: "{}")
+        _ = try await journal.record(delivery, alerts: alerts)
+        let lock = try SQLiteLockHolder(path: path)
+        await coordinator.alertsAccepted(alerts)
+        lock.unlock()
+        #expect(try await journal.recentRuns(limit: 10).isEmpty, "nothing could be saved while the store was locked")
+        #expect(try await journal.unprocessedAlerts(limit: 10).count == 1)
+        clock.withLockedValue { $0 += 11 }
+        await coordinator.tick()
+        #expect(try await journal.recentRuns(limit: 10).map(\.playbook) == ["queue-depth-workers"])
+        #expect(try await journal.unprocessedAlerts(limit: 10).isEmpty)
     }
 }

@@ -23,6 +23,7 @@ public actor RunCoordinator {
     private var saved: [String: Run] = [:]
     private var lastPrune = Date.distantPast
     private let drain: BacklogDrain?
+    private var lastBacklogCheck = Date.distantPast
 
     /// Restores open runs (and recently ended ones, for cooldowns) from `repository`.
     public init(
@@ -118,8 +119,17 @@ public actor RunCoordinator {
 
     /// Fires whatever is due now.
     public func tick() async {
+        // Alerts whose handling could not be saved (the store was unavailable) stay in the backlog: read it again
+        // every few seconds rather than only at the next alert or restart.
+        if backlog != nil, now().timeIntervalSince(lastBacklogCheck) >= Self.backlogInterval {
+            lastBacklogCheck = now()
+            await drainBacklog()
+        }
         await handle(.tick)
     }
+
+    /// How often the timer loop re-reads the backlog, in seconds.
+    static let backlogInterval = 10.0
 
     /// When the engine next needs a tick.
     public var nextDue: Date? { engine.nextDue }
