@@ -201,6 +201,9 @@ public actor SharedRunCoordinator {
             case .notify(let runID, let message):
                 logger.notice("\(message)", metadata: ["run": "\(runID ?? "-")", "replica": "\(owner)"])
             case .execute(let runID, let step, let snapshot, let dryRun):
+                // Which replica ran which step is otherwise not recorded anywhere.
+                logger.info("step started", metadata: ["run": "\(runID)", "step": "\(step.index)", "attempt": "\(step.attempts)",
+                                                       "recheck": "\(step.recheck)", "replica": "\(owner)"])
                 running[runID, default: 0] += 1
                 let executor = self.executor
                 Task {
