@@ -20,9 +20,10 @@ struct MultiReplicaTests {
         let state: String
     }
 
-    static func start(_ folders: ServeFolders, name: String, database: String) async throws -> Replica {
+    static func start(_ folders: ServeFolders, name: String, database: String, config: String? = nil) async throws -> Replica {
         let state = folders.temporary.path + "/" + name
         let arguments = ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", folders.playbooks]
+            + (config.map { ["--config", $0] } ?? [])
         // The URL goes through the environment (a flag would show the password in `ps`); short leases so a takeover
         // happens within the test.
         let (process, port, line) = try await ResponderProcess.serve(
@@ -120,5 +121,52 @@ struct MultiReplicaTests {
         let lines = listing.stdout.split(separator: "\n").filter { $0.contains("HighQueueDepth") }
         #expect(lines.count == 2, "\(listing.stdout)")
         #expect(lines.first?.contains(" resolved ") == true && lines.last?.contains(" firing ") == true)
+    }
+
+    @Test("notifications from two replicas: every queued Slack notification delivered exactly once, one message per run")
+    func notificationsOnce() async throws {
+        try await FakeSlack.with { slack, apiURL in
+            let database = try await PostgresServer.shared().createDatabase()
+            let folders = try ServeFolders("replicas-notify")
+            defer { folders.remove() }
+            try CrashRecoveryTests.playbook.write(toFile: folders.playbooks + "/fast.yaml", atomically: true, encoding: .utf8)
+            let root = folders.temporary.path
+            try slack.token.write(toFile: root + "/slack-bot-token", atomically: true, encoding: .utf8)
+            try """
+                slack:
+                  bot_token_file: "\(root)/slack-bot-token"
+                  channel: C0RESPONDER
+                  api_url: "\(apiURL)"
+                """.write(toFile: root + "/responder.yaml", atomically: true, encoding: .utf8)
+            var replicas: [Replica] = []
+            for index in 0..<2 {
+                replicas.append(try await Self.start(folders, name: "replica-\(index)", database: database, config: root + "/responder.yaml"))
+            }
+            try await Self.postToAll("v4_firing_minimal.json", replicas)
+            try await Task.sleep(for: .milliseconds(300))
+            try await Self.postToAll("v4_resolved_minimal.json", replicas)
+
+            let store = try await PostgresStore.connect(url: database, logger: .init(label: "test"))
+            var items: [OutboxItem] = []
+            for _ in 0..<400 {
+                let run = try await store.recentRuns(limit: 1).first
+                if let run, run.status == .completed {
+                    items = try await store.notifications(runID: run.id)
+                    if !items.isEmpty, items.allSatisfy({ $0.status != .pending }) { break }
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            await store.close()
+            for replica in replicas {
+                replica.process.process.terminate()
+                _ = try await replica.process.waitForExit()
+            }
+            #expect(items.count > 2, "a message and thread replies were queued: \(items.map(\.notification.kind))")
+            #expect(items.allSatisfy { $0.status == .delivered && $0.attempts == 1 }, "\(items.map { ($0.status, $0.attempts) })")
+            let accepted = slack.acceptedCalls
+            #expect(accepted.count == items.count, "one Slack call per queued notification: \(accepted.map(\.method))")
+            #expect(accepted.filter { $0.method == "chat.postMessage" && $0.threadTS == nil }.count == 1, "one message for the run")
+            #expect(slack.calls.filter { !$0.accepted }.isEmpty)
+        }
     }
 }
