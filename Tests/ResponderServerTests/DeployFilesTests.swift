@@ -20,7 +20,8 @@ struct DeployFilesTests {
         for file in files {
             let documents = try Deploy.documents(file)
             #expect(!documents.isEmpty, "\(file) holds no YAML document")
-            let known = file.hasPrefix("kubernetes/") || Deploy.responderConfigs.contains(file)
+            let known = file.hasPrefix("kubernetes/") || file.hasPrefix("kubernetes-replicas/")
+                || Deploy.responderConfigs.contains(file)
                 || Deploy.alertmanagerConfigs.contains(file) || file == "compose/compose.yaml"
             #expect(known, "\(file) is not checked by DeployFilesTests: add it to one of its lists")
         }
@@ -265,6 +266,45 @@ struct DeployFilesTests {
         let deployment = try #require(documents.first { $0["kind"]?.string == "Deployment" })
         let volumes = Deploy.sequence(deployment["spec"]?["template"]?["spec"]?["volumes"])
         #expect(volumes.contains { $0["configMap"]?["name"]?.string == playbooks["metadata"]?["name"]?.string })
+    }
+
+    @Test("the replicas overlay renders 3 replicas on PostgreSQL: no state volume claim, shared link keys, a disruption budget",
+          .enabled(if: Deploy.executable("kubectl") != nil, "kubectl is not installed"))
+    func replicasOverlayRenders() throws {
+        let kubectl = try #require(Deploy.executable("kubectl"))
+        let output = try Deploy.run(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone",
+                                              Deploy.path("kubernetes-replicas")])
+        #expect(output.status == 0, "\(output.text)")
+        let documents = try Yams.compose_all(yaml: output.text).map { $0 }
+        #expect(!documents.contains { $0["kind"]?.string == "PersistentVolumeClaim" }, "the shared store replaces the state volume")
+        let deployment = try #require(documents.first { $0["kind"]?.string == "Deployment" })
+        #expect(deployment["spec"]?["replicas"]?.int == 3)
+        #expect(deployment["spec"]?["strategy"]?["type"]?.string == "RollingUpdate")
+        let pod = try #require(deployment["spec"]?["template"]?["spec"])
+        let volumes = Deploy.sequence(pod["volumes"])
+        let state = try #require(volumes.first { $0["name"]?.string == "state" })
+        #expect(state["persistentVolumeClaim"] == nil && state["emptyDir"] != nil)
+        let container = try Deploy.container(of: deployment)
+        let env = Deploy.sequence(container["env"])
+        for variable in env {
+            let name = try #require(variable["name"]?.string)
+            #expect(Deploy.configVariables.contains(name), "\(name) is not a RESPONDER_* configuration variable")
+            if let reference = variable["valueFrom"]?["secretKeyRef"] {
+                #expect(try Deploy.exampleSecretKeys(try #require(reference["name"]?.string)).contains(try #require(reference["key"]?.string)))
+            }
+        }
+        #expect(env.contains { $0["name"]?.string == "RESPONDER_DATABASE_URL" && $0["valueFrom"]?["secretKeyRef"]?["name"]?.string == "responder-database" })
+        // Every replica signs and checks links with the same keys, mounted from a Secret the example shows.
+        let keysFile = try #require(env.first { $0["name"]?.string == "RESPONDER_LINKS_KEYS_FILE" }?["value"]?.string)
+        let mount = try #require(Deploy.sequence(container["volumeMounts"]).first { keysFile.hasPrefix(($0["mountPath"]?.string ?? "-") + "/") })
+        let volume = try #require(volumes.first { $0["name"]?.string == mount["name"]?.string })
+        let secret = try #require(volume["secret"]?["secretName"]?.string)
+        #expect(try Deploy.exampleSecretKeys(secret).contains((keysFile as NSString).lastPathComponent))
+        let budget = try #require(documents.first { $0["kind"]?.string == "PodDisruptionBudget" })
+        #expect(budget["metadata"]?["namespace"]?.string == "responder")
+        let selector = try #require(deployment["spec"]?["selector"]?["matchLabels"])
+        #expect(budget["spec"]?["selector"]?["matchLabels"] == selector, "the budget must select the Deployment's pods")
+        #expect(budget["spec"]?["maxUnavailable"]?.int == 1)
     }
 
     // MARK: - Responder configurations
