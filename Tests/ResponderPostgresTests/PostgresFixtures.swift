@@ -58,8 +58,7 @@ enum Fixtures {
     }
 
     static func step(_ index: Int, to replicas: Int = 9, due: Date? = start) -> RunStep {
-        RunStep(index: index, phase: .actions, anchor: .now, offsetSeconds: index * 60, due: due,
-                work: .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas, detail: "step \(index)")
+        RunSamples.step(index, .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas, due: due)
     }
 
     static func run(_ id: String, status: RunStatus = .active, startedAt: Date = start, endedAt: Date? = nil,
@@ -67,25 +66,8 @@ enum Fixtures {
         RunSamples.run(id, status: status, startedAt: startedAt, endedAt: endedAt, fingerprint: fingerprint, steps: steps ?? [step(0)])
     }
 
-    /// A run with many fields set: every step status, snapshot, history, sub-second times.
-    static func fullRun() -> Run {
-        let at = start.addingTimeInterval(0.125)
-        var steps = [step(0), step(1, to: 5, due: start.addingTimeInterval(60)), step(2, to: 3, due: nil)]
-        steps[0].status = .done
-        steps[0].attempts = 2
-        steps[0].startedAt = at
-        steps[0].finishedAt = at.addingTimeInterval(1)
-        steps[0].outcome = "dry-run: scale worker to 9"
-        steps[1].status = .waitingAck
-        steps[1].acknowledged = true
-        var run = run("run-7", status: .held, startedAt: at, steps: steps)
-        run.resolvedAt = at.addingTimeInterval(60)
-        run.heldAt = at.addingTimeInterval(90)
-        run.acknowledgedBy = "alice"
-        run.snapshot = ["autoscaler:worker": "min 2, max 10"]
-        run.history = [RunEvent(at: at, message: "started by alert QueueDepthHigh")]
-        return run
-    }
+    /// A run with every field set and a step of every kind of work (the same sample the SQLite store tests use).
+    static func fullRun() -> Run { RunSamples.fullRun() }
 
     static func alert(_ fingerprint: String, _ status: AlertStatus = .firing, startsAt: String = "2026-01-01T00:00:00Z",
                       labels: [String: String] = ["alertname": "HighQueueDepth", "deployment": "worker; rm -rf /"]) -> NormalizedAlert {

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("PostgreSQL run repository")
 struct PostgresRunRepositoryTests {
-    @Test("a run with many fields set is saved and read back equal; saving again replaces it")
+    @Test("a run with every field and every kind of step is saved and read back equal; saving again replaces it")
     func roundTripAndUpsert() async throws {
         try await Fixtures.withStore { store in
             let full = Fixtures.fullRun()

@@ -13,8 +13,7 @@ enum RunFixtures {
 
     static func step(_ index: Int, _ work: RunStep.Work, target: String? = nil, to: Int? = nil,
                      phase: Plan.Step.Phase = .actions, due: Date? = start) -> RunStep {
-        RunStep(index: index, phase: phase, anchor: phase == .ladder ? .resolve : .now, offsetSeconds: index * 60, due: due,
-                work: work, target: target, to: to, detail: "step \(index)")
+        RunSamples.step(index, work, target: target, to: to, phase: phase, due: due)
     }
 
     static func run(_ id: String, status: RunStatus = .active, startedAt: Date = start, endedAt: Date? = nil,
@@ -24,42 +23,7 @@ enum RunFixtures {
     }
 
     /// A run with every field set and a step of every kind of work.
-    static func fullRun() -> Run {
-        let at = start.addingTimeInterval(0.125)
-        let http = Action.HTTPCall(method: "POST", url: "https://cache.internal/warm?d=${labels.deployment}",
-                                   headers: ["Authorization": "Bearer secret"], body: "{\"alert\":\"${alert.fingerprint}\"}",
-                                   timeout: .milliseconds(2500), expectStatus: [200, 204])
-        let command = Action.CommandCall(argv: ["kubectl", "rollout", "restart", "deployment/{name}"], env: ["MODE": "fast"],
-                                         params: ["name": .init(from: "labels.deployment", pattern: "k8s-name")], timeout: .seconds(30))
-        var steps = [
-            step(0, .action(.scale(target: "worker", change: .to(9))), target: "worker", to: 9),
-            step(1, .action(.autoscaler(target: "worker", min: 9, max: 20)), target: "worker"),
-            step(2, .action(.env(target: "worker", set: ["BATCH": "50"])), target: "worker"),
-            step(3, .action(.annotate(target: "worker", object: .hpa, set: ["paused": "true", "old": nil])), target: "worker"),
-            step(4, .action(.http(http))),
-            step(5, .action(.command(command))),
-            step(6, .action(.notify(message: "scaled ${labels.deployment}"))),
-            step(7, .action(.scale(target: "worker", change: .to(3))), target: "worker", to: 3, phase: .ladder, due: nil),
-            step(8, .restore, phase: .ladder, due: nil),
-        ]
-        steps[0].status = .done
-        steps[0].attempts = 2
-        steps[0].startedAt = at
-        steps[0].finishedAt = at.addingTimeInterval(1)
-        steps[0].outcome = "dry-run: scale worker to 9"
-        steps[1].status = .waitingAck
-        steps[1].acknowledged = true
-        steps[2].status = .running
-        steps[2].recheck = true
-        var run = run("run-7", status: .held, startedAt: at, steps: steps)
-        run.resolvedAt = at.addingTimeInterval(60)
-        run.heldAt = at.addingTimeInterval(90)
-        run.endedAt = at.addingTimeInterval(120)
-        run.acknowledgedBy = "alice"
-        run.snapshot = ["autoscaler:worker": "min 2, max 10", "env:worker:BATCH": "10"]
-        run.history = [RunEvent(at: at, message: "started by alert QueueDepthHigh"), RunEvent(at: at.addingTimeInterval(90), message: "held by alice")]
-        return run
-    }
+    static func fullRun() -> Run { RunSamples.fullRun() }
 }
 
 @Suite("Run store")
