@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import ResponderCore
 import ResponderPostgres
@@ -36,6 +37,16 @@ struct MultiReplicaTests {
     }
 
     static func post(_ file: String, to replica: Replica) async throws {
+        #expect(try await send(file, to: replica) == .ok)
+    }
+
+    /// Posts `file` to `replica`'s Alertmanager hook and returns the status it answered.
+    static func send(_ file: String, to replica: Replica) async throws -> HTTPResponseStatus {
+        try await send(body: try Fixture.bytes(file), to: replica)
+    }
+
+    /// Posts `body` to `replica`'s Alertmanager hook and returns the status it answered.
+    static func send(body: [UInt8], to replica: Replica) async throws -> HTTPResponseStatus {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(replica.state + "/tls/cert.pem"))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
@@ -45,9 +56,9 @@ struct MultiReplicaTests {
         let token = try String(contentsOfFile: replica.state + "/alertmanager-token", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.body = .bytes(ByteBuffer(bytes: try Fixture.bytes(file)))
-        let response = try await client.execute(request, timeout: .seconds(10))
-        #expect(response.status == .ok)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        return response.status
     }
 
     /// Posts `file` to every replica at once.
