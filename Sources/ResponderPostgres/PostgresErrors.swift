@@ -48,9 +48,10 @@ enum PostgresErrors {
              .failedToAddSSLHandler, .uncleanShutdown, .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
             return true
         case .server:
-            // Class 08 is connection exceptions, 28 invalid authorization, 3D an unknown database, 57P03 cannot connect now.
+            // Class 08 is connection exceptions, 28 invalid authorization, 3D an unknown database; 57P01 to 57P03 are
+            // the server ending the connection (administrator command, crash, shutting down or starting up).
             let state = error.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state.hasPrefix("28") || state.hasPrefix("3D") || state == "57P03"
+            return state.hasPrefix("08") || state.hasPrefix("28") || state.hasPrefix("3D") || state.hasPrefix("57P")
         default:
             return false
         }
