@@ -49,17 +49,7 @@ struct DatabaseOutageTests {
         let outageEnded = Date()
         let answers = try await sender.value
 
-        let store = try await PostgresStore.connect(url: database, logger: .init(label: "test"))
-        var run: Run?
-        for _ in 0..<600 {
-            run = try await store.recentRuns(limit: 5).first
-            if run?.status == .completed { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let runs = try await store.recentRuns(limit: 5)
-        let calls = try await store.recordedCalls(runID: nil)
-        let alerts = try await store.recentAlerts(limit: 10)
-        await store.close()
+        let (run, runs, calls, alerts) = try await MultiReplicaTests.outcome(database)
         #expect(replica.process.process.isRunning, "the replica rode out the outage")
         replica.process.process.terminate()
         #expect(try await replica.process.waitForExit() == 0)

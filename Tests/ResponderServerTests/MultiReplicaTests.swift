@@ -61,6 +61,25 @@ struct MultiReplicaTests {
         return response.status
     }
 
+    /// Waits (up to 30 s) for the newest run in `database` to complete, then reads it, the recent runs, every recorded
+    /// executor call and the journaled alerts.
+    static func outcome(_ database: String) async throws
+        -> (run: Run?, runs: [Run], calls: [RecordedCall], alerts: [JournaledAlert]) {
+        let store = try await PostgresStore.connect(url: database, logger: .init(label: "test"))
+        var run: Run?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            run = try await store.recentRuns(limit: 5).first
+            if run?.status == .completed { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let runs = try await store.recentRuns(limit: 5)
+        let calls = try await store.recordedCalls(runID: nil)
+        let alerts = try await store.recentAlerts(limit: 10)
+        await store.close()
+        return (run, runs, calls, alerts)
+    }
+
     /// Posts `file` to every replica at once.
     static func postToAll(_ file: String, _ replicas: [Replica]) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -91,17 +110,7 @@ struct MultiReplicaTests {
         _ = try await victim.process.waitForExit()
         let killedAt = Date()
 
-        let store = try await PostgresStore.connect(url: database, logger: .init(label: "test"))
-        var run: Run?
-        for _ in 0..<400 {
-            run = try await store.recentRuns(limit: 5).first
-            if run?.status == .completed { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let runs = try await store.recentRuns(limit: 5)
-        let calls = try await store.recordedCalls(runID: nil)
-        let alerts = try await store.recentAlerts(limit: 10)
-        await store.close()
+        let (run, runs, calls, alerts) = try await Self.outcome(database)
         for replica in replicas {
             replica.process.process.terminate()
             #expect(try await replica.process.waitForExit() == 0)
