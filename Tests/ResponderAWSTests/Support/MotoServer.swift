@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import ResponderAWS
 import Testing
 
 /// A moto server on a free loopback port, started once around a suite (``MotoServer/Scope``) and reachable from
@@ -55,7 +57,34 @@ final class MotoServer: @unchecked Sendable {
         }
         let server = MotoServer(endpoint: "http://127.0.0.1:\(port)", port: port, process: process, stdin: stdin)
         try await server.waitUntilReady()
+        try await server.warmUp()
         return server
+    }
+
+    /// Moto loads a service's backend on its first request, which took more than the clients' 10 s on a loaded
+    /// 2-core CI machine: one call to each service the suites use, with a minute to answer, before any test runs.
+    private func warmUp() async throws {
+        struct Empty: Encodable {}
+        struct Namespace: Encodable { var ServiceNamespace = "ecs" }
+        let factory = AWSBackendFactory(
+            httpClient: HTTPClient.shared,
+            credentials: StaticCredentials(AWSCredentials(accessKeyId: "AKIDMOTO", secretAccessKey: "moto-secret-key")),
+            defaultRegion: "eu-west-1", endpoint: AWSEndpoint(url: endpoint), timeout: .seconds(60))
+        _ = try await factory.client(.ecs, region: "eu-west-1")
+            .call("ListClusters", Empty(), resource: "clusters", as: AWSNoOutput.self)
+        _ = try await factory.client(.applicationAutoScaling, region: "eu-west-1")
+            .call("DescribeScalableTargets", Namespace(), resource: "scalable targets", as: AWSNoOutput.self)
+        // STS: moto picks the service from the credential scope and does not check the signature.
+        var request = HTTPClientRequest(url: endpoint + "/")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Authorization",
+                            value: "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0")
+        request.body = .bytes(ByteBuffer(string: "Action=GetCallerIdentity&Version=2011-06-15"))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        guard response.status.code < 500 else {
+            throw Unavailable(description: "moto's STS answered \(response.status) to a warm-up call")
+        }
     }
 
     private init(endpoint: String, port: Int, process: Process, stdin: Pipe) {
