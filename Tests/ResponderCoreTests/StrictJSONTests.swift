@@ -47,6 +47,52 @@ struct StrictJSONTests {
         }
     }
 
+    @Test("surrogate escapes must pair: a high one followed by a low one", arguments: [
+        #"{"Type":"\ud800\ud800"}"#, #"{"a":"\ud800"}"#, #"{"a":"\ud800x"}"#, #"{"a":"\udc00"}"#,
+        #"{"a":"\ud83d\u0041"}"#, #"{"\udbff\udbff":1}"#, #"["\ud800\"]"#,
+    ])
+    func unpairedSurrogates(_ text: String) {
+        #expect {
+            try json.validate(Array(text.utf8))
+        } throws: { error in
+            guard case IngestError.malformedJSON(let message) = error else { return false }
+            return message.contains("unpaired surrogate") && message.contains("at byte")
+        }
+    }
+
+    @Test("a real surrogate pair is one character, equal to the literal as a key")
+    func pairedSurrogates() throws {
+        try json.validate(Array(#"{"a":"\ud83d\ude00","b":"\udbff\udfff"}"#.utf8))
+        #expect(throws: IngestError.self) { try json.validate(Array(#"{"😀":1,"\ud83d\ude00":2}"#.utf8)) }
+    }
+
+    @Test("\\u takes exactly four hex digits, no sign", arguments: [#"["\u+041"]"#, #"["\u-041"]"#, #"["\u00g1"]"#, #"["\u00"]"#])
+    func badHexEscapes(_ text: String) {
+        #expect(throws: IngestError.self) { try json.validate(Array(text.utf8)) }
+    }
+
+    @Test("invalid UTF-8 inside strings is refused with its offset", arguments: [
+        [0x22, 0xC0, 0xAF, 0x22] as [UInt8],      // overlong "/"
+        [0x22, 0xED, 0xA0, 0x80, 0x22],           // an encoded surrogate
+        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],     // above U+10FFFF
+        [0x22, 0xE2, 0x82, 0x22],                 // truncated sequence
+        [0x22, 0x80, 0x22],                       // lone continuation byte
+        [0x22, 0xFF, 0x22],
+    ])
+    func invalidUTF8(_ bytes: [UInt8]) {
+        #expect {
+            try json.validate(bytes)
+        } throws: { error in
+            guard case IngestError.malformedJSON(let message) = error else { return false }
+            return message == "invalid UTF-8 at byte 1"
+        }
+    }
+
+    @Test("well-formed UTF-8 of every length passes")
+    func validUTF8() throws {
+        try json.validate(Array("[\"é€😀\u{10FFFF}\"]".utf8))
+    }
+
     @Test("nesting is bounded")
     func depth() throws {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)

@@ -142,15 +142,29 @@ private struct Scanner {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
+                    let escapeStart = index - 1
                     var scalar = try hexQuad()
-                    // Combine surrogate pairs so a key written as `\ud83d\ude00` equals the literal character.
-                    if (0xD800...0xDBFF).contains(scalar), index + 2 < bytes.count,
-                       bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") {
+                    if (0xDC00...0xDFFF).contains(scalar) {
+                        throw ScanError(offset: escapeStart, reason: "unpaired surrogate escape (a low surrogate with no high one before it)")
+                    }
+                    // Combine surrogate pairs so a key written as `\ud83d\ude00` equals the literal character. A high
+                    // surrogate must be followed by a low one: `\ud800\ud800` is not text, and a decoder downstream
+                    // would either refuse it or replace it, so two spellings could name different keys.
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u")
+                        else {
+                            throw ScanError(offset: escapeStart, reason: "unpaired surrogate escape (a high surrogate not followed by a low one)")
+                        }
                         index += 2
                         let low = try hexQuad()
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw ScanError(offset: escapeStart, reason: "unpaired surrogate escape (a high surrogate not followed by a low one)")
+                        }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    guard let character = Unicode.Scalar(scalar) else {
+                        throw ScanError(offset: escapeStart, reason: "invalid \\u escape")
+                    }
                     out.append(contentsOf: Array(String(Character(character)).utf8))
                 default:
                     throw fail("invalid escape")
@@ -158,19 +172,49 @@ private struct Scanner {
                 index += 1
             default:
                 if byte < 0x20 { throw fail("control character in string") }
-                out.append(byte)
-                index += 1
+                if byte < 0x80 {
+                    out.append(byte)
+                    index += 1
+                } else {
+                    let length = try utf8Sequence()
+                    out.append(contentsOf: bytes[index..<index + length])
+                    index += length
+                }
             }
         }
         throw fail("unterminated string")
     }
 
+    /// The length of the well-formed UTF-8 sequence at `index` (Unicode table 3-7: no overlong forms, no surrogates,
+    /// nothing above U+10FFFF); throws on anything else, so invalid text is refused here with its offset.
+    private func utf8Sequence() throws -> Int {
+        let lead = bytes[index]
+        let length: Int
+        var second: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; second = 0x80...0x9F
+        case 0xF0: length = 4; second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; second = 0x80...0x8F
+        default: throw fail("invalid UTF-8")
+        }
+        guard bytes.count - index >= length, second.contains(bytes[index + 1]),
+              bytes[(index + 2)..<(index + length)].allSatisfy({ (0x80...0xBF).contains($0) })
+        else { throw fail("invalid UTF-8") }
+        return length
+    }
+
     /// Reads the four hex digits after `\u`, leaving `index` on the last of them.
     private mutating func hexQuad() throws -> UInt32 {
         guard index + 4 < bytes.count else { throw fail("truncated \\u escape") }
-        let hex = bytes[(index + 1)...(index + 4)]
-        guard let value = UInt32(String(decoding: hex, as: UTF8.self), radix: 16) else {
-            throw fail("invalid \\u escape")
+        // Digit by digit: `UInt32(_:radix:)` would also take a sign (`\u+041`), which JSON does not allow.
+        var value: UInt32 = 0
+        for byte in bytes[(index + 1)...(index + 4)] {
+            guard let digit = ASCIIHex.value(byte) else { throw fail("invalid \\u escape") }
+            value = value << 4 | UInt32(digit)
         }
         index += 4
         return value
