@@ -58,7 +58,8 @@ struct TimelineBuilder {
             if let event {
                 if status == .firing {
                     let lead = playbook.event?.lead ?? .zero
-                    addActions(anchor: .eventStart, offset: .zero - lead, anchorTime: event.start)
+                    let leadSeconds = min(SaturatingArithmetic.seconds(lead), Self.maxOffsetSeconds)
+                    addActions(anchor: .eventStart, offset: .seconds(-leadSeconds), anchorTime: event.start)
                 }
                 addLadder(anchor: .eventEnd, base: hold, anchorTime: event.end)
             } else if status == .firing {
@@ -120,9 +121,11 @@ struct TimelineBuilder {
 
     private mutating func addLadder(anchor: Plan.Anchor, base: Duration, anchorTime: Date?) {
         guard let ladder = playbook.ladder else { return }
-        var lastOffset = base + ladder.hold
+        let start = SaturatingArithmetic.add(SaturatingArithmetic.seconds(base), SaturatingArithmetic.seconds(ladder.hold))
+        var lastOffset = Duration.seconds(min(start, Self.maxOffsetSeconds))
         for index in 0..<ladder.stepCount {
-            let offset = base + ladder.hold + ladder.every * index
+            let seconds = SaturatingArithmetic.add(start, SaturatingArithmetic.multiply(SaturatingArithmetic.seconds(ladder.every), index))
+            let offset = Duration.seconds(min(seconds, Self.maxOffsetSeconds))
             lastOffset = offset
             let due = anchorTime?.addingTimeInterval(offset.timeInterval)
             for (target, levels) in ladder.levels where index < levels.count {
@@ -172,18 +175,22 @@ struct TimelineBuilder {
         _ target: String?, _ from: Int?, _ to: Int?, _ detail: String, _ notes: [String]
     ) {
         steps.append(Plan.Step(
-            index: steps.count, phase: phase, anchor: anchor, offsetSeconds: Int(offset.timeInterval), due: due,
+            index: steps.count, phase: phase, anchor: anchor, offsetSeconds: SaturatingArithmetic.seconds(offset), due: due,
             action: action, target: target, from: from, to: to, detail: detail, notes: notes
         ))
     }
+
+    /// Latest a step may be planned after its anchor (100 years): the loaders allow far less, and a due date this
+    /// far out still formats and compares normally.
+    static let maxOffsetSeconds = 3_155_760_000
 
     static func requested(_ change: Action.ScaleChange, current: Int, bounds: Target.Bounds?) -> Int {
         switch change {
         case .to(let value): return value
         case .toMax: return bounds?.ceiling ?? current
         case .toFloor: return bounds?.floor ?? current
-        case .by(let delta): return current + delta
-        case .factor(let factor): return Int((Double(current) * factor).rounded(.up))
+        case .by(let delta): return SaturatingArithmetic.add(current, delta)
+        case .factor(let factor): return SaturatingArithmetic.roundedUp(Double(current) * factor)
         }
     }
 }

@@ -41,8 +41,10 @@ struct ReplicaLedger {
             notes.append("clamped to floor \(bounds.floor) (asked \(requested))")
             value = bounds.floor
         }
-        if let maxStep = bounds.maxStep, abs(value - from) > maxStep {
-            let limited = value > from ? from + maxStep : from - maxStep
+        // Saturating: counts read from a backend and playbook bounds are range-checked where they enter, but a
+        // difference of two extreme values must clamp, never trap.
+        if let maxStep = bounds.maxStep, SaturatingArithmetic.subtract(value, from).magnitude > maxStep.magnitude {
+            let limited = value > from ? SaturatingArithmetic.add(from, maxStep) : SaturatingArithmetic.subtract(from, maxStep)
             notes.append("limited by max_step \(maxStep) (asked \(value))")
             value = limited
         }
