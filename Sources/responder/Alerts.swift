@@ -28,13 +28,16 @@ struct Alerts: AsyncParsableCommand {
         }
         for entry in alerts {
             let alert = entry.alert
-            let name = alert.labels["alertname"] ?? "-"
-            let labels = alert.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            // Labels come from whoever controls a scraped target: nothing in them may steer the terminal or add a line.
+            let name = TerminalText.printable(alert.labels["alertname"] ?? "-", keepNewlines: false)
+            let labels = alert.labels.sorted { $0.key < $1.key }
+                .map { TerminalText.printable("\($0.key)=\($0.value)", keepNewlines: false) }.joined(separator: ",")
             let matched = entry.plan.flatMap { try? PlanJSON.decode(Data($0.utf8)) }?.matchedPlaybooks
             let playbooks = matched.map { $0.isEmpty ? " playbooks=none" : " playbooks=\($0.joined(separator: ","))" } ?? ""
             print(
                 "#\(entry.id) \(RFC3339.format(entry.receivedAt)) \(alert.source.rawValue) \(alert.status.rawValue) "
-                    + "\(name) fingerprint=\(alert.fingerprint) delivery=\(entry.deliveryID)\(playbooks) {\(labels)}"
+                    + "\(name) fingerprint=\(TerminalText.printable(alert.fingerprint, keepNewlines: false)) "
+                    + "delivery=\(entry.deliveryID)\(playbooks) {\(labels)}"
             )
         }
     }

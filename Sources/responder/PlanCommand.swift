@@ -61,7 +61,7 @@ struct PlanCommand: ParsableCommand {
         }
         switch format {
         case .text:
-            print(plans.map(PlanTextRenderer.render).joined(separator: "\n"), terminator: "")
+            print(TerminalText.printable(plans.map(PlanTextRenderer.render).joined(separator: "\n")), terminator: "")
         case .json:
             // One plan per alert of the file, always as an array.
             let objects = try plans.map { try JSONSerialization.jsonObject(with: PlanJSON.encode($0)) }

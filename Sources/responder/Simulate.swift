@@ -35,7 +35,7 @@ struct Simulate: ParsableCommand {
         let result = Simulator.run(loaded, playbooks: set)
         switch format {
         case .text:
-            print(SimulationTextRenderer.render(result), terminator: "")
+            print(TerminalText.printable(SimulationTextRenderer.render(result)), terminator: "")
         case .json:
             print(String(decoding: try SimulationJSON.encode(result), as: UTF8.self))
         }
