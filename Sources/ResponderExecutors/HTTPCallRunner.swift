@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 import ResponderCore
 
-/// Carries out `http` actions (cache warm-up, admin rate-limit endpoints) with AsyncHTTPClient: the URL, header values
-/// and body are rendered from the alert; the answer must be one of the expected statuses.
+/// Sends the request of an `http` step (cache warm-up, admin rate-limit endpoints) with AsyncHTTPClient, exactly as
+/// ``HTTPRequestRenderer`` built it; the answer must be one of the expected statuses.
 ///
 /// Outcomes: an expected status is success; 408, 425, 429 and 5xx, timeouts and connection failures are retryable;
 /// any other status is permanent (the request itself is wrong and repeating it will not help).
@@ -19,37 +19,38 @@ public struct HTTPCallRunner: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// The request `call` makes for the alert behind `template`.
-    public static func request(for call: Action.HTTPCall, template: AlertTemplate) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: template.render(call.url))
-        request.method = HTTPMethod(rawValue: call.method.uppercased())
-        for (name, value) in call.headers.sorted(by: { $0.key < $1.key }) {
-            request.headers.add(name: name, value: template.render(value))
+    /// The AsyncHTTPClient request for a prepared request.
+    public static func request(for prepared: PreparedHTTPRequest) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: prepared.url)
+        request.method = HTTPMethod(rawValue: prepared.method)
+        for field in prepared.headers {
+            request.headers.add(name: field.name, value: field.value)
         }
-        if let body = call.body {
-            request.body = .bytes(ByteBuffer(string: template.render(body)))
+        if let body = prepared.body {
+            request.body = .bytes(ByteBuffer(string: body))
         }
         return request
     }
 
-    /// Makes the call and classifies the answer.
-    public func run(_ call: Action.HTTPCall, template: AlertTemplate) async -> StepResult {
-        let request = Self.request(for: call, template: template)
-        let shown = "\(call.method.uppercased()) \(Self.redacted(request.url))"
-        let timeout = TimeAmount.nanoseconds(Int64(call.timeout.components.seconds) * 1_000_000_000
-            + call.timeout.components.attoseconds / 1_000_000_000)
+    /// Sends the request and classifies the answer.
+    public func run(_ prepared: PreparedHTTPRequest) async -> StepResult {
+        let request = Self.request(for: prepared)
+        let shown = "\(prepared.method) \(Self.redacted(prepared.url))"
+        // The renderer keeps timeouts within 1 h; the clamp keeps the nanosecond count in range whatever it is given.
+        let seconds = min(max(prepared.timeout.components.seconds, 0), 3_600)
+        let timeout = TimeAmount.seconds(seconds) + .nanoseconds(prepared.timeout.components.attoseconds / 1_000_000_000)
         do {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: maxResponseBytes)
             let status = Int(response.status.code)
             let excerpt = String(buffer: body).prefix(200)
-            if call.expectStatus.contains(status) {
+            if prepared.expectStatus.contains(status) {
                 return .success(detail: "\(shown): HTTP \(status)", snapshot: [:])
             }
             if status == 408 || status == 425 || status == 429 || (500...599).contains(status) {
                 return .retryable("\(shown): HTTP \(status) \(excerpt)")
             }
-            let expected = call.expectStatus.map(String.init).joined(separator: ", ")
+            let expected = prepared.expectStatus.map(String.init).joined(separator: ", ")
             return .permanent("\(shown): HTTP \(status), expected \(expected): \(excerpt)")
         } catch {
             return .retryable("\(shown): \(error)")

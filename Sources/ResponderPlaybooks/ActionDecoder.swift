@@ -10,7 +10,6 @@ struct ActionDecoder {
     private(set) var references: [TargetReference] = []
 
     private static let kinds = ["scale", "autoscaler", "env", "annotate", "http", "command", "notify"]
-    private static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
     /// Creates a decoder for one file.
     init(file: String, log: ProblemLog) {
@@ -159,36 +158,61 @@ struct ActionDecoder {
     }
 
     private func http(_ node: YAMLNode) -> Action? {
-        let keys = ["method", "url", "headers", "body", "timeout", "expect_status"]
+        let keys = ["method", "url", "headers", "body", "json", "timeout", "expect_status"]
         guard let fields = fields(node, "http", keys) else { return nil }
         let method = fields.string("method") ?? "POST"
-        if !Self.methods.contains(method) {
+        if !HTTPRequestRenderer.methods.contains(method) {
             log.add(file, fields.lineOf("method"),
-                    "http.method must be one of \(Self.methods.joined(separator: ", ")) (not \"\(method)\")")
+                    "http.method must be one of \(HTTPRequestRenderer.methods.joined(separator: ", ")) (not \"\(method)\")")
         }
         let url = fields.string("url", required: true)
         let urlLine = fields.lineOf("url")
-        if let url {
-            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                log.add(file, urlLine, "http.url must start with http:// or https://")
-            } else {
-                _ = templated("http.url", url, line: urlLine)
-            }
+        if let url, templated("http.url", url, line: urlLine) {
+            for problem in URLTemplate.problems(url) { log.add(file, urlLine, "http.url \(problem)") }
         }
         var headers: [String: String] = [:]
         for pair in fields.stringMap("headers") ?? [] {
             headers[pair.key] = pair.value ?? ""
+            for problem in HeaderTemplate.problems(name: pair.key, value: pair.value ?? "") {
+                log.add(file, pair.line, "http.headers: \(problem)")
+            }
             _ = templated("http.headers.\(pair.key)", pair.value ?? "", line: pair.line)
         }
         let body = fields.string("body")
-        if let body { _ = templated("http.body", body, line: fields.lineOf("body")) }
+        if let body, TemplatePiece.hasReference(body) {
+            log.add(file, fields.lineOf("body"), HTTPRequestRenderer.bodyReferenceMessage)
+        }
+        var json: JSONTemplate?
+        if let node = fields.node("json") {
+            json = jsonTemplate(node, path: "http.json")
+            if body != nil { log.add(file, node.line, "http takes body or json, not both") }
+            for problem in json?.problems() ?? [] { log.add(file, node.line, problem) }
+        }
         let timeout = positive(fields, "timeout") ?? .seconds(10)
         var expect = [200, 201, 202, 204]
         if let list = fields.node("expect_status") {
             expect = statuses(list)
         }
         return url.map {
-            .http(Action.HTTPCall(method: method, url: $0, headers: headers, body: body, timeout: timeout, expectStatus: expect))
+            .http(Action.HTTPCall(method: method, url: $0, headers: headers, body: body, json: json, timeout: timeout,
+                                  expectStatus: expect))
+        }
+    }
+
+    /// `http.json` read as a JSON template: mappings are objects (keys in order), lists arrays, plain `true`, `false`,
+    /// `null` and JSON numbers keep their type, every other scalar is a string whose `${...}` references are checked.
+    private func jsonTemplate(_ node: YAMLNode, path: String) -> JSONTemplate {
+        switch node.value {
+        case .mapping(let entries):
+            return .object(entries.map { JSONMember(key: $0.key, value: jsonTemplate($0.value, path: "\(path).\($0.key)")) })
+        case .sequence(let items):
+            return .array(items.enumerated().map { jsonTemplate($0.element, path: "\(path)[\($0.offset)]") })
+        case .scalar(let text, let plain):
+            if node.isNull { return .null }
+            if plain, text == "true" || text == "false" { return .bool(text == "true") }
+            if plain, JSONTemplate.isNumber(text) { return .number(text) }
+            _ = templated(path, text, line: node.line)
+            return .string(text)
         }
     }
 

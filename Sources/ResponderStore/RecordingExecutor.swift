@@ -14,9 +14,10 @@ import ResponderCore
 /// `autoscaler:<target>`, `env:<target>:<NAME>`, `annotation:<target>:<key>` and `hpa-annotation:<target>:<key>`, each
 /// with the value ``unknownOriginal`` since nothing was read. A restore records the keys it would put back.
 ///
-/// Alert values: the executor is not handed the alert. It reads the run's alert from the journal (table `run`, then
-/// `alert` by fingerprint); when found, HTTP and notify strings are rendered with it and command parameters are
-/// validated against it, otherwise those strings are recorded raw and a command with parameters is refused.
+/// What a step would send is decided by ``StepRendering`` and, for a scale, by ``ScaleDecision`` against the simulated
+/// count: the code path `simulate` and the live executors share, so a step refused or left alone here is refused or
+/// left alone there too. Alert values: the executor reads the run's alert from the store (table `run`, then `alert` by
+/// fingerprint); a step that uses alert values while the alert cannot be read is retryable.
 public struct RecordingExecutor: StepExecutor {
     /// Value of every snapshot entry a dry-run reports: the original was never read.
     public static let unknownOriginal = "unknown (dry-run)"
@@ -51,13 +52,21 @@ public struct RecordingExecutor: StepExecutor {
         let recordedAt = now()
         let key = step.idempotencyKey(runID: runID)
         let exact = await exactRequest?(step)
+        var simulated: Int?
+        if case .action(.scale(let target, _)) = step.work {
+            simulated = await replicas(of: [target])[target]
+        }
+        let current = simulated
         do {
             let result = try await ledger.recordOnce(runID: runID, step: step.index) { template -> (call: RecordedCall?, result: StepResult) in
-                switch DryRunCall.render(step, snapshot: snapshot, template: template) {
+                switch DryRunCall.render(step, snapshot: snapshot, template: template, current: current) {
                 case .refused(let message):
                     return (nil, .permanent(message))
+                case .unavailable(let message):
+                    return (nil, .retryable(message))
                 case .call(var call):
-                    if let exact { call.request = exact }
+                    // The backend's exact request replaces the readable one only when a call is made.
+                    if let exact, !call.request.hasPrefix("no call: ") { call.request = exact }
                     let record = RecordedCall(
                         id: 0, runID: runID, step: step.index, attempt: max(step.attempts, 1), idempotencyKey: key,
                         target: call.target, action: call.action, value: call.value, request: call.request, recordedAt: recordedAt

@@ -17,6 +17,19 @@ let hostileDeployments: [String] = [
     String(repeating: "x", count: 70_000),
 ]
 
+/// Renders a command the way the live executor does (``StepRendering``) and runs it when it is not refused.
+func runCommand(_ call: Action.CommandCall, labels: [String: String], with runner: CommandStepRunner) async -> StepResult {
+    let alert = NormalizedAlert(source: .alertmanager, fingerprint: "00aa", status: .firing, labels: labels, annotations: [:],
+                                startsAt: nil, endsAt: nil, generatorURL: nil, groupKey: nil, receiver: nil, idempotencyKey: "k")
+    let step = RunStep(index: 0, phase: .actions, anchor: .now, offsetSeconds: 0, due: nil, work: .action(.command(call)),
+                       target: nil, to: nil, detail: "")
+    switch StepRendering.prepare(step, snapshot: [:], template: AlertTemplate(alert: alert, playbook: "p")) {
+    case .request(.command(let prepared)): return await runner.run(prepared)
+    case .refused(let message): return .permanent(message)
+    case let other: return .permanent("unexpected rendering \(other)")
+    }
+}
+
 @Suite struct CommandStepRunnerTests {
     private func call(timeout: Duration = .seconds(5)) -> Action.CommandCall {
         Action.CommandCall(
@@ -37,7 +50,7 @@ let hostileDeployments: [String] = [
         let dir = try ScriptDirectory()
         try dir.recorder("recorder")
         let runner = CommandStepRunner(runner: dir.runner())
-        let result = await runner.run(call(), values: ["labels.deployment": value, "labels.namespace": "prod"])
+        let result = await runCommand(call(), labels: ["deployment": value, "namespace": "prod"], with: runner)
         guard case .permanent(let message) = result else {
             Issue.record("expected a permanent failure, got \(result)")
             return
@@ -52,7 +65,7 @@ let hostileDeployments: [String] = [
         let dir = try ScriptDirectory()
         try dir.recorder("recorder", stdout: "restarted\\n")
         let runner = CommandStepRunner(runner: dir.runner())
-        let result = await runner.run(call(), values: ["labels.deployment": "worker", "labels.namespace": "prod"])
+        let result = await runCommand(call(), labels: ["deployment": "worker", "namespace": "prod"], with: runner)
         #expect(result == .success(detail: "ran recorder: exit 0, output: restarted", snapshot: [:]))
         #expect(dir.recorded() == ["rollout", "restart", "deployment/worker", "-n", "prod"])
     }
@@ -60,7 +73,7 @@ let hostileDeployments: [String] = [
     @Test func missingLabelIsPermanent() async throws {
         let dir = try ScriptDirectory()
         try dir.recorder("recorder")
-        let result = await CommandStepRunner(runner: dir.runner()).run(call(), values: ["labels.namespace": "prod"])
+        let result = await runCommand(call(), labels: ["namespace": "prod"], with: CommandStepRunner(runner: dir.runner()))
         guard case .permanent(let message) = result else { Issue.record("got \(result)"); return }
         #expect(message.contains("labels.deployment"))
         #expect(dir.recorded() == nil)
@@ -71,35 +84,49 @@ let hostileDeployments: [String] = [
         try dir.script("recorder", "printf '%s' \"$DEPLOYMENT\" > \"\(dir.recordPath)\"")
         let call = Action.CommandCall(argv: ["recorder"], env: ["DEPLOYMENT": "${labels.deployment}"])
         let hostile = "worker; rm -rf / $(id) `id`\nnext"
-        let result = await CommandStepRunner(runner: dir.runner()).run(call, values: ["labels.deployment": hostile])
+        let result = await runCommand(call, labels: ["deployment": hostile], with: CommandStepRunner(runner: dir.runner()))
         #expect(result == .success(detail: "ran recorder: exit 0", snapshot: [:]))
         #expect(FileManager.default.contents(atPath: dir.recordPath).map { String(decoding: $0, as: UTF8.self) } == hostile)
+    }
+
+    @Test func nulInAnEnvironmentValueIsRefusedNamingTheVariable() async throws {
+        let dir = try ScriptDirectory()
+        try dir.recorder("recorder")
+        let call = Action.CommandCall(argv: ["recorder"], env: ["DEPLOYMENT": "${labels.deployment}"])
+        let result = await runCommand(call, labels: ["deployment": "worker\u{0}rest"], with: CommandStepRunner(runner: dir.runner()))
+        guard case .permanent(let message) = result else { Issue.record("got \(result)"); return }
+        #expect(message.contains("command.env.DEPLOYMENT"))
+        #expect(message.contains("NUL"))
+        #expect(dir.recorded() == nil)
     }
 
     @Test func substitutedValuesAreNotRescanned() throws {
         let call = Action.CommandCall(argv: ["tool", "{a}{b}", "{unknown}", "{a"],
                                       params: ["a": .init(from: "labels.a", pattern: "[{}a-z]+"),
                                                "b": .init(from: "labels.b", pattern: "k8s-name")])
-        let argv = try CommandStepRunner.argv(for: call, values: ["labels.a": "{b}", "labels.b": "x"])
-        #expect(argv == ["tool", "{b}x", "{unknown}", "{a"])
+        let alert = NormalizedAlert(source: .alertmanager, fingerprint: "f", status: .firing, labels: ["a": "{b}", "b": "x"],
+                                    annotations: [:], startsAt: nil, endsAt: nil, generatorURL: nil, groupKey: nil,
+                                    receiver: nil, idempotencyKey: "k")
+        let command = try CommandRenderer.render(call, values: TemplateValues(AlertTemplate(alert: alert, playbook: "p")))
+        #expect(command.argv == ["tool", "{b}x", "{unknown}", "{a"])
     }
 
     @Test func nonZeroExitIsPermanentAndTimeoutRetryable() async throws {
         let dir = try ScriptDirectory()
         try dir.script("fails", "echo 'no such deployment' >&2\nexit 1")
         let runner = CommandStepRunner(runner: dir.runner())
-        let failed = await runner.run(Action.CommandCall(argv: ["fails"]), values: [:])
+        let failed = await runCommand(Action.CommandCall(argv: ["fails"]), labels: [:], with: runner)
         guard case .permanent(let message) = failed else { Issue.record("got \(failed)"); return }
         #expect(message.contains("no such deployment"))
 
         let clock = ContinuousClock()
         let start = clock.now
-        let slow = await runner.run(Action.CommandCall(argv: ["sleep", "30"], timeout: .milliseconds(200)), values: [:])
+        let slow = await runCommand(Action.CommandCall(argv: ["sleep", "30"], timeout: .milliseconds(200)), labels: [:], with: runner)
         guard case .retryable(let reason) = slow else { Issue.record("got \(slow)"); return }
         #expect(reason.contains("timed out"))
         #expect(clock.now - start < .seconds(5))
 
-        let missing = await runner.run(Action.CommandCall(argv: ["no-such-program-responder"]), values: [:])
+        let missing = await runCommand(Action.CommandCall(argv: ["no-such-program-responder"]), labels: [:], with: runner)
         guard case .permanent(let why) = missing else { Issue.record("got \(missing)"); return }
         #expect(why.contains("not found in PATH"))
     }

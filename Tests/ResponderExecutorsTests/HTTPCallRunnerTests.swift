@@ -60,16 +60,22 @@ struct HTTPCallRunnerTests {
     static func call(_ port: Int, expect: [Int] = [200, 204]) -> Action.HTTPCall {
         Action.HTTPCall(
             method: "post", url: "http://127.0.0.1:\(port)/admin/cache/warm-up?for=${labels.alertname}",
-            headers: ["X-Alert": "${labels.alertname}"], body: #"{"service":"${labels.service}"}"#,
+            headers: ["X-Alert": "${labels.alertname}"],
+            json: .object([JSONMember(key: "service", value: .string("${labels.service}"))]),
             timeout: .seconds(5), expectStatus: expect
         )
+    }
+
+    /// The request the live executor sends for `call`.
+    static func prepared(_ call: Action.HTTPCall) throws -> PreparedHTTPRequest {
+        try HTTPRequestRenderer.render(call, values: TemplateValues(AlertTemplate(alert: alert, playbook: "p")))
     }
 
     @Test("the rendered request is sent once and an expected status is success", arguments: [200, 204])
     func success(_ code: Int) async throws {
         try await Self.withEndpoint(status: .init(code: code)) { port, seen in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let result = await HTTPCallRunner(client: client).run(Self.call(port), template: AlertTemplate(alert: Self.alert, playbook: "p"))
+            let result = await HTTPCallRunner(client: client).run(try Self.prepared(Self.call(port)))
             try await client.shutdown()
             guard case .success(let detail, _) = result else {
                 Issue.record("expected success, got \(result)")
@@ -91,7 +97,7 @@ struct HTTPCallRunnerTests {
     func classification(_ code: Int, _ retryable: Bool) async throws {
         try await Self.withEndpoint(status: .init(code: code)) { port, _ in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let result = await HTTPCallRunner(client: client).run(Self.call(port), template: AlertTemplate(alert: Self.alert, playbook: "p"))
+            let result = await HTTPCallRunner(client: client).run(try Self.prepared(Self.call(port)))
             try await client.shutdown()
             switch result {
             case .retryable(let message): #expect(retryable, "\(message)")
@@ -109,7 +115,7 @@ struct HTTPCallRunnerTests {
         var call = Self.call(1)
         // AsyncHTTPClient keeps retrying the connection until the deadline; the call's timeout bounds it.
         call.timeout = .milliseconds(300)
-        let result = await HTTPCallRunner(client: client).run(call, template: AlertTemplate(alert: Self.alert, playbook: "p"))
+        let result = await HTTPCallRunner(client: client).run(try Self.prepared(call))
         try await client.shutdown()
         guard case .retryable = result else {
             Issue.record("expected retryable, got \(result)")

@@ -223,8 +223,13 @@ struct DefaultPlaybooksTests {
     @Test("the examples of Playbooks/README.md are valid playbooks")
     func readmeExamples() async throws {
         let readme = try String(contentsOfFile: Self.root + "/Playbooks/README.md", encoding: .utf8)
-        let blocks = readme.matches(of: /```yaml\n((?s).*?)```/).map { String($0.1) }
-        #expect(blocks.count == 3)
+        var blocks = readme.matches(of: /```yaml\n((?s).*?)```/).map { String($0.1) }
+        #expect(blocks.count == 4)
+        // The http example is one action: it becomes the only action of a playbook of its own.
+        let http = try #require(blocks.firstIndex { $0.hasPrefix("- http:") })
+        let action = blocks.remove(at: http).split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
+        blocks.append("  - name: readme-http\n    kind: emergency-scale\n    match: {matchers: ['alertname=\"X\"']}\n"
+            + "    actions:\n" + action + "\n")
         // The ECS/compose/command example continues the targets list; `api` is the one target the example playbook
         // uses that no example defines.
         let api = "  - name: api\n    ecs: {cluster: hyperverge-prod, service: api}\n    bounds: {floor: 2, ceiling: 10}\n"

@@ -29,7 +29,7 @@ struct LiveExecutorsServeTests {
                     actions: [
                         .scale(target: "worker", change: .by(5)),
                         .http(.init(method: "POST", url: "http://127.0.0.1:\(endpoint)/warm/${labels.namespace}",
-                                    body: "deployment=${labels.deployment}")),
+                                    json: .object([JSONMember(key: "deployment", value: .string("${labels.deployment}"))]))),
                     ],
                     location: location
                 ),
@@ -82,6 +82,8 @@ struct LiveExecutorsServeTests {
                 #expect(live.steps[0].outcome == "command target worker: replicas 3 → 8")
                 let hit = try #require(endpoint.recorded.first)
                 #expect(hit.method == "POST" && hit.path == "/warm/prod")
+                #expect(hit.body == #"{"deployment":"worker"}"#)
+                #expect(hit.contentType == "application/json")
 
                 let rehearsal = try #require(runs.first { $0.playbook == "shadow-rehearsal" })
                 #expect(rehearsal.dryRun)

@@ -8,8 +8,9 @@ import Testing
 struct RecordingExecutorTests {
     static let clock = Date(timeIntervalSince1970: 1_767_229_200)  // 2026-01-01T01:00:00Z
 
-    static func scale(_ index: Int, to replicas: Int, attempts: Int = 1) -> RunStep {
-        var step = RunFixtures.step(index, .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas)
+    static func scale(_ index: Int, to replicas: Int, attempts: Int = 1, phase: Plan.Step.Phase = .actions) -> RunStep {
+        var step = RunFixtures.step(index, .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas,
+                                    phase: phase)
         step.attempts = attempts
         return step
     }
@@ -81,9 +82,24 @@ struct RecordingExecutorTests {
                                          initialReplicas: ["worker": 3, "api": 2])
         #expect(await executor.replicas(of: ["worker", "api", "other"]) == ["worker": 3, "api": 2])
         _ = await executor.execute(Self.scale(0, to: 9), runID: "run-1", snapshot: [:], dryRun: true)
-        _ = await executor.execute(Self.scale(1, to: 5), runID: "run-1", snapshot: [:], dryRun: true)
+        _ = await executor.execute(Self.scale(1, to: 5, phase: .ladder), runID: "run-1", snapshot: [:], dryRun: true)
         #expect(await executor.replicas(of: ["worker", "api", "other"]) == ["worker": 5, "api": 2])
         #expect(await executor.replicas(of: ["api"]) == ["api": 2])
+    }
+
+    @Test("a scale the live executor would leave alone is recorded as no call, by the same rules (ScaleDecision)")
+    func leftAlone() async throws {
+        let executor = RecordingExecutor(journal: try SQLiteJournal(path: SQLiteJournalTests.temporaryPath()),
+                                         initialReplicas: ["worker": 9])
+        let up = await executor.execute(Self.scale(0, to: 5), runID: "run-1", snapshot: [:], dryRun: true)
+        #expect(up == .success(detail: "dry-run: no call: worker already at 9 (scale-up to 5): left alone", snapshot: [:]))
+        let down = await executor.execute(Self.scale(1, to: 12, phase: .ladder), runID: "run-1", snapshot: [:], dryRun: true)
+        #expect(down == .success(detail: "dry-run: no call: worker already at 9 (step-down to 12): left alone", snapshot: [:]))
+        let calls = try await executor.calls(runID: "run-1")
+        #expect(calls.map(\.value) == [9, 9], "the count each step leaves")
+        let lower = await executor.execute(Self.scale(2, to: 4, phase: .ladder), runID: "run-1", snapshot: [:], dryRun: true)
+        #expect(lower == .success(detail: "dry-run: scale worker to 4", snapshot: [:]))
+        #expect(await executor.replicas(of: ["worker"]) == ["worker": 4])
     }
 
     @Test("a command parameter refused by its pattern fails for good and records nothing")
@@ -96,17 +112,18 @@ struct RecordingExecutorTests {
             Issue.record("expected a permanent failure, got \(result)")
             return
         }
-        #expect(message.contains("parameter name from labels.deployment refused by its pattern"))
-        // Without the run's alert there is no value to validate: refused too.
+        #expect(message.contains("parameter name from labels.deployment refused by pattern k8s-name"))
+        // Without the run's alert there is no value to validate: retried (the store may answer later), never run.
         let unknownRun = await executor.execute(command, runID: "run-9", snapshot: [:], dryRun: true)
-        guard case .permanent = unknownRun else {
-            Issue.record("expected a permanent failure, got \(unknownRun)")
+        guard case .retryable(let why) = unknownRun else {
+            Issue.record("expected a retryable failure, got \(unknownRun)")
             return
         }
+        #expect(why.contains("alert is not in the store"))
         #expect(try await executor.calls().isEmpty)
     }
 
-    @Test("commands, HTTP calls and notifications are rendered with the run's alert; header values are not recorded")
+    @Test("commands, HTTP calls and notifications are rendered with the run's alert; credential header values are hidden")
     func rendering() async throws {
         let executor = RecordingExecutor(journal: try await Self.journal(deployment: "worker"))
         let steps = RunFixtures.fullRun().steps
@@ -115,14 +132,19 @@ struct RecordingExecutorTests {
         }
         let requests = try await executor.calls().map(\.request)
         #expect(requests == [
-            "POST https://cache.internal/warm?d=worker headers Authorization body {\"alert\":\"fp-run-1\"}",
-            "[\"kubectl\",\"rollout\",\"restart\",\"deployment/worker\"]",
+            "POST https://cache.internal/warm?d=worker headers Authorization: <redacted>, Content-Type: application/json "
+                + "body {\"alert\":\"fp-run-1\"}",
+            "[\"kubectl\",\"rollout\",\"restart\",\"deployment/worker\"] env {\"MODE\":\"fast\"}",
             "scaled worker",
         ])
         #expect(!requests.joined().contains("secret"))
-        // A run the journal does not know: strings are recorded as written.
-        _ = await executor.execute(steps[6], runID: "run-2", snapshot: [:], dryRun: true)
-        #expect(try await executor.calls(runID: "run-2").map(\.request) == ["scaled ${labels.deployment}"])
+        // A run the store does not know: a step that uses alert values waits (retryable), one that does not is recorded.
+        let unknown = await executor.execute(steps[6], runID: "run-2", snapshot: [:], dryRun: true)
+        guard case .retryable = unknown else { Issue.record("expected retryable, got \(unknown)"); return }
+        var plain = steps[6]
+        plain.work = .action(.notify(message: "scaling"))
+        _ = await executor.execute(plain, runID: "run-2", snapshot: [:], dryRun: true)
+        #expect(try await executor.calls(runID: "run-2").map(\.request) == ["scaling"])
     }
 
     @Test("autoscaler, env and annotate report placeholder originals; restore records the keys it puts back")
@@ -157,8 +179,8 @@ struct RecordingExecutorTests {
     func callsByRun() async throws {
         let executor = RecordingExecutor(journal: try SQLiteJournal(path: SQLiteJournalTests.temporaryPath()))
         _ = await executor.execute(Self.scale(0, to: 9), runID: "run-1", snapshot: [:], dryRun: true)
-        _ = await executor.execute(Self.scale(0, to: 4), runID: "run-2", snapshot: [:], dryRun: true)
-        _ = await executor.execute(Self.scale(1, to: 5), runID: "run-1", snapshot: [:], dryRun: true)
+        _ = await executor.execute(Self.scale(1, to: 5, phase: .ladder), runID: "run-1", snapshot: [:], dryRun: true)
+        _ = await executor.execute(Self.scale(0, to: 4, phase: .ladder), runID: "run-2", snapshot: [:], dryRun: true)
         #expect(try await executor.calls(runID: "run-1").map(\.request) == ["scale worker to 9", "scale worker to 5"])
         #expect(try await executor.calls(runID: "run-2").map(\.value) == [4])
         #expect(try await executor.calls(runID: "run-3").isEmpty)

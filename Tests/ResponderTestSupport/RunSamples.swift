@@ -37,7 +37,8 @@ public enum RunSamples {
     public static func fullRun() -> Run {
         let at = start.addingTimeInterval(0.125)
         let http = Action.HTTPCall(method: "POST", url: "https://cache.internal/warm?d=${labels.deployment}",
-                                   headers: ["Authorization": "Bearer secret"], body: "{\"alert\":\"${alert.fingerprint}\"}",
+                                   headers: ["Authorization": "Bearer secret"],
+                                   json: .object([JSONMember(key: "alert", value: .string("${alert.fingerprint}"))]),
                                    timeout: .milliseconds(2500), expectStatus: [200, 204])
         let command = Action.CommandCall(argv: ["kubectl", "rollout", "restart", "deployment/{name}"], env: ["MODE": "fast"],
                                          params: ["name": .init(from: "labels.deployment", pattern: "k8s-name")], timeout: .seconds(30))

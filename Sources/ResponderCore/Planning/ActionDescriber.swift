@@ -25,30 +25,35 @@ enum ActionDescriber {
             let changes = values.sorted { $0.key < $1.key }.map { key, value in value.map { "\(key)=\($0)" } ?? "remove \(key)" }
             return "annotate \(object == .hpa ? "HPA of " : "")\(target): " + changes.joined(separator: ", ")
         case .http(let call):
-            return "\(call.method) \(template.render(call.url))"
+            return rendered(action, template: template, notes: &notes) ?? "\(call.method) \(call.url)"
         case .command(let call):
-            return commandLine(call, template: template, notes: &notes)
+            return rendered(action, template: template, notes: &notes) ?? "run " + commandLine(call.argv)
         case .notify(let message):
-            return template.render(message)
+            return rendered(action, template: template, notes: &notes) ?? message
         }
     }
 
-    /// argv with validated parameters substituted; refused values are noted and shown as `<refused>`.
-    static func commandLine(_ call: Action.CommandCall, template: AlertTemplate, notes: inout [String]) -> String {
-        var values: [String: String] = [:]
-        for (name, parameter) in call.params.sorted(by: { $0.key < $1.key }) {
-            let value = template.value(of: parameter.from)
-            if let value = CommandParameterCheck.validated(value, pattern: parameter.pattern) {
-                values[name] = value
-            } else {
-                notes.append("parameter \(name) from \(parameter.from) refused by its pattern: the command will not run")
-                values[name] = "<refused>"
+    /// The request an `http`, `command` or `notify` action makes for this alert, rendered by the code path the
+    /// executors take; nil (with a note saying why the step will fail) when it is refused.
+    private static func rendered(_ action: Action, template: AlertTemplate, notes: inout [String]) -> String? {
+        do {
+            switch try StepRendering.request(for: action, step: nil, values: TemplateValues(template)) {
+            case .http(let request): return request.display
+            case .command(let command):
+                let env = command.environment.isEmpty ? "" : " with env " + command.environment.keys.sorted().joined(separator: ", ")
+                return "run " + commandLine(command.argv) + env
+            case .notify(let text): return text
+            default: return nil
             }
+        } catch {
+            notes.append("refused: \(error): the step will fail and the run stops there")
+            return nil
         }
-        let argv = call.argv.map { argument in
-            values.reduce(argument) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-        }
-        return "run " + argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+
+    /// argv as one line, arguments with spaces quoted.
+    static func commandLine(_ argv: [String]) -> String {
+        argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
     }
 
     /// What a ladder with `restore: true` puts back for this action, if it snapshots anything.

@@ -38,17 +38,20 @@ public enum Action: Sendable, Equatable, Codable {
         case hpa
     }
 
-    /// An HTTP call. Strings may use `${labels.NAME}`, `${annotations.NAME}`, `${alert.status}`,
-    /// `${alert.fingerprint}`, `${playbook}`.
+    /// An HTTP call. The URL's path and query and the header values may use `${labels.NAME}`, `${annotations.NAME}`,
+    /// `${alert.status}`, `${alert.fingerprint}`, `${playbook}`, each encoded for where it lands
+    /// (``HTTPRequestRenderer``); a JSON body is built from `json`, never by pasting values into text.
     public struct HTTPCall: Sendable, Equatable, Codable {
         /// HTTP method.
         public var method: String
-        /// URL (templated).
+        /// URL (templated in the path, query and fragment only).
         public var url: String
         /// Headers (templated values).
         public var headers: [String: String]
-        /// Body (templated).
+        /// A literal body (no alert values).
         public var body: String?
+        /// A JSON body whose strings may hold alert values.
+        public var json: JSONTemplate?
         /// Give up after this long.
         public var timeout: Duration
         /// Statuses counted as success.
@@ -56,11 +59,12 @@ public enum Action: Sendable, Equatable, Codable {
 
         /// Creates an HTTP call.
         public init(method: String, url: String, headers: [String: String] = [:], body: String? = nil,
-                    timeout: Duration = .seconds(10), expectStatus: [Int] = [200, 201, 202, 204]) {
+                    json: JSONTemplate? = nil, timeout: Duration = .seconds(10), expectStatus: [Int] = [200, 201, 202, 204]) {
             self.method = method
             self.url = url
             self.headers = headers
             self.body = body
+            self.json = json
             self.timeout = timeout
             self.expectStatus = expectStatus
         }

@@ -1,5 +1,7 @@
 /// The dry-run executor of a simulation: a map of replica counts that scale steps change; every other step is
-/// recorded as done. It always succeeds, so a timeline shows what the playbooks do, not how the world fails.
+/// recorded as done. What a step sends, whether it is refused, and whether a scale is left alone are decided by
+/// ``StepRendering`` and ``ScaleDecision``, the code path the live and dry-run executors of `serve` take, so a
+/// scenario shows what the server would do. Only the outside world is simulated: backends always answer.
 struct SimulatedWorld {
     /// Replica counts of every target.
     private(set) var replicas: [String: Int]
@@ -29,39 +31,40 @@ struct SimulatedWorld {
         var outcome: String
     }
 
-    /// Carries out `step`: scale steps set the count, the rest is recorded; snapshotting actions report what they
-    /// would have captured, so a `restore` can say what it puts back.
-    mutating func execute(_ step: RunStep, snapshot: [String: String]) -> Outcome {
-        switch step.work {
-        case .restore:
-            let keys = snapshot.keys.sorted()
-            let text = keys.isEmpty ? "nothing snapshotted to restore" : "restored " + keys.joined(separator: ", ")
-            return Outcome(result: .success(detail: text, snapshot: [:]), summary: "restore", outcome: text)
-        case .action(let action):
-            return execute(action, step: step)
+    /// Carries out `step` with the run's alert `template`: scale steps set the count, the rest is recorded;
+    /// snapshotting actions report what they would have captured, so a `restore` can say what it puts back. A step
+    /// the server would refuse fails here for good too.
+    mutating func execute(_ step: RunStep, snapshot: [String: String], template: AlertTemplate?) -> Outcome {
+        let request: StepRequest
+        switch StepRendering.prepare(step, snapshot: snapshot, template: template) {
+        case .request(let prepared):
+            request = prepared
+        case .refused(let message):
+            return Outcome(result: .permanent(message), summary: "\(Self.kind(step)) refused", outcome: "refused: \(message)")
+        case .alertUnavailable:
+            let message = "the run's alert is unknown to the simulation"
+            return Outcome(result: .permanent(message), summary: "\(Self.kind(step)) refused", outcome: "refused: \(message)")
         }
-    }
-
-    private mutating func execute(_ action: Action, step: RunStep) -> Outcome {
         func done(_ summary: String, _ snapshot: [String: String] = [:]) -> Outcome {
-            let text = "dry-run: \(step.detail)"
+            let text = "dry-run: \(request.display)"
             return Outcome(result: .success(detail: text, snapshot: snapshot), summary: summary, outcome: text)
         }
-        switch action {
-        case .scale(let target, let change):
-            let bounds = targets[target]?.bounds
-            let from = replicas[target] ?? bounds?.floor ?? 0
-            var to = TimelineBuilder.requested(change, current: from, bounds: bounds)
-            // The engine resolves every scale to an absolute count already clamped; clamp anyway so a count the
-            // simulation shows is one the bounds allow.
-            if let bounds { to = min(max(to, bounds.floor), bounds.ceiling) }
+        switch request {
+        case .scale(let target, let requested, let stepDown):
+            let from = replicas[target] ?? targets[target]?.bounds.floor ?? 0
+            let decision = ScaleDecision.decide(label: target, requested: requested, stepDown: stepDown, current: from,
+                                                autoscaler: nil, originalMin: nil, recheck: false)
+            let to = decision.replicas ?? from
             replicas[target] = to
             if to != from { changed.insert(target) }
-            let text = to == from ? "already at \(to): no change" : "replicas \(from) -> \(to)"
+            let text = to == from ? decision.detail : "replicas \(from) -> \(to)"
             var outcome = Outcome(result: .success(detail: text, snapshot: [:]), summary: "scale \(target) \(from) -> \(to)", outcome: text)
             outcome.from = from
             outcome.to = to
             return outcome
+        case .restore(let keys):
+            let text = keys.isEmpty ? "nothing snapshotted to restore" : "restored " + keys.joined(separator: ", ")
+            return Outcome(result: .success(detail: text, snapshot: [:]), summary: "restore", outcome: text)
         case .autoscaler(let target, let min, let max):
             let limits = [min.map { "min \($0)" }, max.map { "max \($0)" }].compactMap { $0 }.joined(separator: " ")
             return done("autoscaler \(target) \(limits)", ["autoscaler min/max of \(target)": "(simulated original)"])
@@ -76,13 +79,19 @@ struct SimulatedWorld {
             })
             let changes = pairs.map { key, value in value.map { "\(key)=\($0)" } ?? "-\(key)" }
             return done("annotate \(target) \(object.rawValue) " + changes.joined(separator: " "), snapshot)
-        case .http:
-            return done("http \(step.detail)")
-        case .command:
-            let line = step.detail.hasPrefix("run ") ? String(step.detail.dropFirst(4)) : step.detail
-            return done("command \(line)")
+        case .http(let prepared):
+            return done("http \(prepared.method) \(prepared.url)")
+        case .command(let prepared):
+            return done("command " + prepared.argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
         case .notify:
             return done("notify")
+        }
+    }
+
+    private static func kind(_ step: RunStep) -> String {
+        switch step.work {
+        case .restore: return "restore"
+        case .action(let action): return action.kindName
         }
     }
 }

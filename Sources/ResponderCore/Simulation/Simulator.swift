@@ -58,6 +58,9 @@ struct SimulationSession {
     var runs: [String: Run] = [:]
     /// What kept the scenario from running as written.
     var problems: [ScenarioFailure] = []
+    /// The alerts delivered, by fingerprint: the last firing one (the labels a run matched), else the last one, as
+    /// the server's store reads a run's alert.
+    var alerts: [String: NormalizedAlert] = [:]
     private var stalled = false
 
     /// A session at the scenario's start, every target at its floor unless the scenario says otherwise.
@@ -110,6 +113,9 @@ struct SimulationSession {
                 alert.endsAt = nil
             } else {
                 alert.endsAt = clock
+            }
+            if alert.status == .firing || alerts[alert.fingerprint]?.status != .firing {
+                alerts[alert.fingerprint] = alert
             }
             let matched = playbooks.playbooks.filter { PlaybookMatching.evaluate($0, alert: alert).matched }.map(\.name)
             append(.alert(SimulatedAlert(
@@ -164,7 +170,10 @@ struct SimulationSession {
             case .notify(let runID, let message):
                 append(.notify(runID: runID, message: message))
             case .execute(let runID, let step, let snapshot, _):
-                let outcome = world.execute(step, snapshot: snapshot)
+                let template = runs[runID].flatMap { run in
+                    alerts[run.alertFingerprint].map { AlertTemplate(alert: $0, playbook: run.playbook) }
+                }
+                let outcome = world.execute(step, snapshot: snapshot, template: template)
                 append(.step(SimulatedStep(
                     runID: runID, playbook: runs[runID]?.playbook ?? "", index: step.index, phase: step.phase,
                     action: Self.actionName(step.work), target: step.target, from: outcome.from, to: outcome.to, due: step.due,

@@ -1,5 +1,9 @@
 /// Expands `${labels.NAME}`, `${annotations.NAME}`, `${alert.status}`, `${alert.fingerprint}`, `${alert.source}` and
 /// `${playbook}` in playbook strings. Unknown references expand to the empty string; the text is never evaluated.
+///
+/// ``render(_:)`` pastes values in as they are: use it only where the result is text for people (`notify`) or a
+/// value that cannot be re-read as structure (an environment variable). Where a value lands inside a URL, a header
+/// or a JSON body, ``HTTPRequestRenderer`` encodes it for that place instead.
 public struct AlertTemplate: Sendable {
     /// The alert values are read from.
     public var alert: NormalizedAlert
@@ -14,18 +18,12 @@ public struct AlertTemplate: Sendable {
 
     /// `text` with every reference replaced.
     public func render(_ text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "${") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-                out += rest[open.lowerBound...]
-                return out
+        TemplatePiece.parse(text).reduce(into: "") { out, piece in
+            switch piece {
+            case .literal(let literal): out += literal
+            case .reference(let reference): out += value(of: reference)
             }
-            out += value(of: String(rest[open.upperBound..<close]))
-            rest = rest[rest.index(after: close)...]
         }
-        return out + rest
     }
 
     /// The value a reference stands for.

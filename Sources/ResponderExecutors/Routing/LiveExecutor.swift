@@ -54,35 +54,38 @@ public struct LiveExecutor: StepExecutor {
     }
 
     private func act(_ step: RunStep, runID: String, snapshot: [String: String]) async -> StepResult {
+        // The alert is read only for the actions that can use its values; the rest render without it.
+        var template: AlertTemplate?
+        if case .action(let action) = step.work, action.readsAlertValues {
+            template = await alert(runID)
+        }
+        let request: StepRequest
+        switch StepRendering.prepare(step, snapshot: snapshot, template: template) {
+        case .request(let prepared): request = prepared
+        case .refused(let message): return .permanent(message)
+        case .alertUnavailable: return Self.noAlert(runID)
+        }
         let change = ChangeStep(snapshot: snapshot, recheck: step.recheck)
         do throws(BackendError) {
-            switch step.work {
+            switch request {
             case .restore:
                 return try await change.restore(using: backends)
-            case .action(let action):
-                switch action {
-                case .scale(let name, let scaleChange):
-                    let requested: Int?
-                    if case .to(let count) = scaleChange { requested = step.to ?? count } else { requested = step.to }
-                    guard let requested else { return .permanent("scale of \(name) has no absolute replica count") }
-                    let backend = try await backends.backend(for: name)
-                    return await ScaleStep(target: name, requested: requested, step: step, snapshot: snapshot).run(on: backend)
-                case .autoscaler(let name, let min, let max):
-                    return try await change.autoscaler(name, min: min, max: max, on: backends.backend(for: name))
-                case .env(let name, let values):
-                    return try await change.env(name, set: values, on: backends.backend(for: name))
-                case .annotate(let name, let object, let values):
-                    return try await change.annotate(name, object: object, set: values, on: backends.backend(for: name))
-                case .http(let call):
-                    guard let template = await alert(runID) else { return Self.noAlert(runID) }
-                    return await http.run(call, template: template)
-                case .command(let call):
-                    guard let template = await alert(runID) else { return Self.noAlert(runID) }
-                    return await commands.run(call, values: template.values)
-                case .notify(let message):
-                    let text = await alert(runID)?.render(message) ?? message
-                    return .success(detail: "notified: \(text)", snapshot: [:])
-                }
+            case .scale(let name, let replicas, let stepDown):
+                let backend = try await backends.backend(for: name)
+                return await ScaleStep(target: name, requested: replicas, stepDown: stepDown, step: step, snapshot: snapshot)
+                    .run(on: backend)
+            case .autoscaler(let name, let min, let max):
+                return try await change.autoscaler(name, min: min, max: max, on: backends.backend(for: name))
+            case .env(let name, let values):
+                return try await change.env(name, set: values, on: backends.backend(for: name))
+            case .annotate(let name, let object, let values):
+                return try await change.annotate(name, object: object, set: values, on: backends.backend(for: name))
+            case .http(let prepared):
+                return await http.run(prepared)
+            case .command(let prepared):
+                return await commands.run(prepared)
+            case .notify(let text):
+                return .success(detail: "notified: \(text)", snapshot: [:])
             }
         } catch {
             return error.retryable ? .retryable(error.message) : .permanent(error.message)
@@ -90,7 +93,8 @@ public struct LiveExecutor: StepExecutor {
     }
 
     private static func noAlert(_ runID: String) -> StepResult {
-        .retryable("the alert of run \(runID) could not be read from the store; the step will be retried")
+        .retryable("the alert of run \(runID) could not be read from the store and this step uses its values; "
+            + "the step will be retried")
     }
 
     private func read(_ targets: [String], _ value: @escaping @Sendable (any ScalingBackend) async throws(BackendError) -> Int?)
@@ -118,14 +122,4 @@ public struct LiveExecutor: StepExecutor {
 extension StepResult {
     /// True for a retryable failure.
     var isRetryable: Bool { if case .retryable = self { true } else { false } }
-}
-
-extension AlertTemplate {
-    /// `labels.NAME` and `annotations.NAME` of the alert, the values command parameters may take.
-    var values: [String: String] {
-        var values: [String: String] = [:]
-        for (name, value) in alert.labels { values["labels.\(name)"] = value }
-        for (name, value) in alert.annotations { values["annotations.\(name)"] = value }
-        return values
-    }
 }
