@@ -46,7 +46,7 @@ enum ActionDescriber {
             default: return nil
             }
         } catch {
-            notes.append("refused: \(error): the step will fail and the run stops there")
+            notes.append("refused: \(error); the step will fail and the run stop there")
             return nil
         }
     }

@@ -25,10 +25,19 @@ public enum StepRendering {
                 return .request(try request(for: action, step: step, values: TemplateValues(template)))
             } catch {
                 switch error {
-                case .refused(let message): return .refused(message)
+                case .refused(let message): return .refused(message + consequence(of: action))
                 case .alertUnavailable: return .alertUnavailable
                 }
             }
+        }
+    }
+
+    /// What a refusal means for the step, said after its cause.
+    private static func consequence(of action: Action) -> String {
+        switch action {
+        case .http: return ": the request was not sent"
+        case .command: return ": the command was not run"
+        default: return ": the step was not carried out"
         }
     }
 

@@ -12,21 +12,21 @@ public enum CommandRenderer {
     /// The process `call` starts with `values`; throws when it must not run.
     public static func render(_ call: Action.CommandCall, values: TemplateValues) throws(TemplateRefusal) -> PreparedCommand {
         guard let program = call.argv.first, !program.isEmpty else {
-            throw .refused("command.argv has no program: the command was not run")
+            throw .refused("command.argv has no program")
         }
         guard call.timeout > .zero, call.timeout <= maxTimeout else {
-            throw .refused("command.timeout must be more than 0s and at most 1h: the command was not run")
+            throw .refused("command.timeout must be more than 0s and at most 1h")
         }
         var validated: [String: String] = [:]
         for (name, parameter) in call.params.sorted(by: { $0.key < $1.key }) {
             let value = try values.value(of: parameter.from)
             guard !value.isEmpty else {
-                throw .refused("parameter \(name): the alert has no \(parameter.from) (or it is empty): the command was not run")
+                throw .refused("parameter \(name): the alert has no \(parameter.from) (or it is empty)")
             }
             guard value.utf8.count <= maxParameterLength, !value.utf8.contains(0),
                   let accepted = CommandParameterCheck.validated(value, pattern: parameter.pattern) else {
                 throw .refused("parameter \(name) from \(parameter.from) refused by pattern \(parameter.pattern) "
-                    + "(value \(escaped(value))): the command was not run")
+                    + "(value \(escaped(value)))")
             }
             validated[name] = accepted
         }
@@ -35,11 +35,10 @@ public enum CommandRenderer {
         for (name, template) in call.env.sorted(by: { $0.key < $1.key }) {
             let value = try values.render(template)
             guard !value.utf8.contains(0) else {
-                throw .refused("command.env.\(name): an alert value holds a NUL character, which no environment can carry: "
-                    + "the command was not run")
+                throw .refused("command.env.\(name): an alert value holds a NUL character, which no environment can carry")
             }
             guard value.utf8.count <= maxEnvironmentValueLength else {
-                throw .refused("command.env.\(name) would be longer than \(maxEnvironmentValueLength) bytes: the command was not run")
+                throw .refused("command.env.\(name) would be longer than \(maxEnvironmentValueLength) bytes")
             }
             environment[name] = value
         }

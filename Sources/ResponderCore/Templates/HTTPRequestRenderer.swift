@@ -10,10 +10,10 @@ public enum HTTPRequestRenderer {
     public static func render(_ call: Action.HTTPCall, values: TemplateValues) throws(TemplateRefusal) -> PreparedHTTPRequest {
         let method = call.method.uppercased()
         guard methods.contains(method) else {
-            throw .refused("http.method \(call.method.prefix(20)) is not one of \(methods.joined(separator: ", ")): the request was not sent")
+            throw .refused("http.method \(call.method.prefix(20)) is not one of \(methods.joined(separator: ", "))")
         }
         guard call.timeout > .zero, call.timeout <= maxTimeout else {
-            throw .refused("http.timeout must be more than 0s and at most 1h: the request was not sent")
+            throw .refused("http.timeout must be more than 0s and at most 1h")
         }
         let url = try URLTemplate.render(call.url, values: values)
         var headers: [HTTPHeaderField] = []
@@ -23,9 +23,9 @@ public enum HTTPRequestRenderer {
         var body: String?
         switch (call.body, call.json) {
         case (.some, .some):
-            throw .refused("http has both body and json: the request was not sent")
+            throw .refused("http has both body and json")
         case (.some(let text), nil):
-            if TemplatePiece.hasReference(text) { throw .refused(bodyReferenceMessage + ": the request was not sent") }
+            if TemplatePiece.hasReference(text) { throw .refused(bodyReferenceMessage) }
             body = text
         case (nil, .some(let json)):
             body = try json.render(values: values)

@@ -29,7 +29,7 @@ public enum HeaderTemplate {
     /// another control character.
     public static func render(name: String, value: String, values: TemplateValues) throws(TemplateRefusal) -> String {
         guard !name.isEmpty, name.utf8.allSatisfy(isTokenByte), !reserved.contains(name.lowercased()) else {
-            throw .refused("http.headers: \"\(name)\" is not a header a playbook may set: the request was not sent")
+            throw .refused("http.headers: \"\(name)\" is not a header a playbook may set")
         }
         var out = ""
         for piece in TemplatePiece.parse(value) {
@@ -45,13 +45,12 @@ public enum HeaderTemplate {
             }
             if part.unicodeScalars.contains(where: isForbidden) {
                 throw .refused("http.headers.\(name): \(source) contains a line break or another control character "
-                    + "(CR, LF, NUL...), which could add headers: the request was not sent")
+                    + "(CR, LF, NUL...), which could add headers")
             }
             out += part
         }
         guard out.utf8.count <= maxValueLength else {
-            throw .refused("http.headers.\(name) would be longer than \(maxValueLength) bytes with the alert's values: "
-                + "the request was not sent")
+            throw .refused("http.headers.\(name) would be longer than \(maxValueLength) bytes with the alert's values")
         }
         return out
     }

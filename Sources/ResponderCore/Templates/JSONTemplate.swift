@@ -22,7 +22,7 @@ public indirect enum JSONTemplate: Sendable, Equatable, Codable {
         var out = ""
         try write(into: &out, values: values)
         guard out.utf8.count <= Self.maxLength else {
-            throw .refused("http.json would be longer than \(Self.maxLength) bytes with the alert's values: the request was not sent")
+            throw .refused("http.json would be longer than \(Self.maxLength) bytes with the alert's values")
         }
         return out
     }
@@ -53,7 +53,7 @@ public indirect enum JSONTemplate: Sendable, Equatable, Codable {
             for (index, member) in members.enumerated() {
                 if index > 0 { out += "," }
                 if TemplatePiece.hasReference(member.key) {
-                    throw .refused("http.json: the key \"\(member.key)\" uses ${...}: the request was not sent")
+                    throw .refused("http.json: the key \"\(member.key)\" uses ${...}")
                 }
                 Self.writeString(member.key, into: &out)
                 out += ":"
@@ -72,7 +72,7 @@ public indirect enum JSONTemplate: Sendable, Equatable, Codable {
         case .string(let text):
             Self.writeString(try values.render(text), into: &out)
         case .number(let text):
-            guard Self.isNumber(text) else { throw .refused("http.json: \(text) is not a JSON number: the request was not sent") }
+            guard Self.isNumber(text) else { throw .refused("http.json: \(text) is not a JSON number") }
             out += text
         case .bool(let value):
             out += value ? "true" : "false"

@@ -46,7 +46,7 @@ public enum URLTemplate {
     /// The URL for `values`; throws when a value would change the destination or the stored template is unsafe.
     public static func render(_ text: String, values: TemplateValues) throws(TemplateRefusal) -> String {
         guard let scheme = scheme(of: text) else {
-            throw .refused("http.url must start with http:// or https://: the request was not sent")
+            throw .refused("http.url must start with http:// or https://")
         }
         var out = Array(scheme.utf8)
         var part = Part.authority
@@ -58,7 +58,7 @@ public enum URLTemplate {
             let segment = out[segmentStart...]
             if segment.elementsEqual([0x2E]) || segment.elementsEqual([0x2E, 0x2E]) {
                 throw .refused("http.url: an alert value makes a path segment \"\(String(decoding: segment, as: UTF8.self))\", "
-                    + "which would move the request to another path: the request was not sent")
+                    + "which would move the request to another path")
             }
         }
         for piece in TemplatePiece.parse(String(text.dropFirst(scheme.count))) {
@@ -66,7 +66,7 @@ public enum URLTemplate {
             case .literal(let literal):
                 for byte in literal.utf8 {
                     guard isURLByte(byte) else {
-                        throw .refused("http.url contains \(describe(byte)), which a URL cannot hold as it is: the request was not sent")
+                        throw .refused("http.url contains \(describe(byte)), which a URL cannot hold as it is")
                     }
                     if part == .path, byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
                         try closeSegment()
@@ -84,12 +84,11 @@ public enum URLTemplate {
                 switch part {
                 case .authority:
                     throw .refused("http.url: ${\(reference)} is in the host or port; an alert value never decides "
-                        + "where a request goes: the request was not sent")
+                        + "where a request goes")
                 case .path:
                     let value = try values.value(of: reference)
                     guard !value.isEmpty else {
-                        throw .refused("http.url: \(reference) is missing or empty, so the URL path would change: "
-                            + "the request was not sent")
+                        throw .refused("http.url: \(reference) is missing or empty, so the URL path would change")
                     }
                     segmentHasValue = true
                     out += percentEncoded(value)
@@ -98,11 +97,11 @@ public enum URLTemplate {
                 }
             }
             guard out.count <= maxLength else {
-                throw .refused("http.url would be longer than \(maxLength) bytes with the alert's values: the request was not sent")
+                throw .refused("http.url would be longer than \(maxLength) bytes with the alert's values")
             }
         }
         if part == .path { try closeSegment() }
-        guard authorityBytes > 0 else { throw .refused("http.url has no host: the request was not sent") }
+        guard authorityBytes > 0 else { throw .refused("http.url has no host") }
         return String(decoding: out, as: UTF8.self)
     }
 
