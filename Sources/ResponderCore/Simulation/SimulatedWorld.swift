@@ -40,10 +40,10 @@ struct SimulatedWorld {
         case .request(let prepared):
             request = prepared
         case .refused(let message):
-            return Outcome(result: .permanent(message), summary: "\(Self.kind(step)) refused", outcome: "refused: \(message)")
+            return Outcome(result: .permanent(message), summary: "\(step.work.kindName) refused", outcome: "refused: \(message)")
         case .alertUnavailable:
             let message = "the run's alert is unknown to the simulation"
-            return Outcome(result: .permanent(message), summary: "\(Self.kind(step)) refused", outcome: "refused: \(message)")
+            return Outcome(result: .permanent(message), summary: "\(step.work.kindName) refused", outcome: "refused: \(message)")
         }
         func done(_ summary: String, _ snapshot: [String: String] = [:]) -> Outcome {
             let text = "dry-run: \(request.display)"
@@ -82,16 +82,9 @@ struct SimulatedWorld {
         case .http(let prepared):
             return done("http \(prepared.method) \(prepared.url)")
         case .command(let prepared):
-            return done("command " + prepared.argv.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
+            return done("command " + ActionDescriber.commandLine(prepared.argv))
         case .notify:
             return done("notify")
-        }
-    }
-
-    private static func kind(_ step: RunStep) -> String {
-        switch step.work {
-        case .restore: return "restore"
-        case .action(let action): return action.kindName
         }
     }
 }

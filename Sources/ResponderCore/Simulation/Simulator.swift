@@ -176,7 +176,7 @@ struct SimulationSession {
                 let outcome = world.execute(step, snapshot: snapshot, template: template)
                 append(.step(SimulatedStep(
                     runID: runID, playbook: runs[runID]?.playbook ?? "", index: step.index, phase: step.phase,
-                    action: Self.actionName(step.work), target: step.target, from: outcome.from, to: outcome.to, due: step.due,
+                    action: step.work.kindName, target: step.target, from: outcome.from, to: outcome.to, due: step.due,
                     detail: step.detail, outcome: outcome.outcome, summary: outcome.summary
                 )))
                 let next = engine.handle(.stepFinished(runID: runID, step: step.index, result: outcome.result), now: clock)
@@ -203,12 +203,5 @@ struct SimulationSession {
 
     private func offsetSeconds(_ date: Date) -> Int {
         Int(date.timeIntervalSince(scenario.start).rounded())
-    }
-
-    private static func actionName(_ work: RunStep.Work) -> String {
-        switch work {
-        case .restore: return "restore"
-        case .action(let action): return action.kindName
-        }
     }
 }

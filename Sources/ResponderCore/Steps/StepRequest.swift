@@ -19,20 +19,6 @@ public enum StepRequest: Sendable, Equatable {
     /// Put back the run's snapshot entries with these keys.
     case restore(keys: [String])
 
-    /// `scale`, `autoscaler`, `env`, `annotate`, `http`, `command`, `notify` or `restore`.
-    public var kindName: String {
-        switch self {
-        case .scale: return "scale"
-        case .autoscaler: return "autoscaler"
-        case .env: return "env"
-        case .annotate: return "annotate"
-        case .http: return "http"
-        case .command: return "command"
-        case .notify: return "notify"
-        case .restore: return "restore"
-        }
-    }
-
     /// The target it touches, if any.
     public var target: String? {
         switch self {

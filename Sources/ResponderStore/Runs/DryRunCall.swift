@@ -38,7 +38,7 @@ struct DryRunCall: Sendable, Equatable {
             return .unavailable("the run's alert is not in the store and this step uses its values; the step will be retried")
         }
         let target = request.target ?? step.target
-        var call = DryRunCall(action: request.kindName, target: target, value: nil, request: request.display)
+        var call = DryRunCall(action: step.work.kindName, target: target, value: nil, request: request.display)
         switch request {
         case .scale(let name, let replicas, let stepDown):
             call.value = replicas

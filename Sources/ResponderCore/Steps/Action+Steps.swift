@@ -8,3 +8,13 @@ extension Action {
         }
     }
 }
+
+extension RunStep.Work {
+    /// The action's kind (`scale`, `http`, …) or `restore`.
+    public var kindName: String {
+        switch self {
+        case .restore: return "restore"
+        case .action(let action): return action.kindName
+        }
+    }
+}
