@@ -66,7 +66,7 @@ public struct RecordingExecutor: StepExecutor {
                     return (nil, .retryable(message))
                 case .call(var call):
                     // The backend's exact request replaces the readable one only when a call is made.
-                    if let exact, !call.request.hasPrefix("no call: ") { call.request = exact }
+                    if let exact, call.makesCall { call.request = exact }
                     let record = RecordedCall(
                         id: 0, runID: runID, step: step.index, attempt: max(step.attempts, 1), idempotencyKey: key,
                         target: call.target, action: call.action, value: call.value, request: call.request, recordedAt: recordedAt

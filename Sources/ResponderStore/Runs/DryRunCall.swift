@@ -14,6 +14,8 @@ struct DryRunCall: Sendable, Equatable {
     var request: String
     /// Originals the real executor would capture (placeholders in dry-run).
     var snapshot: [String: String] = [:]
+    /// False for a scale that changes nothing (the live executor would leave the target alone).
+    var makesCall = true
 
     /// What rendering a step gives: a call, or why it must not be made.
     enum Rendering: Sendable, Equatable {
@@ -46,6 +48,7 @@ struct DryRunCall: Sendable, Equatable {
                 let decision = ScaleDecision.decide(label: name, requested: replicas, stepDown: stepDown, current: current,
                                                     autoscaler: nil, originalMin: nil, recheck: step.recheck)
                 call.value = decision.replicas ?? current
+                call.makesCall = decision.replicas != nil
                 call.request = decision.replicas.map { "scale \(name) to \($0)" } ?? "no call: \(decision.detail)"
             }
         case .autoscaler(let name, _, _):
