@@ -86,17 +86,8 @@ struct Fields {
         return text
     }
 
-    /// A whole number written plain (`3`, `-1`, `+2`).
-    func int(_ key: String, required: Bool = false) -> Int? {
-        guard let value = node(key, required: required) else { return nil }
-        guard let number = Self.int(value) else {
-            problem(value.line, "\(name(key)) must be a whole number")
-            return nil
-        }
-        return number
-    }
-
-    /// A whole number in `range`: one outside it is reported with the range and read as nil.
+    /// A whole number written plain (`3`, `-1`, `+2`) in `range`: one outside it is reported with the range and read as
+    /// nil. There is no unbounded form: every number in a playbook has a documented range.
     func int(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
         guard let value = node(key, required: required) else { return nil }
         switch Self.int(value, in: range) {
