@@ -102,6 +102,21 @@ struct RunRangeTests {
         #expect(engine.runs["run-1"]?.history.last?.message.hasPrefix("resumed by alice; remaining steps moved") == true)
     }
 
+    @Test("an alert whose event window puts a step past year 9999 starts no run the store could not read back")
+    func eventTimesOutOfRange() {
+        typealias F = PlannerFixtures
+        let playbook = F.playbook("launch", kind: .preEvent, alertname: "Launch", actions: [.scale(target: "api", change: .to(8))],
+                                  ladder: .init(every: .seconds(60), levels: [("api", [.replicas(2)])]),
+                                  event: .init(lead: .seconds(3_600), hold: .seconds(366 * 86_400)))
+        let set = F.set([playbook], targets: [F.target("api", floor: 2, ceiling: 10)])
+        var harness = EngineHarness(set)
+        harness.fire(F.alert("Launch", annotations: ["event_start": "9999-12-30T00:00:00Z", "event_end": "9999-12-31T00:00:00Z"]))
+        #expect(harness.engine.runs.isEmpty)
+        #expect(harness.notes.contains { $0.hasPrefix("Launch matched launch but its plan cannot be run (step 1: due ") }, "\(harness.notes)")
+        harness.fire(F.alert("Launch", annotations: ["event_start": "2026-01-02T00:00:00Z", "event_end": "2026-01-03T00:00:00Z"]))
+        #expect(harness.engine.runs.count == 1, "a sane window still starts its run")
+    }
+
     @Test("saturating conversions clamp instead of trapping")
     func saturating() {
         #expect(Int(saturating: .infinity) == .max)

@@ -29,10 +29,6 @@ extension Run {
             guard let value, !RFC3339.acceptedRange.contains(value) else { return }
             throw fail("\(field) \(value.timeIntervalSince1970) s since 1970 is not \(RFC3339.acceptedYears)")
         }
-        func count(_ value: Int?, _ field: String) throws(RunValidationError) {
-            guard let value, !Limits.replicas.contains(value) else { return }
-            throw fail("\(field) \(value) is outside \(Limits.text(Limits.replicas)) replicas")
-        }
         guard let number = RunEngine.number(ofRunID: id), (1...Self.maxNumber).contains(number) else {
             throw fail("the id must be run-N with N from 1 to \(Limits.grouped(Self.maxNumber))")
         }
@@ -45,23 +41,35 @@ extension Run {
             throw fail("policy.\(field.0) is outside \(Limits.text(Limits.duration))")
         }
         for (index, step) in steps.enumerated() {
-            let path = "steps[\(index)]"
-            for (value, field) in [(step.due, "due"), (step.scheduledAt, "scheduledAt"), (step.startedAt, "startedAt"),
-                                   (step.finishedAt, "finishedAt")] {
-                try date(value, "\(path).\(field)")
-            }
-            guard (-Self.maxOffsetSeconds...Self.maxOffsetSeconds).contains(step.offsetSeconds) else {
-                throw fail("\(path).offsetSeconds \(step.offsetSeconds) is outside ±\(Limits.grouped(Self.maxOffsetSeconds))")
-            }
-            guard Limits.attempts.contains(step.attempts) else {
-                throw fail("\(path).attempts \(step.attempts) is outside \(Limits.text(Limits.attempts))")
-            }
-            try count(step.to, "\(path).to")
-            try count(step.from, "\(path).from")
-            if case .action(let action) = step.work, let problem = Self.problem(in: action) {
-                throw fail("\(path).work: \(problem)")
+            if let problem = step.problem() { throw fail("steps[\(index)].\(problem)") }
+        }
+    }
+}
+
+extension RunStep {
+    /// What is out of range in this step (`attempts 9223372036854775807 is outside 0 to 1,000`), nil when nothing
+    /// is: its times, offset, attempts, replica counts and action, as ``Run/validate()`` checks them.
+    public func problem() -> String? {
+        let dates: [(Date?, String)] = [(due, "due"), (scheduledAt, "scheduledAt"), (startedAt, "startedAt"),
+                                        (finishedAt, "finishedAt")]
+        for (value, field) in dates {
+            if let value, !RFC3339.acceptedRange.contains(value) {
+                return "\(field) \(value.timeIntervalSince1970) s since 1970 is not \(RFC3339.acceptedYears)"
             }
         }
+        guard (-Run.maxOffsetSeconds...Run.maxOffsetSeconds).contains(offsetSeconds) else {
+            return "offsetSeconds \(offsetSeconds) is outside ±\(Limits.grouped(Run.maxOffsetSeconds))"
+        }
+        guard Limits.attempts.contains(attempts) else {
+            return "attempts \(attempts) is outside \(Limits.text(Limits.attempts))"
+        }
+        for (value, field) in [(to, "to"), (from, "from")] {
+            if let value, !Limits.replicas.contains(value) {
+                return "\(field) \(value) is outside \(Limits.text(Limits.replicas)) replicas"
+            }
+        }
+        if case .action(let action) = work, let problem = Self.problem(in: action) { return "work: \(problem)" }
+        return nil
     }
 
     /// What is out of range in a stored action, nil when nothing is.
