@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import ResponderCore
 
 /// One HTTP exchange with an AWS endpoint (or the container credentials endpoint), with a timeout and a cap on
 /// the response size.
@@ -31,8 +32,7 @@ enum AWSHTTP {
 
     /// A Duration as NIO's TimeAmount.
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        .nanoseconds(duration.clampedNanoseconds)
     }
 
     /// A transport error as text without request details (which could carry headers).

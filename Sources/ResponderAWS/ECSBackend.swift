@@ -26,13 +26,15 @@ public struct ECSBackend: ScalingBackend {
         ApplicationAutoScalingClient.resourceId(cluster: target.cluster, service: target.service)
     }
 
-    /// The service's desiredCount.
+    /// The service's desiredCount (0 to 100,000, else a permanent error).
     public func replicas() async throws(BackendError) -> Int {
+        let count: Int
         do {
-            return try await ecs.describeService(cluster: target.cluster, service: target.service).desiredCount
+            count = try await ecs.describeService(cluster: target.cluster, service: target.service).desiredCount
         } catch {
             throw error.backendError(label: label)
         }
+        return try BackendError.checkedCount(count, "desiredCount", of: label)
     }
 
     /// UpdateService with the new desiredCount.
@@ -48,12 +50,15 @@ public struct ECSBackend: ScalingBackend {
     /// configured, or none is registered in AWS.
     public func autoscaler() async throws(BackendError) -> AutoscalerState? {
         guard target.scalableTarget else { return nil }
+        let state: AutoscalerState?
         do {
-            guard let bounds = try await autoScaling.describeScalableTarget(resourceId: resourceId) else { return nil }
-            return AutoscalerState(min: bounds.min, max: bounds.max, desired: nil)
+            state = try await autoScaling.describeScalableTarget(resourceId: resourceId)
+                .map { AutoscalerState(min: $0.min, max: $0.max, desired: nil) }
         } catch {
             throw error.backendError(label: label)
         }
+        return try BackendError.checkedAutoscaler(state, fields: ("MinCapacity", "MaxCapacity", "-"),
+                                                  of: "\(label)'s scalable target")
     }
 
     /// RegisterScalableTarget with the new MinCapacity and MaxCapacity; refused when the target has no scalable target.

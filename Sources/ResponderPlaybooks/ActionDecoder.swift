@@ -80,27 +80,35 @@ struct ActionDecoder {
         let change: Action.ScaleChange
         switch key {
         case "to":
-            if let count = Fields.int(value), count >= 0 {
+            switch Fields.int(value, in: Limits.replicas) {
+            case .number(let count):
                 change = .to(count)
-            } else if value.plainText == "max" {
-                change = .toMax
-            } else if value.plainText == "floor" {
-                change = .toFloor
-            } else {
-                log.add(file, value.line, "scale.to must be a whole number ≥ 0, max or floor")
+            case .outside(let text):
+                log.add(file, value.line, "scale.to must be \(Limits.text(Limits.replicas)) replicas, max or floor (not \(text))")
                 return nil
+            case .notANumber:
+                if value.plainText == "max" {
+                    change = .toMax
+                } else if value.plainText == "floor" {
+                    change = .toFloor
+                } else {
+                    log.add(file, value.line, "scale.to must be a whole number from \(Limits.text(Limits.replicas)), max or floor")
+                    return nil
+                }
             }
         case "by":
-            guard let delta = Fields.int(value), delta != 0 else {
-                log.add(file, value.line, "scale.by must be a non-zero whole number such as +2 or -1")
+            guard case .number(let delta) = Fields.int(value, in: Limits.scaleBy), delta != 0 else {
+                log.add(file, value.line, "scale.by must be a non-zero whole number from \(Limits.text(Limits.scaleBy)), "
+                    + "such as +2 or -1" + (value.plainText.map { " (not \($0))" } ?? ""))
                 return nil
             }
             change = .by(delta)
         default:
             guard let text = value.plainText, let factor = Double(text), factor.isFinite, factor > 0,
-                  text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+                  factor <= Limits.maxFactor, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
             else {
-                log.add(file, value.line, "scale.factor must be a number greater than 0, such as 2 or 1.5")
+                log.add(file, value.line, "scale.factor must be a number greater than 0 and at most "
+                    + "\(Limits.grouped(Int(Limits.maxFactor))), such as 2 or 1.5" + (value.plainText.map { " (not \($0))" } ?? ""))
                 return nil
             }
             change = .factor(factor)
@@ -111,13 +119,10 @@ struct ActionDecoder {
     private mutating func autoscaler(_ node: YAMLNode) -> Action? {
         guard let fields = fields(node, "autoscaler", ["target", "min", "max"]) else { return nil }
         let target = target(fields, use: .autoscaler)
-        let min = fields.int("min")
-        let max = fields.int("max")
+        let min = fields.int("min", in: Limits.replicas)
+        let max = fields.int("max", in: Limits.replicas)
         if !fields.has("min"), !fields.has("max") {
             log.add(file, fields.line, "autoscaler needs min, max or both")
-        }
-        for (key, value) in [("min", min), ("max", max)] {
-            if let value, value < 0 { log.add(file, fields.lineOf(key), "autoscaler.\(key) must be at least 0") }
         }
         if let min, let max, min > max {
             log.add(file, fields.lineOf("max"), "autoscaler.min (\(min)) must not be above autoscaler.max (\(max))")
@@ -230,11 +235,9 @@ struct ActionDecoder {
         }
     }
 
-    /// A duration that must be more than zero (timeouts).
+    /// A timeout: more than 0s, at most ``Limits/maxTimeout``.
     private func positive(_ fields: Fields, _ key: String) -> Duration? {
-        guard let duration = fields.duration(key) else { return nil }
-        if duration <= .zero { log.add(file, fields.lineOf(key), "\(fields.name(key)) must be more than 0s") }
-        return duration
+        fields.timeout(key)
     }
 
     /// Reports unknown `${...}` templates; true when there are none.

@@ -30,11 +30,7 @@ struct CommandActionDecoder {
             env[pair.key] = pair.value ?? ""
             _ = templates("command.env.\(pair.key)", pair.value ?? "", pair.line)
         }
-        var timeout = Duration.seconds(60)
-        if let given = fields.duration("timeout") {
-            if given <= .zero { log.add(file, fields.lineOf("timeout"), "command.timeout must be more than 0s") }
-            timeout = given
-        }
+        let timeout = fields.timeout("timeout") ?? .seconds(60)
         return .command(Action.CommandCall(argv: argv.map(\.text), env: env, params: params ?? [:], timeout: timeout))
     }
 

@@ -86,14 +86,19 @@ struct Fields {
         return text
     }
 
-    /// A whole number written plain (`3`, `-1`, `+2`).
-    func int(_ key: String, required: Bool = false) -> Int? {
+    /// A whole number written plain (`3`, `-1`, `+2`) in `range`: one outside it is reported with the range and read as
+    /// nil. There is no unbounded form: every number in a playbook has a documented range.
+    func int(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
         guard let value = node(key, required: required) else { return nil }
-        guard let number = Self.int(value) else {
-            problem(value.line, "\(name(key)) must be a whole number")
-            return nil
+        switch Self.int(value, in: range) {
+        case .number(let number):
+            return number
+        case .outside(let text):
+            problem(value.line, "\(name(key)) must be \(Limits.text(range)) (not \(text))")
+        case .notANumber:
+            problem(value.line, "\(name(key)) must be a whole number from \(Limits.text(range))")
         }
-        return number
+        return nil
     }
 
     /// `true` or `false`, written plain.
@@ -121,6 +126,27 @@ struct Fields {
             problem(value.line, "\(name(key)): \(error)")
             return nil
         }
+    }
+
+    /// A duration within ``Limits/duration`` (0s to 366d): a longer one is reported with the range and read as nil.
+    func boundedDuration(_ key: String, required: Bool = false) -> Duration? {
+        guard let duration = duration(key, required: required) else { return nil }
+        guard Limits.duration.contains(duration) else {
+            problem(lineOf(key), "\(name(key)) must be \(Limits.text(Limits.duration)) (not \(duration.playbookText))")
+            return nil
+        }
+        return duration
+    }
+
+    /// A timeout: more than 0s and at most ``Limits/maxTimeout`` (1h); outside that it is reported and read as nil.
+    func timeout(_ key: String) -> Duration? {
+        guard let duration = duration(key) else { return nil }
+        guard duration > .zero, duration <= Limits.maxTimeout else {
+            problem(lineOf(key), "\(name(key)) must be more than 0s and at most \(Limits.maxTimeout.playbookText) "
+                + "(not \(duration.playbookText))")
+            return nil
+        }
+        return duration
     }
 
     /// One of an enum's raw values.
@@ -173,6 +199,25 @@ struct Fields {
             }
         }
         return clean ? out : nil
+    }
+
+    /// How a plain value compares with a range of whole numbers.
+    enum RangedInt: Equatable {
+        /// A whole number inside the range.
+        case number(Int)
+        /// A whole number outside the range (however many digits), as written.
+        case outside(String)
+        /// Not a plain whole number.
+        case notANumber
+    }
+
+    /// Reads `node` as a whole number in `range`; a numeral too long for `Int` counts as outside, not as a trap.
+    static func int(_ node: YAMLNode, in range: ClosedRange<Int>) -> RangedInt {
+        guard let text = node.plainText else { return .notANumber }
+        let digits = text.first == "+" || text.first == "-" ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .notANumber }
+        guard let number = Int(text), range.contains(number) else { return .outside(text) }
+        return .number(number)
     }
 
     /// A plain whole number (`3`, `-1`, `+2`), nil for anything else.

@@ -52,8 +52,8 @@ struct PlaybookDecoder {
         let ladder = decodeLadder(fields, references: &references)
         let gates = decodeGates(fields, kind: kind)
         let event = decodeEvent(fields, kind: kind)
-        let cooldown = fields.duration("cooldown") ?? .zero
-        let dedupWindow = fields.duration("dedup_window") ?? .seconds(300)
+        let cooldown = fields.boundedDuration("cooldown") ?? .zero
+        let dedupWindow = fields.boundedDuration("dedup_window") ?? .seconds(300)
         let missed = fields.choice("missed_deadline", Playbook.MissedDeadlinePolicy.self) ?? .fire
         let page = fields.bool("page")
         let dryRun = fields.bool("dry_run") ?? false
@@ -103,8 +103,8 @@ struct PlaybookDecoder {
 
     private func decodeLadder(_ fields: Fields, references: inout [TargetReference]) -> Playbook.Ladder? {
         guard let ladder = fields.mapping("step_down", allowed: ["hold", "every", "levels", "restore"]) else { return nil }
-        let hold = ladder.duration("hold") ?? .zero
-        let every = ladder.duration("every", required: true)
+        let hold = ladder.boundedDuration("hold") ?? .zero
+        let every = ladder.boundedDuration("every", required: true)
         if let every, every <= .zero {
             log.add(file, ladder.lineOf("every"), "step_down.every must be more than 0s")
         }
@@ -130,10 +130,21 @@ struct PlaybookDecoder {
             log.add(file, entry.value.line, "\(name) must be a non-empty list of replica counts (whole numbers ≥ 0 or floor)")
             return []
         }
+        guard items.count <= Limits.maxLadderLevels else {
+            log.add(file, entry.value.line, "\(name) has \(Limits.grouped(items.count)) levels; a ladder has at most "
+                + "\(Limits.grouped(Limits.maxLadderLevels)) per target")
+            return []
+        }
         return items.compactMap { item in
-            if let count = Fields.int(item), count >= 0 { return .replicas(count) }
-            if item.plainText == "floor" { return .floor }
-            log.add(file, item.line, "\(name) items must be whole numbers ≥ 0 or floor")
+            switch Fields.int(item, in: Limits.replicas) {
+            case .number(let count):
+                return .replicas(count)
+            case .outside(let text):
+                log.add(file, item.line, "\(name) items must be replica counts from \(Limits.text(Limits.replicas)) or floor (not \(text))")
+            case .notANumber:
+                if item.plainText == "floor" { return .floor }
+                log.add(file, item.line, "\(name) items must be whole numbers from \(Limits.text(Limits.replicas)) or floor")
+            }
             return nil
         }
     }
@@ -163,6 +174,6 @@ struct PlaybookDecoder {
         guard let map = fields.mapping("event", allowed: ["lead", "hold"]) else {
             return Playbook.EventTiming(lead: .zero, hold: .zero)
         }
-        return Playbook.EventTiming(lead: map.duration("lead") ?? .zero, hold: map.duration("hold") ?? .zero)
+        return Playbook.EventTiming(lead: map.boundedDuration("lead") ?? .zero, hold: map.boundedDuration("hold") ?? .zero)
     }
 }

@@ -64,12 +64,13 @@ struct ScenarioDecoder {
         let description = top.string("description")
         var start: Date?
         if let text = top.string("start", required: true) {
-            start = RFC3339.parse(text)
+            start = RFC3339.parseAccepted(text)
             if start == nil {
-                top.problem(top.lineOf("start"), "start must be an RFC 3339 time such as 2026-03-02T14:05:00Z (not \"\(text)\")")
+                top.problem(top.lineOf("start"), "start must be an RFC 3339 time \(RFC3339.acceptedYears) such as "
+                    + "2026-03-02T14:05:00Z (not \"\(text)\")")
             }
         }
-        let until = top.duration("until", required: true)
+        let until = top.boundedDuration("until", required: true)
         if until == .zero {
             top.problem(top.lineOf("until"), "until must be longer than 0s")
         }
@@ -82,7 +83,7 @@ struct ScenarioDecoder {
                         autoscalerDesired: desired, events: events, expect: expect)
     }
 
-    /// A mapping of target names to whole numbers ≥ 0.
+    /// A mapping of target names to replica counts (``Limits/replicas``).
     func counts(_ fields: Fields, _ key: String) -> [Scenario.Count] {
         guard let node = fields.node(key) else { return [] }
         guard case .mapping(let entries) = node.value else {
@@ -94,8 +95,9 @@ struct ScenarioDecoder {
             if !Syntax.isName(entry.key) {
                 fields.problem(entry.keyLine, "\(fields.name(key)): \"\(entry.key)\" is not a target name (\(Syntax.namePattern))")
             }
-            guard let value = Fields.int(entry.value), value >= 0 else {
-                fields.problem(entry.value.line, "\(fields.name(key)).\(entry.key) must be a whole number of replicas (0 or more)")
+            guard case .number(let value) = Fields.int(entry.value, in: Limits.replicas) else {
+                fields.problem(entry.value.line, "\(fields.name(key)).\(entry.key) must be a whole number of replicas from "
+                    + "\(Limits.text(Limits.replicas))" + (entry.value.plainText.map { " (not \($0))" } ?? ""))
                 continue
             }
             out.append(Scenario.Count(target: entry.key, value: value, line: entry.keyLine))
@@ -117,7 +119,7 @@ struct ScenarioDecoder {
             guard let fields = Fields(item, path: path, allowed: ["at", "fire", "resolve", "command"], file: file, log: log) else {
                 continue
             }
-            let at = fields.duration("at", required: true)
+            let at = fields.boundedDuration("at", required: true)
             if let at, let previous, at < previous {
                 fields.problem(fields.lineOf("at"), "\(path).at (\(at.playbookText)) is earlier than the event before it "
                     + "(\(previous.playbookText)): list events in time order")

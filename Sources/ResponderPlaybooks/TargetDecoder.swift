@@ -119,9 +119,9 @@ struct TargetDecoder {
 
     private func decodeBounds(_ bounds: Fields) -> Target.Bounds? {
         let before = log.count
-        let floor = bounds.int("floor", required: true)
-        let ceiling = bounds.int("ceiling", required: true)
-        let maxStep = bounds.int("max_step")
+        let floor = bounds.int("floor", in: Limits.replicas, required: true)
+        let ceiling = bounds.int("ceiling", in: Limits.replicas, required: true)
+        let maxStep = bounds.int("max_step", in: Limits.maxStep)
         let allowZero = bounds.bool("allow_zero") ?? false
         let floorLine = bounds.lineOf("floor")
         if let floor, floor < 1, !(floor == 0 && allowZero) {
@@ -131,9 +131,6 @@ struct TargetDecoder {
         }
         if let floor, let ceiling, ceiling < floor {
             log.add(file, bounds.lineOf("ceiling"), "bounds.ceiling (\(ceiling)) must be at least bounds.floor (\(floor))")
-        }
-        if let maxStep, maxStep < 1 {
-            log.add(file, bounds.lineOf("max_step"), "bounds.max_step must be at least 1")
         }
         guard log.count == before, let floor, let ceiling else { return nil }
         return Target.Bounds(floor: floor, ceiling: ceiling, maxStep: maxStep, allowZero: allowZero)

@@ -30,7 +30,8 @@ extension PostgresStore: DryRunLedger {
         }
     }
 
-    /// The last recorded scale of each target that has one.
+    /// The last recorded scale of each target that has one; a stored value outside ``Limits/replicas`` (a damaged row)
+    /// counts as none, so it never reaches a plan.
     public func lastScaled(targets: [String]) async throws(JournalError) -> [String: Int] {
         guard !targets.isEmpty else { return [:] }
         let rows = try await rows("read recorded scales", """
@@ -42,7 +43,7 @@ extension PostgresStore: DryRunLedger {
             var counts: [String: Int] = [:]
             for row in rows {
                 let (target, value) = try row.decode((String, Int).self)
-                counts[target] = value
+                if Limits.replicas.contains(value) { counts[target] = value }
             }
             return counts
         }

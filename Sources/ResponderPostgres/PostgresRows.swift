@@ -11,9 +11,14 @@ struct PostgresInstant: PostgresNonThrowingEncodable, PostgresDecodable, Sendabl
 
     private static let epoch2000: Int64 = 946_684_800_000
 
-    /// The instant of `date`, truncated to the millisecond.
+    /// Earliest and latest instants written, in milliseconds (years 0001 and 9999, as ``RFC3339/format(_:)``):
+    /// within PostgreSQL's `timestamptz` range, and far from overflowing the microsecond encoding.
+    private static let writable: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
+    /// The instant of `date`, truncated to the millisecond and clamped to years 0001–9999 (never trapping).
     init(_ date: Date) {
-        milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64(Int(saturating: (date.timeIntervalSince1970 * 1000).rounded(.down)))
+        milliseconds = min(max(millis, Self.writable.lowerBound), Self.writable.upperBound)
     }
 
     /// The instant as a date.
@@ -26,7 +31,9 @@ struct PostgresInstant: PostgresNonThrowingEncodable, PostgresDecodable, Sendabl
 
     /// Microseconds since 2000-01-01, PostgreSQL's binary form.
     func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
-        buffer.writeInteger((milliseconds - Self.epoch2000) * 1000)
+        // Clamped again: a value read back (up to `infinity`) may lie outside what `init(_:)` produces.
+        let clamped = min(max(milliseconds, Self.writable.lowerBound), Self.writable.upperBound)
+        buffer.writeInteger((clamped - Self.epoch2000) * 1000)
     }
 
     /// Reads a binary `timestamptz` (or `timestamp`), dropping sub-millisecond digits.
@@ -37,8 +44,10 @@ struct PostgresInstant: PostgresNonThrowingEncodable, PostgresDecodable, Sendabl
               let micros = buffer.readInteger(as: Int64.self) else {
             throw PostgresDecodingError.Code.typeMismatch
         }
-        let millis = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000)
-        milliseconds = millis + Self.epoch2000
+        // Floor division that cannot overflow, even for `-infinity` (Int64.min) or `infinity` (Int64.max).
+        let quotient = micros / 1000
+        let millis = micros % 1000 < 0 ? quotient - 1 : quotient
+        milliseconds = millis.addingReportingOverflow(Self.epoch2000).overflow ? .max : millis + Self.epoch2000
     }
 }
 
@@ -102,16 +111,20 @@ enum PostgresRows {
                             value: value, request: request, recordedAt: recordedAt.date)
     }
 
-    /// Runs of rows selecting `id, body`.
-    static func runs(_ rows: [PostgresRow]) throws -> [Run] {
+    /// Runs of rows selecting `id, body`. A body that cannot be decoded or fails ``Run/validate()`` is noted in
+    /// `unreadable` and skipped (with `skipping` false, one run asked for by id, it is an error naming the run).
+    static func runs(_ rows: [PostgresRow], unreadable: UnreadableRuns, skipping: Bool = true) throws -> [Run] {
         let decoder = RunRows.decoder()
-        return try rows.map { row in
+        return try rows.compactMap { row in
             let (id, body) = try row.decode((String, String).self)
-            do {
-                return try decoder.decode(Run.self, from: Data(body.utf8))
-            } catch {
-                // A body this version cannot read is not a transient failure: say which run and why.
-                throw JournalError.incompatible("run \(id) cannot be read by this version: \(error)")
+            switch UnreadableRuns.check(id: id, { try decoder.decode(Run.self, from: Data(body.utf8)) }) {
+            case .success(let run):
+                return run
+            case .failure(let error):
+                unreadable.record(id, error.message)
+                // Not a transient failure: say which run and why.
+                if !skipping { throw JournalError.incompatible(error.message) }
+                return nil
             }
         }
     }

@@ -35,7 +35,7 @@ extension PostgresStore: RunRepository {
 
     /// The run with `id`, if stored.
     public func run(id: String) async throws(JournalError) -> Run? {
-        try await readRuns("read run \(id)", "SELECT id, body FROM run WHERE id = \(id)").first
+        try await readRuns("read run \(id)", "SELECT id, body FROM run WHERE id = \(id)", skipping: false).first
     }
 
     /// The `limit` most recently started runs, newest first.
@@ -81,9 +81,15 @@ extension PostgresStore: RunRepository {
             """, logger: logger)
     }
 
-    /// Runs of the rows `query` selects (`id, body`).
-    func readRuns(_ action: String, _ query: PostgresQuery) async throws(JournalError) -> [Run] {
+    /// Runs skipped because their stored body cannot be used, by id, with why.
+    public func unreadableRuns() async -> [String: String] {
+        unreadable.all
+    }
+
+    /// Runs of the rows `query` selects (`id, body`); unusable ones are skipped (or, with `skipping` false, an error).
+    func readRuns(_ action: String, _ query: PostgresQuery, skipping: Bool = true) async throws(JournalError) -> [Run] {
         let rows = try await rows(action, query)
-        return try decode(action) { try PostgresRows.runs(rows) }
+        let unreadable = unreadable
+        return try decode(action) { try PostgresRows.runs(rows, unreadable: unreadable, skipping: skipping) }
     }
 }

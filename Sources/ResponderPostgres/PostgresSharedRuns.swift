@@ -11,10 +11,11 @@ extension PostgresStore: SharedRunStore {
         _ body: @escaping @Sendable (RunTransactionView) -> RunTransactionOutcome<Result>
     ) async throws(JournalError) -> Result {
         let logger = self.logger
+        let unreadable = self.unreadable
         let at = PostgresInstant(now)
         let leaseUntil = now.addingTimeInterval(lease.timeInterval)
         return try await transaction("run a transaction on \(Self.describe(scope))") { connection in
-            let view = try await Self.lock(scope, at: at, on: connection, logger: logger)
+            let view = try await Self.lock(scope, at: at, unreadable: unreadable, on: connection, logger: logger)
             let outcome = body(view)
             let encoder = RunRows.encoder()
             for run in outcome.save {
@@ -59,8 +60,8 @@ extension PostgresStore: SharedRunStore {
     }
 
     /// Takes the locks of `scope` and reads what its transaction sees.
-    private static func lock(_ scope: RunScope, at now: PostgresInstant, on connection: PostgresConnection,
-                             logger: Logger) async throws -> RunTransactionView {
+    private static func lock(_ scope: RunScope, at now: PostgresInstant, unreadable: UnreadableRuns,
+                             on connection: PostgresConnection, logger: Logger) async throws -> RunTransactionView {
         switch scope {
         case .alerts(let endedSince, let candidates):
             // One alert batch at a time across replicas: the next one sees the runs (and run numbers) this one creates.
@@ -68,7 +69,7 @@ extension PostgresStore: SharedRunStore {
             let runs = try PostgresRows.runs(try await connection.query("""
                 SELECT id, body FROM run WHERE status IN ('active', 'held') OR ended_at >= \(PostgresInstant(endedSince))
                 ORDER BY started_at, number, id FOR UPDATE
-                """, logger: logger).collect())
+                """, logger: logger).collect(), unreadable: unreadable)
             let highest = try await connection.query("SELECT coalesce(max(number), 0) FROM run", logger: logger)
                 .collect().first?.decode(Int.self) ?? 0
             var unprocessed: [String] = []
@@ -82,7 +83,7 @@ extension PostgresStore: SharedRunStore {
             return RunTransactionView(runs: runs, highestRunNumber: highest, unprocessedAlerts: unprocessed)
         case .run(let id):
             let rows = try await connection.query("SELECT id, body FROM run WHERE id = \(id) FOR UPDATE", logger: logger).collect()
-            return RunTransactionView(runs: try PostgresRows.runs(rows))
+            return RunTransactionView(runs: try PostgresRows.runs(rows, unreadable: unreadable))
         case .due(let limit):
             let rows = try await connection.query("""
                 SELECT id, body FROM run
@@ -92,7 +93,7 @@ extension PostgresStore: SharedRunStore {
                 LIMIT \(max(0, limit))
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
-            let runs = try PostgresRows.runs(rows).sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+            let runs = try PostgresRows.runs(rows, unreadable: unreadable).sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
             return RunTransactionView(runs: runs)
         }
     }

@@ -15,6 +15,8 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     /// Where queries and the pool log.
     let logger: Logger
+    /// Stored runs skipped because they cannot be used.
+    let unreadable = UnreadableRuns()
     private let runner: Task<Void, Never>
 
     /// The URL with its password replaced by `***`, for the startup line.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ResponderCore
 
 /// A GET that never follows redirects, stops reading at a byte cap and gives up after a timeout.
 ///
@@ -40,7 +41,7 @@ struct BoundedHTTPGet: Sendable {
         let client = client
         let maxBytes = maxBytes
         let timeout = timeout
-        let nanoseconds = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let nanoseconds = timeout.clampedNanoseconds
         do {
             return try await withTimeout(timeout) {
                 var request = HTTPClientRequest(url: url.absoluteString)

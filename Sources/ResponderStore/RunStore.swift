@@ -34,7 +34,7 @@ extension SQLiteJournal: RunRepository {
 
     /// The run with `id`, if stored.
     public func run(id: String) async throws(JournalError) -> Run? {
-        try await readRuns(doing: "read run \(id)", sql: "SELECT id, body FROM run WHERE id = ?", arguments: [id]).first
+        try await readRuns(doing: "read run \(id)", sql: "SELECT id, body FROM run WHERE id = ?", arguments: [id], skipping: false).first
     }
 
     /// The `limit` most recently started runs, newest first.
@@ -60,6 +60,7 @@ extension SQLiteJournal: RunRepository {
     public func highestRunNumber() async throws(JournalError) -> Int {
         do {
             return try await pool.read { db in
+                // SQLite casts an over-long number to Int64.max; the engine clamps it, so no id can overflow.
                 try Int.fetchOne(db, sql: "SELECT max(CAST(substr(id, 5) AS INTEGER)) FROM run WHERE id LIKE 'run-%'") ?? 0
             }
         } catch {
@@ -67,9 +68,18 @@ extension SQLiteJournal: RunRepository {
         }
     }
 
-    private func readRuns(doing action: String, sql: String, arguments: StatementArguments) async throws(JournalError) -> [Run] {
+    /// Runs skipped because their stored body cannot be used, by id, with why.
+    public func unreadableRuns() async -> [String: String] {
+        unreadable.all
+    }
+
+    private func readRuns(doing action: String, sql: String, arguments: StatementArguments,
+                          skipping: Bool = true) async throws(JournalError) -> [Run] {
+        let unreadable = unreadable
         do {
-            return try await pool.read { db in try RunRows.fetch(db, sql: sql, arguments: arguments) }
+            return try await pool.read { db in
+                try RunRows.fetch(db, sql: sql, arguments: arguments, unreadable: unreadable, skipping: skipping)
+            }
         } catch {
             throw Self.map(error, doing: action)
         }

@@ -8,6 +8,8 @@ public final class SQLiteJournal: AlertJournal {
     public let path: String
     /// Connections to the file, shared with the run store and the recording executor (one file, one WAL).
     let pool: DatabasePool
+    /// Stored runs skipped because they cannot be used.
+    let unreadable = UnreadableRuns()
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
     ///

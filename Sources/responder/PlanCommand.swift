@@ -49,7 +49,9 @@ struct PlanCommand: ParsableCommand {
         }
         let instant: Date
         if let now {
-            guard let parsed = RFC3339.parse(now) else { throw ValidationError("--now \(now) is not an RFC 3339 time") }
+            guard let parsed = RFC3339.parseAccepted(now) else {
+                throw ValidationError("--now \(now) is not an RFC 3339 time \(RFC3339.acceptedYears)")
+            }
             instant = parsed
         } else {
             instant = Date()
@@ -70,13 +72,13 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    /// Parses `TARGET=N` options, refusing unknown targets and negative counts.
+    /// Parses `TARGET=N` options, refusing unknown targets and counts outside ``Limits/replicas``.
     static func counts(_ values: [String], option: String, targets: PlaybookSet) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for value in values {
             let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let count = Int(parts[1]), count >= 0 else {
-                throw ValidationError("\(option) \(value): expected TARGET=N, e.g. api=4")
+            guard parts.count == 2, let count = Int(parts[1]), Limits.replicas.contains(count) else {
+                throw ValidationError("\(option) \(value): expected TARGET=N with N from \(Limits.text(Limits.replicas)), e.g. api=4")
             }
             guard targets.targets[parts[0]] != nil else {
                 let known = targets.targets.keys.sorted().joined(separator: ", ")

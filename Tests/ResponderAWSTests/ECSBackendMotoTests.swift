@@ -69,6 +69,20 @@ struct ECSBackendMotoTests {
         #expect(try await backend.replicas() == 7)
     }
 
+    @Test("a scalable target's capacity read back outside 0 to 100,000 is a permanent error naming the field")
+    func capacityOutsideTheRange() async throws {
+        let factory = try Self.factory()
+        let target = try await Self.makeService(factory, scalableTarget: true)
+        let backend = try factory.backend(for: target)
+        try await backend.autoScaling.registerScalableTarget(resourceId: backend.resourceId, min: 1, max: 100_000)
+        #expect(try await backend.autoscaler() == AutoscalerState(min: 1, max: 100_000, desired: nil))
+        try await backend.autoScaling.registerScalableTarget(resourceId: backend.resourceId, min: 1, max: 100_001)
+        let error = await #expect(throws: BackendError.self) { try await backend.autoscaler() }
+        #expect(error?.retryable == false)
+        #expect(error?.message.contains("scalable target reported MaxCapacity 100001, outside the 0 to 100,000") == true,
+                "\(String(describing: error))")
+    }
+
     @Test("setAutoscaler registers min/max and autoscaler() reads them back")
     func autoscalerRoundTrip() async throws {
         let factory = try Self.factory()

@@ -58,6 +58,20 @@ import Testing
         #expect(unreadable == nil)
     }
 
+    @Test("a command target's count is read up to 100,000; one past it fails the read, naming the target")
+    func countOutsideTheRangeIsRefused() async throws {
+        let dir = try ScriptDirectory()
+        let target = Target.Command(get: ["scalectl", "get"], set: ["scalectl", "{replicas}"])
+        try dir.recorder("scalectl", stdout: "100000\\n")
+        let backend = CommandBackend(name: "pool", target, scaler: CommandTargetScaler(runner: dir.runner(), timeout: .seconds(5)))
+        #expect(try await backend.replicas() == 100_000)
+        try dir.recorder("scalectl", stdout: "100001\\n")
+        await #expect(throws: BackendError.permanent("command target pool reported a count of 100001, outside the 0 to 100,000 "
+            + "replicas Responder accepts: check the object (or the command's output) by hand")) {
+            try await backend.replicas()
+        }
+    }
+
     @Test func garbageCountIsAnError() {
         #expect(throws: CommandError.unparsableOutput(program: "p", output: "seven")) {
             try CommandTargetScaler.parseCount("seven\n", program: "p")

@@ -90,6 +90,24 @@ struct PagerDutyClientTests {
         }
     }
 
+    @Test("Retry-After over a real socket: delay-seconds up to an hour, larger capped, garbage and negatives ignored")
+    func retryAfterRange() async throws {
+        let headers: [(String, Duration?)] = [
+            ("0", .zero), ("3600", .seconds(3_600)), ("3601", .seconds(3_600)), ("99999999999999999999", .seconds(3_600)),
+            ("-5", nil), ("1.5", nil), ("1e400", nil), ("soon", nil), ("Wed, 21 Oct 2015 07:28:00 GMT", .zero),
+        ]
+        try await FakePagerDuty.with { fake, baseURL in
+            let client = Self.client(fake, baseURL)
+            for (header, _) in headers { fake.rateLimitNext(1, retryAfterHeader: header) }
+            var delays: [Duration?] = []
+            for _ in headers {
+                let error = await T.failure { () async throws(NotifyError) in try await client.send(.resolve(dedupKey: "k")) }
+                delays.append(try #require(T.retryable(error)).after)
+            }
+            #expect(delays == headers.map { $0.1 }, "\(zip(headers.map { $0.0 }, delays).map { "\($0): \(String(describing: $1))" })")
+        }
+    }
+
     @Test("PagerDuty unreachable is retryable")
     func unreachable() async throws {
         let client = PagerDutyClient(routingKey: String(repeating: "k", count: 32), httpClient: .shared,

@@ -36,6 +36,17 @@ struct SlackClientTests {
         }
     }
 
+    @Test("a Retry-After of 20 digits is capped at one hour, not a trap")
+    func hugeRetryAfter() async throws {
+        try await FakeSlack.with { fake, baseURL in
+            fake.rateLimitNext(1, retryAfterHeader: "99999999999999999999")
+            let client = Self.client(fake, baseURL)
+            await #expect(throws: NotifyError.retryable("Slack chat.postMessage answered HTTP 429 (rate limited)", retryAfter: .seconds(3_600))) {
+                _ = try await client.postMessage(channel: "C0RESPONDER", text: "hello")
+            }
+        }
+    }
+
     @Test("HTTP 429 with Retry-After is retryable after exactly that long, and the next call passes")
     func rateLimited() async throws {
         try await FakeSlack.with { fake, baseURL in

@@ -65,7 +65,7 @@ struct CrossFileTests {
         let found = try problems([("a.yaml", broken), ("b.yaml", Self.playbookOnWorker)])
         #expect(found.map(\.description) == [
             "a.yaml:4: bounds.ceiling (2) must be at least bounds.floor (5)",
-            "a.yaml:7: bounds.max_step must be at least 1",
+            "a.yaml:7: bounds.max_step must be 1 to 100,000 (not -1)",
         ])
     }
 

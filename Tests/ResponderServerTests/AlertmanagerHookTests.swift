@@ -112,6 +112,26 @@ struct AlertmanagerHookTests {
         }
     }
 
+    @Test("a huge or malformed Content-Length gets 413 or 400 without a trap or a buffered read", arguments: [
+        // 2^64 - 1 passes the HTTP parser but not Int(_:): it must still be refused at once, not streamed.
+        ("18446744073709551615", "HTTP/1.1 413"), ("9223372036854775807", "HTTP/1.1 413"), ("1048577", "HTTP/1.1 413"),
+        // These the HTTP parser itself answers with an empty 400.
+        ("99999999999999999999", "HTTP/1.1 400"), ("12abc", "HTTP/1.1 400"), ("-1", "HTTP/1.1 400"),
+    ])
+    func hugeContentLength(_ length: String, _ status: String) async throws {
+        try await TestServer.with { server in
+            let head = "POST /hooks/alertmanager HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(server.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(length)\r\n\r\n"
+            let exchange = try await RawTLSClient.exchange(
+                port: server.port, certificatePath: server.certificatePath,
+                chunks: [Array(head.utf8), Array(repeating: 0x20, count: 4096)]
+            )
+            #expect(exchange.closedByServer, "the server must close instead of waiting for the declared body")
+            #expect(exchange.response.hasPrefix(status), "\(exchange.response.prefix(200))")
+            #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200, "still serving")
+        }
+    }
+
     @Test("a chunked body that grows past the cap gets 413 and the connection is closed")
     func tooLargeChunked() async throws {
         try await TestServer.with(configure: { $0.alertmanager.maxBodyBytes = 64 << 10 }) { server in

@@ -113,7 +113,7 @@ struct ConfigLoaderTests {
 
     @Test("mistakes are errors that name the file and line", arguments: [
         ("listen: x\nalertmanger:\n  bearer_token: t\n", "c.yaml:2: unknown key \"alertmanger\""),
-        ("alertmanager:\n  max_body_bytes: lots\n", "c.yaml:2: alertmanager.max_body_bytes must be a positive whole number"),
+        ("alertmanager:\n  max_body_bytes: lots\n", "c.yaml:2: alertmanager.max_body_bytes must be a whole number from 1,024 to 67,108,864"),
         ("sns:\n  allowed_regions: us-east-1\n", "c.yaml:2: \"sns.allowed_regions\" must be a mapping or a list"),
         ("base: &b x\nlisten: *b\n", "unknown key \"base\""),
         ("state_dir: &b x\nplaybooks_dir: *b\n", "c.yaml:1: YAML anchors and aliases are not allowed"),
@@ -150,6 +150,51 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.self) {
             try Self.loader(files: ["c.yaml": "database:\n  lease_seconds: 2\n"]).load(path: "c.yaml")
         }
+    }
+
+    /// Each ranged key: its lowest and highest accepted values, then values one past each end and non-finite ones.
+    static let ranges: [(key: String, low: String, high: String, refused: [String], range: String)] = [
+        ("server.idle_timeout_seconds", "1", "3600", ["0.999", "3600.001", "inf", "nan", "1e400"], "1 to 3,600"),
+        ("alertmanager.max_body_bytes", "1024", "67108864", ["1023", "67108865", "99999999999999999999"], "1,024 to 67,108,864"),
+        ("sns.max_body_bytes", "1024", "67108864", ["1023", "67108865"], "1,024 to 67,108,864"),
+        ("sns.max_message_age_seconds", "1", "86400", ["0", "86401", "-inf", "NaN"], "1 to 86,400"),
+        ("database.lease_seconds", "3", "3600", ["2.9", "3601", "1e400"], "3 to 3,600"),
+        ("links.ttl_seconds", "60", "2592000", ["59", "2592001", "infinity"], "60 to 2,592,000"),
+    ]
+
+    @Test("every ranged number is accepted at both ends and refused one past them, naming the origin and the range",
+          arguments: 0..<ranges.count)
+    func rangedNumbers(_ index: Int) throws {
+        let entry = Self.ranges[index]
+        let parts = entry.key.split(separator: ".").map(String.init)
+        func yaml(_ value: String) -> String { "\(parts[0]):\n  \(parts[1]): \(value)\n" }
+        for value in [entry.low, entry.high] {
+            _ = try Self.loader(files: ["c.yaml": yaml(value)]).load(path: "c.yaml")
+        }
+        let variable = "RESPONDER_" + entry.key.uppercased().replacingOccurrences(of: ".", with: "_")
+        for value in entry.refused {
+            #expect {
+                _ = try Self.loader(files: ["c.yaml": yaml(value)]).load(path: "c.yaml")
+            } throws: { error in
+                "\(error)".hasPrefix("c.yaml:2: \(entry.key) must be a ") && "\(error)".contains("from \(entry.range)")
+            }
+            #expect {
+                _ = try Self.loader(files: [:], environment: [variable: value]).load(path: nil)
+            } throws: { error in
+                "\(error)".hasPrefix("\(variable): \(entry.key) must be a ") && "\(error)".contains("got \"\(value)\"")
+            }
+        }
+    }
+
+    @Test("the default of every ranged key lies in its range")
+    func defaultsInRange() throws {
+        let config = try Self.loader(files: [:]).load(path: nil)
+        #expect((1...3_600).contains(config.idleTimeoutSeconds))
+        #expect((1_024...67_108_864).contains(config.alertmanager.maxBodyBytes))
+        #expect((1_024...67_108_864).contains(config.sns.maxBodyBytes))
+        #expect((1...86_400).contains(config.sns.maxMessageAgeSeconds))
+        #expect((3...3_600).contains(config.database.leaseSeconds))
+        #expect((60...2_592_000).contains(config.links.ttlSeconds))
     }
 
     @Test("an empty section or a null value leaves the defaults in place")

@@ -220,6 +220,33 @@ struct DefaultPlaybooksTests {
         #expect(lines.contains { $0.hasPrefix(folder + "/b.yaml:7: ") && $0.contains("cooldwn") }, "\(lines)")
     }
 
+    @Test("`responder validate` refuses issue 13's playbook of Int64.max bounds, step and scale with file:line messages")
+    func validateRefusesOverflow() async throws {
+        let temporary = try TemporaryFolder("overflow")
+        let folder = temporary.path
+        defer { temporary.remove() }
+        try """
+            targets:
+              - name: api
+                compose: {project: p, service: api}
+                bounds: {floor: 1, ceiling: 9223372036854775807, max_step: 9223372036854775807}
+            playbooks:
+              - name: boom
+                kind: emergency-scale
+                match: {matchers: ['alertname="Boom"']}
+                actions:
+                  - scale: {target: api, by: +9223372036854775807}
+
+            """.write(toFile: folder + "/boom.yaml", atomically: true, encoding: .utf8)
+        let process = try ResponderProcess(arguments: ["validate", folder])
+        #expect(try await process.waitForExit() == 1)
+        let lines = process.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains(folder + "/boom.yaml:4: bounds.ceiling must be 0 to 100,000 (not 9223372036854775807)"), "\(lines)")
+        #expect(lines.contains(folder + "/boom.yaml:4: bounds.max_step must be 1 to 100,000 (not 9223372036854775807)"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix(folder + "/boom.yaml:10: scale.by must be a non-zero whole number from -100,000 to 100,000") },
+                "\(lines)")
+    }
+
     @Test("the examples of Playbooks/README.md are valid playbooks")
     func readmeExamples() async throws {
         let readme = try String(contentsOfFile: Self.root + "/Playbooks/README.md", encoding: .utf8)

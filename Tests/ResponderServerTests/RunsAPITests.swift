@@ -93,6 +93,37 @@ struct RunsAPITests {
         }
     }
 
+    @Test("a stored run with absurd values is skipped at start-up and answered 500 by id; the other run is loaded")
+    func absurdStoredRun() async throws {
+        let temporary = try TemporaryFolder("absurd")
+        defer { temporary.remove() }
+        let journal = try SQLiteJournal(path: temporary.path + "/responder.sqlite")
+        let good = RunSamples.run("run-1", steps: [RunSamples.step(0, .action(.notify(message: "hi")))])
+        var bad = RunSamples.run("run-2", steps: [RunSamples.step(0, .action(.notify(message: "hi")))])
+        bad.steps[0].attempts = .max
+        bad.heldAt = Date(timeIntervalSince1970: -1e300)
+        try await journal.save([good, bad])
+        let absurd = bad
+        let registry = PlaybookRegistry(logger: Logger(label: "t")) { .success(Self.playbooks) }
+        let coordinator = try await RunCoordinator(
+            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry,
+            logger: Logger(label: "t")
+        )
+        #expect(await journal.unreadableRuns().keys.sorted() == ["run-2"])
+        await coordinator.tick()
+        // The sample step is long overdue and its policy is wait-for-ack: the engine, which has the run, says so.
+        #expect(try await coordinator.run(id: "run-1")?.steps.first?.status == .waitingAck, "the good run was loaded and advanced")
+        await #expect(throws: JournalError.self) { try await coordinator.run(id: "run-2") }
+        try await TestServer.with(playbooks: { .success(Self.playbooks) }, runs: true) { server in
+            try await server.journal.save([absurd])
+            let admin = [("Authorization", "Bearer \(TestServer.adminToken)")]
+            let detail = try await server.send(.GET, "/api/runs/run-2", headers: admin)
+            #expect(detail.status == 500)
+            #expect(detail.body.contains("run run-2 is not usable: "), "\(detail.body)")
+            #expect(try await server.send(.GET, "/api/runs", headers: admin).status == 200)
+        }
+    }
+
     @Test("an alert accepted but not handled before a crash is replayed at start-up, once")
     func backlogReplay() async throws {
         let temporary = try TemporaryFolder("backlog")

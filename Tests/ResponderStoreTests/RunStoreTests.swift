@@ -176,4 +176,39 @@ struct RunStoreTests {
             return message.contains("run-1")
         }
     }
+
+    @Test("runs whose stored values are absurd are skipped and reported by id; the other runs load as usual")
+    func absurdRowsAreSkipped() async throws {
+        let store = try SQLiteRunStore(path: SQLiteJournalTests.temporaryPath())
+        try await store.save((1...5).map { RunFixtures.run("run-\($0)") })
+        let edits: [(id: String, from: String, to: String)] = [
+            ("run-1", #""offsetSeconds":0"#, #""offsetSeconds":1e300"#),
+            ("run-2", #""attempts":0"#, #""attempts":9223372036854775807"#),
+            ("run-3", #""startedAt":"2026-01-01T00:00:00.000Z""#, #""startedAt":"999999-01-01T00:00:00.000Z""#),
+            ("run-4", #""to":9"#, #""to":-9223372036854775808"#),
+        ]
+        for edit in edits {
+            try await store.pool.write { db in
+                let body = try String.fetchOne(db, sql: "SELECT body FROM run WHERE id = ?", arguments: [edit.id]) ?? ""
+                #expect(body.contains(edit.from), "\(body)")
+                try db.execute(sql: "UPDATE run SET body = ? WHERE id = ?", arguments: [body.replacingOccurrences(of: edit.from, with: edit.to), edit.id])
+            }
+        }
+        #expect(try await store.openRuns().map(\.id) == ["run-5"])
+        #expect(try await store.recentRuns(limit: 10).map(\.id) == ["run-5"])
+        let unreadable = await store.unreadableRuns()
+        #expect(unreadable.keys.sorted() == ["run-1", "run-2", "run-3", "run-4"])
+        #expect(unreadable["run-2"]?.contains("steps[0].attempts 9223372036854775807 is outside 0 to 1,000") == true)
+        #expect(unreadable["run-4"]?.contains("steps[0].to -9223372036854775808 is outside") == true)
+        await #expect {
+            _ = try await store.run(id: "run-2")
+        } throws: { error in
+            guard case JournalError.incompatible(let message) = error else { return false }
+            return message.hasPrefix("run run-2 is not usable: ")
+        }
+        var engine = RunEngine(runs: try await store.openRuns(), highestRunNumber: try await store.highestRunNumber())
+        #expect(engine.runs.keys.sorted() == ["run-5"])
+        _ = engine.handle(.tick, now: RunFixtures.start.addingTimeInterval(1e9))
+        #expect(engine.nextNumber == 6)
+    }
 }

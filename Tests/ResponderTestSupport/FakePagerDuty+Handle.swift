@@ -18,8 +18,8 @@ extension FakePagerDuty {
         }
         if !state.failures.isEmpty {
             switch state.failures.removeFirst() {
-            case .rateLimited(let seconds):
-                return FakeHTTPReply(status: 429, retryAfter: seconds.map { "\($0)" }, contentType: "text/plain",
+            case .rateLimited(let header):
+                return FakeHTTPReply(status: 429, retryAfter: header, contentType: "text/plain",
                                      body: "Too Many Requests")
             case .serverError(let status):
                 return FakeHTTPReply(status: status, contentType: "text/plain", body: "Internal Server Error")

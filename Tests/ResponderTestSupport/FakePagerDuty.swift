@@ -43,7 +43,7 @@ public final class FakePagerDuty: Sendable {
     /// A failure programmed for the next calls.
     public enum Failure: Sendable, Equatable {
         /// HTTP 429, with `Retry-After` when given.
-        case rateLimited(retryAfter: Int?)
+        case rateLimited(retryAfter: String?)
         /// That HTTP status (5xx).
         case serverError(status: Int)
     }
@@ -96,7 +96,12 @@ public final class FakePagerDuty: Sendable {
 
     /// The next `count` calls answer 429 (with `Retry-After: retryAfter` seconds when given).
     public func rateLimitNext(_ count: Int = 1, retryAfter: Int? = 1) {
-        state.withLockedValue { $0.failures += Array(repeating: .rateLimited(retryAfter: retryAfter), count: count) }
+        rateLimitNext(count, retryAfterHeader: retryAfter.map { "\($0)" })
+    }
+
+    /// The next `count` calls answer 429 with exactly this `Retry-After` header text (none when nil).
+    public func rateLimitNext(_ count: Int = 1, retryAfterHeader: String?) {
+        state.withLockedValue { $0.failures += Array(repeating: .rateLimited(retryAfter: retryAfterHeader), count: count) }
     }
 
     /// The next `count` calls answer HTTP `status` (500 by default).

@@ -29,9 +29,9 @@ extension FakeSlack {
         if request.method != "POST" { return refuse("invalid_post_type") }
         if !state.failures.isEmpty {
             switch state.failures.removeFirst() {
-            case .rateLimited(let seconds):
+            case .rateLimited(let header):
                 call.error = "ratelimited"
-                return FakeHTTPReply(status: 429, retryAfter: seconds.map { "\($0)" },
+                return FakeHTTPReply(status: 429, retryAfter: header,
                                      body: "{\"ok\":false,\"error\":\"ratelimited\"}")
             case .serverError(let status):
                 call.error = "http_\(status)"
@@ -109,8 +109,8 @@ extension FakeSlack {
         }
         if !state.failures.isEmpty {
             switch state.failures.removeFirst() {
-            case .rateLimited(let seconds):
-                return FakeHTTPReply(status: 429, retryAfter: seconds.map { "\($0)" },
+            case .rateLimited(let header):
+                return FakeHTTPReply(status: 429, retryAfter: header,
                                      contentType: "text/html", body: "rate_limited")
             case .serverError(let status): return answer(status, "rollup_error")
             case .slackError(let code, _): return answer(400, code)

@@ -51,8 +51,8 @@ public final class FakeSlack: Sendable {
 
     /// A failure programmed for the next calls.
     public enum Failure: Sendable, Equatable {
-        /// HTTP 429 with `Retry-After: seconds` (no header when nil) and `{"ok":false,"error":"ratelimited"}`.
-        case rateLimited(retryAfter: Int?)
+        /// HTTP 429 with that `Retry-After` header (none when nil) and `{"ok":false,"error":"ratelimited"}`.
+        case rateLimited(retryAfter: String?)
         /// That HTTP status (5xx) with a short body.
         case serverError(status: Int)
         /// HTTP 200 `{"ok":false,"error":code}` (with `needed` for `missing_scope`).
@@ -129,7 +129,12 @@ public final class FakeSlack: Sendable {
 
     /// The next `count` calls answer 429 with `Retry-After: retryAfter` seconds.
     public func rateLimitNext(_ count: Int = 1, retryAfter: Int? = 1) {
-        state.withLockedValue { $0.failures += Array(repeating: .rateLimited(retryAfter: retryAfter), count: count) }
+        rateLimitNext(count, retryAfterHeader: retryAfter.map { "\($0)" })
+    }
+
+    /// The next `count` calls answer 429 with exactly this `Retry-After` header text (none when nil).
+    public func rateLimitNext(_ count: Int = 1, retryAfterHeader: String?) {
+        state.withLockedValue { $0.failures += Array(repeating: .rateLimited(retryAfter: retryAfterHeader), count: count) }
     }
 
     /// The next `count` calls answer HTTP `status` (500 by default).

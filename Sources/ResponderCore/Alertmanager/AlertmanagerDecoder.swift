@@ -53,12 +53,15 @@ public struct AlertmanagerDecoder: Sendable {
         guard let startsAt = RFC3339.parse(alert.startsAt) else {
             throw .invalidField("\(path).startsAt: must be an RFC 3339 timestamp")
         }
+        guard RFC3339.acceptedRange.contains(startsAt) else {
+            throw .invalidField("\(path).startsAt: must be \(RFC3339.acceptedYears)")
+        }
         var endsAt: Date?
         if !alert.endsAt.isEmpty {
             guard let parsed = RFC3339.parse(alert.endsAt) else {
                 throw .invalidField("\(path).endsAt: must be an RFC 3339 timestamp")
             }
-            // Alertmanager sends Go's zero time for "no end".
+            // Alertmanager sends Go's zero time (year 0001) for "no end"; anything before 1970 reads the same.
             endsAt = parsed.timeIntervalSince1970 <= 0 ? nil : parsed
         }
         // startsAt is normalized so that equal instants written differently share one key.

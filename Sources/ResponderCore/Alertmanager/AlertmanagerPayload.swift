@@ -6,8 +6,11 @@ public struct AlertmanagerPayload: Sendable, Equatable, Decodable {
     public var version: String
     /// Key identifying the alert group.
     public var groupKey: String
-    /// How many alerts Alertmanager left out because of `max_alerts`.
+    /// How many alerts Alertmanager left out because of `max_alerts` (0 to ``maxTruncatedAlerts``).
     public var truncatedAlerts: Int
+
+    /// Largest `truncatedAlerts` accepted: far more alerts than any Alertmanager holds.
+    public static let maxTruncatedAlerts = 1_000_000_000
     /// `firing` if at least one alert of the group fires.
     public var status: String
     /// Name of the receiver that sent this notification.
@@ -67,7 +70,7 @@ public struct AlertmanagerPayload: Sendable, Equatable, Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         version = try container.decode(String.self, forKey: .version)
         groupKey = try container.decodeIfPresent(String.self, forKey: .groupKey) ?? ""
-        truncatedAlerts = try container.decodeIfPresent(Int.self, forKey: .truncatedAlerts) ?? 0
+        truncatedAlerts = try container.decodeWholeNumber(forKey: .truncatedAlerts, in: 0...Self.maxTruncatedAlerts) ?? 0
         status = try container.decode(String.self, forKey: .status)
         receiver = try container.decode(String.self, forKey: .receiver)
         groupLabels = try container.decodeIfPresent([String: String].self, forKey: .groupLabels) ?? [:]

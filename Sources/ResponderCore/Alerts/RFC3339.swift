@@ -2,7 +2,22 @@ import Foundation
 
 /// Parses and formats RFC 3339 timestamps (`2026-01-01T00:00:00.123456789Z`, `...+02:00`) without locale or
 /// formatter state, so fractional seconds of any length (Alertmanager sends nanoseconds) are accepted.
+///
+/// Years have exactly four digits, so every parsed instant lies between 0000 and 9999 and date arithmetic on it (ages,
+/// whole seconds, milliseconds) stays far from overflow. Times in alerts must lie in ``acceptedRange`` (1970–9999).
 public enum RFC3339 {
+    /// Instants an alert, a scenario or a stored run may carry: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+    public static let acceptedRange: ClosedRange<Date> =
+        Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799.999)
+
+    /// What messages say about ``acceptedRange``.
+    public static let acceptedYears = "between the years 1970 and 9999"
+
+    /// Like ``parse(_:)``, nil also for an instant outside ``acceptedRange``.
+    public static func parseAccepted(_ text: String) -> Date? {
+        parse(text).flatMap { acceptedRange.contains($0) ? $0 : nil }
+    }
+
     /// Returns the instant, or nil when the text is not an RFC 3339 date-time.
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
@@ -58,9 +73,13 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z`.
+    /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z`. An instant before year
+    /// 0001 or after 9999 (which no parse produces) is written as the nearest of those, never trapping.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = date.timeIntervalSince1970
+        // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z; the comparison also sends NaN to the lower end.
+        let clamped = seconds >= -62_135_596_800 ? min(seconds, 253_402_300_799.999) : -62_135_596_800
+        let totalMillis = Int64((clamped * 1000).rounded(.down))
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let totalSeconds = (totalMillis - Int64(millis)) / 1000
         let days = Int(floorDiv(totalSeconds, 86_400))

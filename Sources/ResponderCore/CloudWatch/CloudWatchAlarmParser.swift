@@ -61,12 +61,16 @@ public struct CloudWatchAlarmParser: Sendable {
         guard let changeTime = CloudWatchTimestamp.parse(changeText) else {
             throw .invalidField("Message.StateChangeTime: \(quoted(changeText)) is not a time such as 2024-05-01T12:00:00.000+0000")
         }
+        guard RFC3339.acceptedRange.contains(changeTime) else {
+            throw .invalidField("Message.StateChangeTime: \(quoted(changeText)) must be \(RFC3339.acceptedYears)")
+        }
         var alarm = CloudWatchAlarm(
             kind: .metric, name: name, description: wire.alarmDescription, accountId: wire.awsAccountId ?? arn.account,
             arn: arnText, partition: arn.partition, region: arn.region, regionName: wire.region, status: status,
             newStateValue: stateText, newStateReason: wire.newStateReason, oldStateValue: wire.oldStateValue,
             stateChangeTime: changeTime,
-            configurationUpdatedAt: wire.alarmConfigurationUpdatedTimestamp.flatMap(CloudWatchTimestamp.parse),
+            configurationUpdatedAt: wire.alarmConfigurationUpdatedTimestamp.flatMap(CloudWatchTimestamp.parse)
+                .flatMap { RFC3339.acceptedRange.contains($0) ? $0 : nil },
             metric: nil, comparisonOperator: nil, threshold: nil, period: nil, evaluationPeriods: nil,
             expression: nil, alarmRule: nil, triggeringChildren: []
         )

@@ -37,6 +37,11 @@ struct CloudWatchAlarmWire: Decodable {
         case alarmRule = "AlarmRule", triggeringChildren = "TriggeringChildren"
     }
 
+    /// `Period` (here and in `MetricStat`), in seconds: CloudWatch's whole evaluation window is at most seven days.
+    static let periods: ClosedRange<Int> = 1...604_800
+    /// `EvaluationPeriods`: at least one, and no more than seven days of one-second periods.
+    static let evaluationPeriods: ClosedRange<Int> = 1...604_800
+
     /// `Trigger` of a metric or metric math alarm.
     struct Trigger: Decodable {
         /// `MetricName`.
@@ -66,6 +71,22 @@ struct CloudWatchAlarmWire: Decodable {
             case extendedStatistic = "ExtendedStatistic", dimensions = "Dimensions", period = "Period"
             case evaluationPeriods = "EvaluationPeriods", comparisonOperator = "ComparisonOperator"
             case threshold = "Threshold", metrics = "Metrics"
+        }
+
+        /// Decodes a trigger; `Period` and `EvaluationPeriods` must be whole numbers in their ranges, or the error
+        /// names them.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            metricName = try container.decodeIfPresent(String.self, forKey: .metricName)
+            namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+            statistic = try container.decodeIfPresent(String.self, forKey: .statistic)
+            extendedStatistic = try container.decodeIfPresent(String.self, forKey: .extendedStatistic)
+            dimensions = try container.decodeIfPresent([Dimension].self, forKey: .dimensions)
+            period = try container.decodeWholeNumber(forKey: .period, in: CloudWatchAlarmWire.periods)
+            evaluationPeriods = try container.decodeWholeNumber(forKey: .evaluationPeriods, in: CloudWatchAlarmWire.evaluationPeriods)
+            comparisonOperator = try container.decodeIfPresent(String.self, forKey: .comparisonOperator)
+            threshold = try container.decodeIfPresent(Double.self, forKey: .threshold)
+            metrics = try container.decodeIfPresent([MetricQuery].self, forKey: .metrics)
         }
     }
 
@@ -121,6 +142,14 @@ struct CloudWatchAlarmWire: Decodable {
         /// The JSON names.
         enum CodingKeys: String, CodingKey {
             case metric = "Metric", period = "Period", stat = "Stat"
+        }
+
+        /// Decodes a metric stat; `Period` must be a whole number in its range, or the error names it.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            metric = try container.decodeIfPresent(Metric.self, forKey: .metric)
+            period = try container.decodeWholeNumber(forKey: .period, in: CloudWatchAlarmWire.periods)
+            stat = try container.decodeIfPresent(String.self, forKey: .stat)
         }
     }
 

@@ -42,10 +42,16 @@ extension RunEngine {
                 store(own)
                 return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again during the step-down; the ladder stopped (on_refire: abort)")]
             case .reEscalate:
+                let added = steps(from: timeline, playbook: playbook, firstIndex: own.steps.count, now: now)
+                if let problem = Self.problem(in: added) {
+                    record(&own, now, "alert \(name) re-fired, but its new steps are out of range (\(problem)): not re-escalated")
+                    store(own)
+                    return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again but its plan cannot be run "
+                        + "(\(problem)); nothing re-escalated")]
+                }
                 cancelPending(&own, reason: "alert re-fired during the ladder (on_refire: re-escalate)")
                 own.resolvedAt = nil
-                let base = own.steps.count
-                own.steps += steps(from: timeline, playbook: playbook, firstIndex: base, now: now)
+                own.steps += added
                 record(&own, now, "alert \(name) re-fired during the ladder: actions run again, the ladder waits for the next resolve")
                 store(own)
                 return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again; re-escalating (on_refire: re-escalate)")]
@@ -60,6 +66,12 @@ extension RunEngine {
             .compactMap(\.endedAt).max(),
             now.timeIntervalSince(ended) < playbook.cooldown.timeInterval {
             return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but it is cooling down until \(RFC3339.format(ended.addingTimeInterval(playbook.cooldown.timeInterval))): nothing started")]
+        }
+        // A run the store would refuse to read back (times outside 1970–9999, say from an alert's event_start) is
+        // never started: it would be lost at the next restart.
+        let planned = steps(from: timeline, playbook: playbook, firstIndex: 0, now: now)
+        if let problem = Self.problem(in: planned) {
+            return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but its plan cannot be run (\(problem)): nothing started")]
         }
         var effects: [EngineEffect] = []
         let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
@@ -83,7 +95,7 @@ extension RunEngine {
         var run = Run(
             id: id, playbook: playbook.name, kind: playbook.kind, targets: targets.sorted(),
             alertFingerprint: alert.fingerprint, alertName: alert.labels["alertname"], startedAt: now,
-            steps: steps(from: timeline, playbook: playbook, firstIndex: 0, now: now), dryRun: playbook.dryRun || settings.forceDryRun,
+            steps: planned, dryRun: playbook.dryRun || settings.forceDryRun,
             policy: RunPolicy(playbook)
         )
         record(&run, now, "started by alert \(name) (playbook \(playbook.name), \(playbook.kind.rawValue))")
@@ -120,6 +132,14 @@ extension RunEngine {
             effects.append(.notify(runID: run.id, message: run.history.last?.message ?? "resolved"))
         }
         return effects
+    }
+
+    /// The first out-of-range value of `steps` (``RunStep/problem()``), as `step N: ...`; nil when there is none.
+    private static func problem(in steps: [RunStep]) -> String? {
+        for step in steps {
+            if let problem = step.problem() { return "step \(step.index): \(problem)" }
+        }
+        return nil
     }
 
     /// Run steps from a plan timeline; action steps carry the playbook's action, ladder steps a scale to their level.

@@ -27,14 +27,15 @@ public struct RunEngine: Sendable {
     /// and `highestRunNumber` (the store's, so ids of runs no longer loaded are never reused).
     public init(runs: [Run], settings: EngineSettings = EngineSettings(), highestRunNumber: Int = 0, restoring: Bool = true) {
         var restored: [String: Run] = [:]
-        var highest = highestRunNumber
+        // Clamped, so a damaged id such as run-9223372036854775807 cannot make `highest + 1` overflow.
+        var highest = min(max(0, highestRunNumber), Run.maxNumber)
         for var run in runs {
             for index in run.steps.indices where restoring && run.steps[index].status == .running {
                 run.steps[index].status = .pending
                 run.steps[index].recheck = true
             }
             restored[run.id] = run
-            highest = max(highest, Self.number(ofRunID: run.id) ?? 0)
+            highest = max(highest, min(Self.number(ofRunID: run.id) ?? 0, Run.maxNumber))
         }
         self.runs = restored
         self.nextNumber = highest + 1
@@ -102,7 +103,7 @@ public struct RunEngine: Sendable {
             }
             run.status = .active
             run.heldAt = nil
-            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(now.timeIntervalSince(heldAt))).playbookText) later (or less, if scheduled during the hold)")
+            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(saturating: now.timeIntervalSince(heldAt))).playbookText) later (or less, if scheduled during the hold)")
         case .abort:
             cancelPending(&run, reason: "aborted by \(actor)")
             end(&run, .aborted, now, "aborted by \(actor)")
@@ -153,7 +154,7 @@ public struct RunEngine: Sendable {
             // A restore is exempt: skipping it would leave the run's temporary HPA, env and annotation values behind.
             if lateness > settings.missedDeadlineGrace.timeInterval, !step.recheck, !step.acknowledged,
                step.attempts == 0, step.work != .restore {
-                let late = Duration.seconds(Int(lateness)).playbookText
+                let late = Duration.seconds(Int(saturating: lateness)).playbookText
                 switch run.policy.missedDeadline {
                 case .fire:
                     record(&run, now, "step \(index) is \(late) late (missed deadline): firing now")
@@ -180,7 +181,7 @@ public struct RunEngine: Sendable {
                 return effects
             }
             step.status = .running
-            step.attempts += 1
+            step.attempts = step.attempts < Int.max ? step.attempts + 1 : Int.max
             step.startedAt = now
             run.steps[index] = step
             record(&run, now, "step \(index) started: \(step.detail)")
@@ -207,13 +208,14 @@ public struct RunEngine: Sendable {
             run.snapshot.merge(snapshot) { original, _ in original }
             record(&run, now, "step \(index) done: \(detail)")
         case .retryable(let message) where step.attempts < settings.maxAttempts:
-            let delay = min(settings.retryBackoff.timeInterval * pow(2, Double(step.attempts - 1)),
+            // In Double, and capped before any conversion: the attempt count and the settings may be large.
+            let delay = min(settings.retryBackoff.timeInterval * pow(2, Double(step.attempts) - 1),
                             settings.maxRetryBackoff.timeInterval)
             step.status = .pending
             step.due = now.addingTimeInterval(delay)
             step.scheduledAt = now
             step.outcome = "attempt \(step.attempts) failed: \(message)"
-            record(&run, now, "step \(index) attempt \(step.attempts) failed (\(message)); retrying in \(Duration.seconds(Int(delay)).playbookText)")
+            record(&run, now, "step \(index) attempt \(step.attempts) failed (\(message)); retrying in \(Duration.seconds(Int(saturating: delay)).playbookText)")
         case .retryable(let message), .permanent(let message):
             step.status = .failed
             step.finishedAt = now
@@ -267,7 +269,7 @@ public struct RunEngine: Sendable {
         }
     }
 
-    /// The number of a run id (`run-42` → 42), nil for another shape.
+    /// The number of a run id (`run-42` → 42), nil for another shape (and for digits past `Int.max`).
     public static func number(ofRunID id: String) -> Int? {
         guard id.hasPrefix("run-") else { return nil }
         return Int(id.dropFirst(4))

@@ -25,9 +25,15 @@ public protocol RunRepository: Sendable {
     /// The highest run number ever stored (`run-N`), 0 when none: new ids continue after it, also once old runs are no
     /// longer loaded.
     func highestRunNumber() async throws(JournalError) -> Int
+
+    /// Stored runs skipped because they cannot be used (see ``UnreadableRuns``), by id, with why.
+    func unreadableRuns() async -> [String: String]
 }
 
 extension RunRepository {
+    /// None: a store that cannot meet an unusable run (one in memory) has nothing to report.
+    public func unreadableRuns() async -> [String: String] { [:] }
+
     /// Saves `runs` and queues `notifications` in one transaction where the store has an outbox; this default (for
     /// stores without one) saves the runs and drops the notifications.
     public func save(_ runs: [Run], notifications: [OutboundNotification]) async throws(JournalError) {

@@ -80,6 +80,9 @@ public struct SNSMessage: Sendable, Equatable {
         guard let timestamp = RFC3339.parse(timestampText) else {
             throw .invalidField("Timestamp: \(quoted(timestampText)) is not an ISO 8601 time such as 2022-07-28T21:23:58.317Z")
         }
+        guard RFC3339.acceptedRange.contains(timestamp) else {
+            throw .invalidField("Timestamp: \(quoted(timestampText)) must be \(RFC3339.acceptedYears)")
+        }
         let signatureText = try FieldText.required(wire.signature, "Signature")
         guard let signature = Data(base64Encoded: signatureText), !signature.isEmpty else {
             throw .invalidField("Signature: must be base64")

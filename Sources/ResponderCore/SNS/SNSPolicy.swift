@@ -77,14 +77,14 @@ public struct SNSPolicy: Sendable, Equatable {
         let age = now.timeIntervalSince(timestamp)
         if age > maxMessageAge {
             throw .stale(
-                "SNS message Timestamp \(RFC3339.format(timestamp)) is \(Int(age)) s old, more than the "
-                    + "\(Int(maxMessageAge)) s allowed by sns.max_message_age: it is a replay, or this host's clock is wrong"
+                "SNS message Timestamp \(RFC3339.format(timestamp)) is \(Int(saturating: age)) s old, more than the "
+                    + "\(Int(saturating: maxMessageAge)) s allowed by sns.max_message_age: it is a replay, or this host's clock is wrong"
             )
         }
         if -age > maxFutureSkew {
             throw .stale(
-                "SNS message Timestamp \(RFC3339.format(timestamp)) is \(Int(-age)) s in the future, more than the "
-                    + "\(Int(maxFutureSkew)) s of clock skew allowed: check this host's clock (NTP)"
+                "SNS message Timestamp \(RFC3339.format(timestamp)) is \(Int(saturating: -age)) s in the future, more than the "
+                    + "\(Int(saturating: maxFutureSkew)) s of clock skew allowed: check this host's clock (NTP)"
             )
         }
     }

@@ -29,9 +29,11 @@ public struct KubernetesBackend: ScalingBackend {
         target.hpa.map { KubernetesObjectReference(.horizontalPodAutoscalers, namespace: target.namespace, name: $0) }
     }
 
-    /// `spec.replicas` of the scale subresource.
+    /// `spec.replicas` of the scale subresource (0 to 100,000, else a permanent error).
     public func replicas() async throws(BackendError) -> Int {
-        do { return try await client.replicas(of: workload) } catch { throw error.backendError }
+        let count: Int
+        do { count = try await client.replicas(of: workload) } catch { throw error.backendError }
+        return try BackendError.checkedCount(count, "spec.replicas", of: label)
     }
 
     /// Patches the scale subresource.
@@ -39,15 +41,18 @@ public struct KubernetesBackend: ScalingBackend {
         do { try await client.setReplicas(of: workload, to: count) } catch { throw error.backendError }
     }
 
-    /// The HPA's min, max and desired replicas; nil when the target has no `hpa`.
+    /// The HPA's min, max and desired replicas (each 0 to 100,000, else a permanent error); nil without `hpa`.
     public func autoscaler() async throws(BackendError) -> AutoscalerState? {
         guard let hpa else { return nil }
+        let found: AutoscalerState
         do {
             let state = try await client.autoscaler(hpa)
-            return AutoscalerState(min: state.minReplicas, max: state.maxReplicas, desired: state.desiredReplicas)
+            found = AutoscalerState(min: state.minReplicas, max: state.maxReplicas, desired: state.desiredReplicas)
         } catch {
             throw error.backendError
         }
+        return try BackendError.checkedAutoscaler(
+            found, fields: ("spec.minReplicas", "spec.maxReplicas", "status.desiredReplicas"), of: "\(label)'s HPA")
     }
 
     /// Reads the HPA, then patches min and max with the resourceVersion read (409 → retryable).

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ResponderCore
 
 /// Typed operations on the Kubernetes API over one ``KubernetesConnection``, with AsyncHTTPClient.
 ///
@@ -109,7 +110,6 @@ public final class KubernetesClient: Sendable {
 
     /// A Swift `Duration` as a NIO `TimeAmount`.
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        .nanoseconds(duration.clampedNanoseconds)
     }
 }

@@ -24,7 +24,7 @@ public struct CommandBackend: ScalingBackend {
         guard let count else {
             throw .permanent("\(label) has no `get` command, so its replica count cannot be read: add one")
         }
-        return count
+        return try BackendError.checkedCount(count, "a count of", of: label)
     }
 
     /// Runs `set` with `{replicas}` replaced.

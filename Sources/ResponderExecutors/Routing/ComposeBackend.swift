@@ -16,7 +16,9 @@ public struct ComposeBackend: ScalingBackend {
 
     /// Running containers of the service (`docker compose ps -q`).
     public func replicas() async throws(BackendError) -> Int {
-        do { return try await scaler.replicas(of: compose) } catch { throw CommandBackend.classify(error) }
+        let count: Int
+        do { count = try await scaler.replicas(of: compose) } catch { throw CommandBackend.classify(error) }
+        return try BackendError.checkedCount(count, "a container count of", of: label)
     }
 
     /// `docker compose up -d --no-recreate --scale SERVICE=N SERVICE`.

@@ -39,7 +39,8 @@ public enum SnapshotEntry: Sendable, Equatable {
             let fields = Dictionary(
                 value.split(separator: ",").compactMap { pair -> (String, Int)? in
                     let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard kv.count == 2, let number = Int(kv[1]) else { return nil }
+                    // A stored original outside the replica range (a damaged row) is no original to restore.
+                    guard kv.count == 2, let number = Int(kv[1]), Limits.replicas.contains(number) else { return nil }
                     return (kv[0], number)
                 },
                 uniquingKeysWith: { first, _ in first }

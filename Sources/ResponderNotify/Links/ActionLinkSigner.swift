@@ -57,7 +57,7 @@ public struct ActionLinkSigner: Sendable {
     public func token(run: String, action: RunCommand, expiresAt: Date, nonce: String) -> String {
         let signer = ring[0]
         let claims = Self.canonicalClaims(ActionClaimWire(
-            a: action.rawValue, exp: Int64(expiresAt.timeIntervalSince1970.rounded(.down)), kid: signer.id, n: nonce, r: run))
+            a: action.rawValue, exp: Int64(Int(saturating: expiresAt.timeIntervalSince1970.rounded(.down))), kid: signer.id, n: nonce, r: run))
         let claimsPart = LinkBase64URL.encode(claims)
         let mac = HMAC<SHA256>.authenticationCode(for: Self.context + Array(claimsPart.utf8), using: signer.key)
         return claimsPart + "." + LinkBase64URL.encode(Array(mac))

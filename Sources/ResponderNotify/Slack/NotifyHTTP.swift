@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ResponderCore
 
 /// One outbound POST to Slack or PagerDuty with a timeout and a capped response, transport failures mapped to
 /// ``NotifyError`` with every secret (token, routing key, webhook URL) removed from the text.
@@ -43,20 +44,34 @@ enum NotifyHTTP {
         }
     }
 
-    /// `Retry-After` as a duration: delta-seconds (Slack, PagerDuty) or an HTTP date.
+    /// Longest `Retry-After` honoured: a larger delay (or a date further ahead) is cut to one hour.
+    static let maxRetryAfter: Duration = .seconds(3_600)
+
+    /// `Retry-After` as a duration, at most ``maxRetryAfter``: delay-seconds (Slack, PagerDuty: `1*DIGIT`, any
+    /// number of digits, so `99999999999999999999` is one hour) or an IMF-fixdate HTTP date (`Sun, 06 Nov 1994
+    /// 08:49:37 GMT`, a past date is 0). Anything else (a sign, a fraction, garbage) is ignored: nil.
     static func retryAfter(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
         guard let raw = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
             return nil
         }
-        if let seconds = Double(raw), seconds.isFinite, seconds >= 0 {
-            return .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded()))
+        let limit = maxRetryAfter.components.seconds
+        if raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            // Digit by digit, stopping at the cap: the text may be longer than any integer type.
+            var seconds: Int64 = 0
+            for byte in raw.utf8 where seconds <= limit {
+                seconds = seconds * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            return .seconds(min(seconds, limit))
         }
+        guard raw.utf8.count <= 64 else { return nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: raw) else { return nil }
-        return .seconds(max(0, min(date.timeIntervalSince(now), 86_400)).rounded())
+        let wait = date.timeIntervalSince(now)
+        guard wait.isFinite else { return nil }
+        return .seconds(Int64(max(0, min(wait, Double(limit))).rounded()))
     }
 
     /// `text` with every non-empty secret replaced by `<redacted>`.
@@ -72,8 +87,7 @@ enum NotifyHTTP {
 
     /// A Duration as NIO's TimeAmount.
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        .nanoseconds(duration.clampedNanoseconds)
     }
 
     /// True for errors no retry can fix: the URL itself is wrong.

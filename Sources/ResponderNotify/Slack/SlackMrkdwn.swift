@@ -1,4 +1,5 @@
 import Foundation
+import ResponderCore
 
 /// Escaping, truncation and date formatting for Slack `mrkdwn` text.
 ///
@@ -43,7 +44,7 @@ public enum SlackMrkdwn {
 
     /// A Slack date token showing `date` in each reader's time zone, with a UTC fallback for clients that cannot.
     public static func date(_ date: Date, format: String = "{date_short_pretty} {time}") -> String {
-        "<!date^\(Int(date.timeIntervalSince1970))^\(format)|\(utcFallback(date))>"
+        "<!date^\(Int(saturating: date.timeIntervalSince1970))^\(format)|\(utcFallback(date))>"
     }
 
     /// `2026-11-24 12:24 UTC`: the fallback of ``date(_:format:)`` and the plain-text form of a time.

@@ -67,7 +67,8 @@ enum StepLines {
     /// `40m after the resolve`, `24h before the event starts`.
     static func anchorText(_ step: RunStep) -> String {
         let offset = step.offsetSeconds
-        let amount = duration(abs(offset))
+        // `magnitude`, not `abs`: abs(Int.min) traps.
+        let amount = duration(Int(clamping: offset.magnitude))
         switch step.anchor {
         case .now: return offset == 0 ? "now" : "\(amount) after the start"
         case .resolve: return offset == 0 ? "at the resolve" : "\(amount) after the resolve"

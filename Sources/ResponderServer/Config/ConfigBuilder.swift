@@ -37,10 +37,6 @@ struct ConfigBuilder {
         config.executors.dryRun = try bool("executors.dry_run") ?? true
         config.database.url = try secret("database.url")
         config.database.leaseSeconds = try double("database.lease_seconds") ?? config.database.leaseSeconds
-        guard config.database.leaseSeconds >= 3 else {
-            throw ConfigError("\(values["database.lease_seconds"]?.origin ?? "database.lease_seconds"): "
-                + "database.lease_seconds must be at least 3: leases are renewed every third of it, on a 1 s timer")
-        }
         config.database.replicaID = try string("database.replica_id")
         config.kubernetes.kubeconfig = try string("kubernetes.kubeconfig")
         config.kubernetes.context = try string("kubernetes.context")
@@ -64,6 +60,20 @@ struct ConfigBuilder {
         return config
     }
 
+    /// Allowed values of the whole-number keys (bytes); README's Configuration section lists them.
+    static let integerRanges: [String: ClosedRange<Int>] = [
+        "alertmanager.max_body_bytes": 1_024...67_108_864,
+        "sns.max_body_bytes": 1_024...67_108_864,
+    ]
+
+    /// Allowed values of the keys in seconds; every one is finite, so it converts to whole milliseconds without a trap.
+    static let secondRanges: [String: ClosedRange<Double>] = [
+        "server.idle_timeout_seconds": 1...3_600,
+        "sns.max_message_age_seconds": 1...86_400,
+        "database.lease_seconds": 3...3_600,
+        "links.ttl_seconds": 60...2_592_000,
+    ]
+
     /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
     static func parseListen(_ text: String, origin: String) throws(ConfigError) -> (String, Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
@@ -84,20 +94,38 @@ struct ConfigBuilder {
         }
     }
 
+    /// A whole number within `key`'s range in ``integerRanges``.
     private func int(_ key: String) throws(ConfigError) -> Int? {
         guard let text = try string(key) else { return nil }
-        guard let value = Int(text), value > 0 else {
-            throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a positive whole number, got \"\(text)\"")
+        let range = Self.integerRanges[key] ?? 1...Int.max
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a whole number from "
+                + "\(Self.grouped(range.lowerBound)) to \(Self.grouped(range.upperBound)), got \"\(text.prefix(40))\"")
         }
         return value
     }
 
+    /// A finite number of seconds within `key`'s range in ``secondRanges`` (`inf`, `nan` and `1e400` are refused).
     private func double(_ key: String) throws(ConfigError) -> Double? {
         guard let text = try string(key) else { return nil }
-        guard let value = Double(text), value > 0 else {
-            throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a positive number, got \"\(text)\"")
+        let range = Self.secondRanges[key] ?? 1...3_600
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            let why = key == "database.lease_seconds" ? " (leases are renewed every third of it, on a 1 s timer)" : ""
+            throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a number of seconds from "
+                + "\(Self.grouped(Int(range.lowerBound))) to \(Self.grouped(Int(range.upperBound)))\(why), got \"\(text.prefix(40))\"")
         }
         return value
+    }
+
+    /// `67108864` written `67,108,864`.
+    private static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value.magnitude))
+        var out = value < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
     }
 
     private func bool(_ key: String) throws(ConfigError) -> Bool? {

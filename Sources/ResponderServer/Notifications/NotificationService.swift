@@ -24,7 +24,12 @@ public actor NotificationService: Service {
         /// The delay after `attempts` failed attempts, at least `retryAfter`.
         func delay(afterAttempts attempts: Int, retryAfter: Duration?) -> Duration {
             var delay = initial
-            for _ in 1..<max(attempts, 1) where delay < maximum { delay = delay * 2 }
+            // Doubling stops at the maximum, so a stored attempt count of any size costs a few iterations at most.
+            var doublings = 1
+            while doublings < attempts, (delay < maximum), (delay > .zero) {
+                delay = delay * 2
+                doublings += 1
+            }
             delay = min(delay, maximum)
             if let retryAfter, retryAfter > delay { return min(retryAfter, .seconds(3600)) }
             return delay
@@ -115,7 +120,7 @@ public actor NotificationService: Service {
     private func sleep() async {
         var delay = heartbeat
         if let next = try? await outbox.nextNotificationAttempt() {
-            let until = Duration.milliseconds(Int64(max(0, next.timeIntervalSince(now())) * 1000))
+            let until = Duration.clampedSeconds(max(0, next.timeIntervalSince(now())))
             delay = min(delay, until)
         }
         if woken {

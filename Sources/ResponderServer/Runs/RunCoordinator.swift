@@ -40,6 +40,9 @@ public actor RunCoordinator {
         let open = try await repository.openRuns()
         let ended = try await repository.endedRuns(since: now().addingTimeInterval(-settings.keepEnded.timeInterval))
         engine = RunEngine(runs: open + ended, settings: settings, highestRunNumber: try await repository.highestRunNumber())
+        for (id, why) in await repository.unreadableRuns().sorted(by: { $0.key < $1.key }) {
+            logger.error("stored run skipped: it cannot be used", metadata: ["run": "\(id)", "error": "\(why)"])
+        }
         saved = Dictionary((open + ended).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.notifier = notifier
         self.notificationsQueued = notificationsQueued
@@ -158,7 +161,7 @@ public actor RunCoordinator {
         await withCheckedContinuation { continuation in
             sleeper = continuation
             Task {
-                try? await Task.sleep(for: .milliseconds(Int64(delay * 1000) + 1))
+                try? await Task.sleep(for: Duration.clampedSeconds(delay) + .milliseconds(1))
                 await self.wakeUp(generation: generation)
             }
         }

@@ -39,6 +39,9 @@ struct RunsRoutes: Sendable {
             guard let run = try await coordinator.run(id: id) else { return JSONResponse.error(.notFound, "no run \(id)") }
             let notifications = try await outbox?.notifications(runID: id) ?? []
             return RunJSON.response(.ok, RunDetail(run, notifications: notifications))
+        } catch JournalError.incompatible(let message) {
+            // A stored run this server refuses to use (damaged, or edited by hand): say which and why, not "retry".
+            return JSONResponse.error(.internalServerError, message)
         } catch {
             return JSONResponse.error(.serviceUnavailable, "the run store is unavailable; retry later")
         }

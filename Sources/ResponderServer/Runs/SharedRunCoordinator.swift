@@ -24,6 +24,8 @@ public actor SharedRunCoordinator {
     private var lastRenewal = Date.distantPast
     private var lastBacklogCheck = Date.distantPast
     private var nextAttention: Date?
+    /// Stored runs the store skipped as unusable that were already logged.
+    private var reportedUnreadable: Set<String> = []
     private let wakeUp = WakeUp()
     private let drain: BacklogDrain
 
@@ -194,6 +196,10 @@ public actor SharedRunCoordinator {
             logger.error("could not \(doing): the run store failed; retried at the next tick or lease expiry",
                          metadata: ["error": "\(error)"])
             return nil
+        }
+        for (id, why) in await store.unreadableRuns() where !reportedUnreadable.contains(id) {
+            reportedUnreadable.insert(id)
+            logger.error("stored run skipped: it cannot be used", metadata: ["run": "\(id)", "error": "\(why)", "replica": "\(owner)"])
         }
         if decision.notified { notificationsQueued() }
         for effect in decision.effects {

@@ -1,3 +1,5 @@
+import ResponderCore
+
 /// A sleep that ends early when woken: the timer loop sleeps until the next due time, and new work wakes it.
 actor WakeUp {
     private var continuation: CheckedContinuation<Void, Never>?
@@ -10,7 +12,7 @@ actor WakeUp {
         await withCheckedContinuation { continuation in
             self.continuation = continuation
             Task {
-                try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1))
+                try? await Task.sleep(for: Duration.clampedSeconds(seconds) + .milliseconds(1))
                 self.fire(current)
             }
         }

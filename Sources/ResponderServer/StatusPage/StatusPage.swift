@@ -100,7 +100,7 @@ enum StatusPage {
 
     /// `in 12m 03s`, `in 2h 05m`, `due now`.
     static func countdown(_ seconds: TimeInterval) -> String {
-        let total = Int(seconds.rounded(.up))
+        let total = Int(saturating: seconds.rounded(.up))
         guard total > 0 else { return "due now" }
         let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60)
         if h > 0 { return "in \(h)h \(String(format: "%02d", m))m" }

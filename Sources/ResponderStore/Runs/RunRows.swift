@@ -51,17 +51,23 @@ package enum RunRows {
         )
     }
 
-    /// Runs of the rows `sql` selects (it must select `id` and `body`).
-    static func fetch(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Run] {
+    /// Runs of the rows `sql` selects (it must select `id` and `body`). A body that cannot be decoded or fails
+    /// ``Run/validate()`` is noted in `unreadable` and skipped, so one damaged row never hides the others; with
+    /// `skipping` false (one run asked for by id) it is an error naming the run instead.
+    static func fetch(_ db: Database, sql: String, arguments: StatementArguments = [], unreadable: UnreadableRuns,
+                      skipping: Bool = true) throws -> [Run] {
         let decoder = decoder()
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
             let id: String = row["id"]
             let body: String = row["body"]
-            do {
-                return try decoder.decode(Run.self, from: Data(body.utf8))
-            } catch {
-                // A body this version cannot read is not a transient failure: say which run and why.
-                throw JournalError.incompatible("run \(id) cannot be read by this version: \(error)")
+            switch UnreadableRuns.check(id: id, { try decoder.decode(Run.self, from: Data(body.utf8)) }) {
+            case .success(let run):
+                return run
+            case .failure(let error):
+                unreadable.record(id, error.message)
+                // Not a transient failure: say which run and why.
+                if !skipping { throw JournalError.incompatible(error.message) }
+                return nil
             }
         }
     }

@@ -31,7 +31,8 @@ extension SQLiteJournal: DryRunLedger {
         }
     }
 
-    /// The last recorded scale of each target that has one.
+    /// The last recorded scale of each target that has one; a stored value outside ``Limits/replicas`` (a damaged row)
+    /// counts as none, so it never reaches a plan.
     public func lastScaled(targets: [String]) async throws(JournalError) -> [String: Int] {
         do {
             return try await pool.read { db -> [String: Int] in
@@ -45,7 +46,7 @@ extension SQLiteJournal: DryRunLedger {
                             """,
                         arguments: [target]
                     )
-                    if let last { counts[target] = last }
+                    if let last, Limits.replicas.contains(last) { counts[target] = last }
                 }
                 return counts
             }

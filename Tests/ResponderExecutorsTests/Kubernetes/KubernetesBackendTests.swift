@@ -54,6 +54,26 @@ struct KubernetesBackendTests {
         }
     }
 
+    @Test("replica counts read back outside 0 to 100,000 are permanent errors naming the object and the field")
+    func countsOutsideTheRange() async throws {
+        try await F.withBackend { backend, api async throws in
+            var deployment = try #require(api.object(FakeKubernetesAPI.deployments, "prod", "api"))
+            deployment["spec"]?["replicas"] = .int(100_000)
+            api.put(FakeKubernetesAPI.deployments, deployment)
+            #expect(try await backend.replicas() == 100_000)
+            deployment["spec"]?["replicas"] = .int(100_001)
+            api.put(FakeKubernetesAPI.deployments, deployment)
+            let replicas = await #expect(throws: BackendError.self) { try await backend.replicas() }
+            #expect(replicas?.retryable == false)
+            #expect(replicas?.message.hasPrefix("Kubernetes Deployment prod/api reported spec.replicas 100001, outside the 0 to 100,000") == true)
+            var hpa = try #require(api.object(FakeKubernetesAPI.hpas, "prod", "api-hpa"))
+            hpa["spec"]?["maxReplicas"] = .int(Int.max)
+            api.put(FakeKubernetesAPI.hpas, hpa)
+            let bounds = await #expect(throws: BackendError.self) { try await backend.autoscaler() }
+            #expect(bounds?.message.contains("HPA reported spec.maxReplicas 9223372036854775807, outside") == true, "\(String(describing: bounds))")
+        }
+    }
+
     @Test("an HPA without minReplicas reads as min 1 and no desired count")
     func autoscalerDefaults() async throws {
         let target = Target.Kubernetes(kind: .deployment, namespace: "prod", name: "api", hpa: "bare")
