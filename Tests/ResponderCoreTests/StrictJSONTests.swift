@@ -93,6 +93,23 @@ struct StrictJSONTests {
         try json.validate(Array("[\"é€😀\u{10FFFF}\"]".utf8))
     }
 
+    @Test("numbers beyond what a Double holds are refused at their offset", arguments: [
+        #"{"a":1e400}"#, #"{"a":-1e309}"#, "[" + String(repeating: "9", count: 400) + "]",
+    ])
+    func hugeNumbers(_ text: String) {
+        #expect {
+            try json.validate(Array(text.utf8))
+        } throws: { error in
+            guard case IngestError.malformedJSON(let message) = error else { return false }
+            return message.hasPrefix("number out of range at byte")
+        }
+    }
+
+    @Test("numbers at the edges of Double pass", arguments: [#"[1.7976931348623157e308]"#, #"[5e-324]"#, #"[1e-400]"#, "[0]"])
+    func edgeNumbers(_ text: String) throws {
+        try json.validate(Array(text.utf8))
+    }
+
     @Test("nesting is bounded")
     func depth() throws {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)

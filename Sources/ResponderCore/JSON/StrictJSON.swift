@@ -112,6 +112,11 @@ private struct Scanner {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index == start { throw fail("invalid number") }
+        // JSON puts no bound on a number; the decoders read them as Double, so `1e400` would fail the whole body
+        // later with no position. Refuse it here, where the offset is known.
+        if !(Double(String(decoding: bytes[start..<index], as: UTF8.self))?.isFinite ?? false) {
+            throw ScanError(offset: start, reason: "number out of range")
+        }
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
