@@ -117,9 +117,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ResponderPlaybooks", dependencies: ["ResponderCore", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        // glibc malloc settings for the server (mallopt and its constants live in <malloc.h>).
+        .target(name: "CMallocTuning"),
         .executableTarget(
             name: "responder",
             dependencies: [
+                "CMallocTuning",
                 "ResponderServer",
                 "ResponderPlaybooks",
                 "ResponderPostgres",

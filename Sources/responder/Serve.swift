@@ -31,6 +31,7 @@ struct Serve: AsyncParsableCommand {
 
     /// Loads the configuration, applies the flags, and serves until SIGTERM or SIGINT.
     func run() async throws {
+        MemoryTuning.apply()
         var settings: ResponderConfig
         do {
             settings = try ConfigLoader().load(path: config)

@@ -233,6 +233,7 @@ def send(route, body):
 results = {name: {} for name, _ in CLASSES}
 sizes = {name: 0 for name, _ in CLASSES}
 rss_after_first = None
+trace = []
 started = time.monotonic()
 previous_413 = False
 unexpected_failures = 0
@@ -249,6 +250,8 @@ for index in range(COUNT):
     results[name][key] = results[name].get(key, 0) + 1
     if index + 1 == 1000:
         rss_after_first = rss_mib(PID)
+    if (index + 1) % 1000 == 0:
+        trace.append(f"{(index + 1) // 1000}k: {rss_mib(PID) or 0:.1f}")
 elapsed = time.monotonic() - started
 rss_end = rss_mib(PID)
 is_alive = alive(PID)
@@ -272,4 +275,5 @@ print(f"5xx: {fivexx}; connection failures: {failures} ({unexpected_failures} no
 if rss_after_first is not None and rss_end is not None:
     print(f"RSS after 1,000 requests: {rss_after_first:.1f} MiB; at the end: {rss_end:.1f} MiB; "
           f"growth: {rss_end - rss_after_first:+.1f} MiB")
+    print("RSS (MiB) every 1,000 requests: " + ", ".join(trace))
 sys.exit(0 if is_alive and fivexx == 0 and unexpected_failures == 0 else 1)

@@ -74,7 +74,7 @@ private struct Scanner {
         switch bytes[index] {
         case UInt8(ascii: "{"): try object(depth: depth + 1)
         case UInt8(ascii: "["): try array(depth: depth + 1)
-        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "\""): _ = try string(collect: false)
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
@@ -123,11 +123,13 @@ private struct Scanner {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    /// Returns the raw (still escaped) bytes of the string; escapes are normalised so that
-    /// `"a"` and `"\u0061"` compare equal as keys.
-    private mutating func string() throws -> [UInt8] {
+    /// Checks a string and, with `collect` (object keys), returns its text with escapes resolved, so that `"a"` and
+    /// `"\u0061"` compare equal as keys; values are only checked, which keeps a large body from allocating a copy of
+    /// every string in it.
+    private mutating func string(collect: Bool) throws -> [UInt8] {
         index += 1
         var out: [UInt8] = []
+        func append(_ byte: UInt8) { if collect { out.append(byte) } }
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -140,12 +142,12 @@ private struct Scanner {
                 let escaped = bytes[index]
                 switch escaped {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
-                    out.append(escaped)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
+                    append(escaped)
+                case UInt8(ascii: "b"): append(0x08)
+                case UInt8(ascii: "f"): append(0x0C)
+                case UInt8(ascii: "n"): append(0x0A)
+                case UInt8(ascii: "r"): append(0x0D)
+                case UInt8(ascii: "t"): append(0x09)
                 case UInt8(ascii: "u"):
                     let escapeStart = index - 1
                     var scalar = try hexQuad()
@@ -170,7 +172,7 @@ private struct Scanner {
                     guard let character = Unicode.Scalar(scalar) else {
                         throw ScanError(offset: escapeStart, reason: "invalid \\u escape")
                     }
-                    out.append(contentsOf: Array(String(Character(character)).utf8))
+                    if collect { out.append(contentsOf: Array(String(Character(character)).utf8)) }
                 default:
                     throw fail("invalid escape")
                 }
@@ -178,11 +180,11 @@ private struct Scanner {
             default:
                 if byte < 0x20 { throw fail("control character in string") }
                 if byte < 0x80 {
-                    out.append(byte)
+                    append(byte)
                     index += 1
                 } else {
                     let length = try utf8Sequence()
-                    out.append(contentsOf: bytes[index..<index + length])
+                    if collect { out.append(contentsOf: bytes[index..<index + length]) }
                     index += length
                 }
             }
@@ -238,7 +240,7 @@ private struct Scanner {
             try skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected an object key") }
             let keyStart = index
-            let key = try string()
+            let key = try string(collect: true)
             guard keys.insert(key).inserted else {
                 let name = String(decoding: key, as: UTF8.self)
                 throw ScanError(offset: keyStart, reason: "duplicate key \"\(name.prefix(64))\"")
