@@ -62,10 +62,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // HTTP ingest, configuration, TLS and the service graph.
+        // The configuration file, environment overrides and secrets: parsing only, no I/O beyond reading files.
+        .target(
+            name: "ResponderConfiguration",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // HTTP ingest, TLS and the service graph.
         .target(
             name: "ResponderServer",
             dependencies: [
+                "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderSNS",
                 "ResponderStore",
@@ -278,6 +288,7 @@ let package = Package(
             name: "ResponderServerTests",
             dependencies: [
                 "ResponderServer",
+                "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderStore",
                 "ResponderPostgres",
