@@ -242,6 +242,32 @@ let package = Package(
             path: "Tests/ResponderTestSupport",
             swiftSettings: strict
         ),
+        // libFuzzer target bodies, one type per parser or decision function that takes outside input (fuzz/README.md).
+        .target(
+            name: "ResponderFuzzTargets",
+            dependencies: [
+                "ResponderCore",
+                "ResponderPlaybooks",
+                "ResponderSNS",
+                "ResponderNotify",
+                "ResponderConfiguration",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strict
+        ),
+        // The fuzzer (scripts/fuzz builds it with --sanitize fuzzer -DRESPONDER_FUZZ); a plain build replays files.
+        .executableTarget(
+            name: "responder-fuzz",
+            dependencies: ["ResponderFuzzTargets"],
+            path: "Sources/ResponderFuzz",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderFuzzTests",
+            dependencies: ["ResponderFuzzTargets", "ResponderCore"],
+            swiftSettings: strict
+        ),
         // Benchmarks run by hand (bench/), not in CI.
         .executableTarget(
             name: "responder-bench",
