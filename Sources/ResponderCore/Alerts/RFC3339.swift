@@ -3,7 +3,14 @@ import Foundation
 /// Parses and formats RFC 3339 timestamps (`2026-01-01T00:00:00.123456789Z`, `...+02:00`) without locale or
 /// formatter state, so fractional seconds of any length (Alertmanager sends nanoseconds) are accepted.
 public enum RFC3339 {
-    /// Returns the instant, or nil when the text is not an RFC 3339 date-time.
+    /// First instant ``format(_:)`` can write: 0000-01-01T00:00:00Z.
+    static let earliest: TimeInterval = -62_167_219_200
+    /// First instant past what ``format(_:)`` can write with a four-digit year: 10000-01-01T00:00:00Z.
+    static let pastLatest: TimeInterval = 253_402_300_800
+
+    /// Returns the instant, or nil when the text is not an RFC 3339 date-time, or names an instant outside
+    /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59.999Z once its offset (or a leap second) is applied: such an instant
+    /// has no four-digit UTC form, so it could not be written into a key, a plan or a stored run and read back.
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0
@@ -55,7 +62,9 @@ public enum RFC3339 {
         guard index == bytes.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        let instant = Double(seconds) + fraction
+        guard instant >= earliest, instant < pastLatest else { return nil }
+        return Date(timeIntervalSince1970: instant)
     }
 
     /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z`.
