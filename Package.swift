@@ -62,10 +62,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // HTTP ingest, configuration, TLS and the service graph.
+        // The configuration file, environment overrides and secrets: parsing only, no I/O beyond reading files.
+        .target(
+            name: "ResponderConfiguration",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // HTTP ingest, TLS and the service graph.
         .target(
             name: "ResponderServer",
             dependencies: [
+                "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderSNS",
                 "ResponderStore",
@@ -235,6 +245,32 @@ let package = Package(
             path: "Tests/ResponderTestSupport",
             swiftSettings: strict
         ),
+        // libFuzzer target bodies, one type per parser or decision function that takes outside input (fuzz/README.md).
+        .target(
+            name: "ResponderFuzzTargets",
+            dependencies: [
+                "ResponderCore",
+                "ResponderPlaybooks",
+                "ResponderSNS",
+                "ResponderNotify",
+                "ResponderConfiguration",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strict
+        ),
+        // The fuzzer (scripts/fuzz builds it with --sanitize fuzzer -DRESPONDER_FUZZ); a plain build replays files.
+        .executableTarget(
+            name: "responder-fuzz",
+            dependencies: ["ResponderFuzzTargets"],
+            path: "Sources/ResponderFuzz",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderFuzzTests",
+            dependencies: ["ResponderFuzzTargets", "ResponderCore"],
+            swiftSettings: strict
+        ),
         // Benchmarks run by hand (bench/), not in CI.
         .executableTarget(
             name: "responder-bench",
@@ -281,6 +317,7 @@ let package = Package(
             name: "ResponderServerTests",
             dependencies: [
                 "ResponderServer",
+                "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderStore",
                 "ResponderPostgres",

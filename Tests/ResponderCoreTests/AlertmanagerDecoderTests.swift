@@ -106,6 +106,9 @@ struct AlertmanagerDecoderTests {
          "alerts[0].labels.a: expected a string"),
         (#"{"version":"4","status":"firing","receiver":"r","alerts":[{"status":"firing","labels":{},"startsAt":"soon"}]}"#,
          "alerts[0].startsAt: must be an RFC 3339 timestamp"),
+        // A leap second that rolls into the year 10000 (found by the rfc3339 fuzz target).
+        (#"{"version":"4","status":"firing","receiver":"r","alerts":[{"status":"firing","labels":{},"startsAt":"9999-12-31T23:59:60.9Z"}]}"#,
+         "alerts[0].startsAt: must be an RFC 3339 timestamp"),
         (#"{"version":"4","status":"firing","receiver":"r","alerts":[{"status":"firing","labels":{},"startsAt":"2026-01-01T00:00:00Z","fingerprint":"xyz"}]}"#,
          "alerts[0].fingerprint: must be"),
         (#"{"version":"4","status":"firing","receiver":"r","alerts":[{"status":"bad","labels":{},"startsAt":"2026-01-01T00:00:00Z"}]}"#,

@@ -27,9 +27,9 @@ struct IngestRangeTests {
         #expect(abs(date.timeIntervalSince1970 - 1_767_225_601) < 0.001)
     }
 
-    @Test("formatting an instant no parse produces is clamped to years 0001 and 9999, never a trap", arguments: [
+    @Test("formatting an instant no parse produces is clamped to years 0000 and 9999, never a trap", arguments: [
         (1e300, "9999-12-31T23:59:59.999Z"), (Double.infinity, "9999-12-31T23:59:59.999Z"),
-        (-1e300, "0001-01-01T00:00:00.000Z"), (Double.nan, "0001-01-01T00:00:00.000Z"),
+        (-1e300, "0000-01-01T00:00:00.000Z"), (Double.nan, "0000-01-01T00:00:00.000Z"),
         (253_402_300_799.999, "9999-12-31T23:59:59.999Z"),
     ])
     func formatClamps(_ seconds: Double, _ expected: String) {

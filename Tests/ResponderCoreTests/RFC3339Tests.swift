@@ -33,6 +33,24 @@ struct RFC3339Tests {
         #expect(RFC3339.parse(text) == nil)
     }
 
+    // Found by the rfc3339 fuzz target (fuzz/regressions/rfc3339/): these parsed to instants in the years 10000 and -1,
+    // which format wrote as "10000-01-01T00:00:00.900Z" and "00-1-12-31T23:59:00.000Z", text no parser reads back.
+    @Test("refuses a time whose UTC instant falls outside the years 0000 to 9999", arguments: [
+        "9999-12-31T23:59:60.9Z", "9999-12-31T23:30:00-01:00", "0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59.99999Z",
+    ])
+    func refusesInstantsWithoutAFourDigitYear(_ text: String) {
+        #expect(RFC3339.parse(text) == nil)
+    }
+
+    @Test("the first and last instants of the four-digit years parse and round-trip")
+    func fourDigitYearEdges() throws {
+        let first = try #require(RFC3339.parse("0000-01-01T00:00:00Z"))
+        #expect(RFC3339.format(first) == "0000-01-01T00:00:00.000Z")
+        let last = try #require(RFC3339.parse("9999-12-31T23:59:59.999Z"))
+        #expect(RFC3339.format(last) == "9999-12-31T23:59:59.999Z")
+        #expect(RFC3339.parse("0001-01-01T00:30:00+01:00") != nil)
+    }
+
     @Test("formats as UTC milliseconds and round-trips")
     func formats() throws {
         let date = Date(timeIntervalSince1970: 1_767_225_600.25)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import ResponderConfiguration
 @testable import ResponderServer
 import Testing
 import Yams

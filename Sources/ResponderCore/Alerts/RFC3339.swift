@@ -18,7 +18,14 @@ public enum RFC3339 {
         parse(text).flatMap { acceptedRange.contains($0) ? $0 : nil }
     }
 
-    /// Returns the instant, or nil when the text is not an RFC 3339 date-time.
+    /// First instant ``format(_:)`` can write: 0000-01-01T00:00:00Z.
+    static let earliest: TimeInterval = -62_167_219_200
+    /// First instant past what ``format(_:)`` can write with a four-digit year: 10000-01-01T00:00:00Z.
+    static let pastLatest: TimeInterval = 253_402_300_800
+
+    /// Returns the instant, or nil when the text is not an RFC 3339 date-time, or names an instant outside
+    /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59.999Z once its offset (or a leap second) is applied: such an instant
+    /// has no four-digit UTC form, so it could not be written into a key, a plan or a stored run and read back.
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0
@@ -70,15 +77,18 @@ public enum RFC3339 {
         guard index == bytes.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        let instant = Double(seconds) + fraction
+        guard instant >= earliest, instant < pastLatest else { return nil }
+        return Date(timeIntervalSince1970: instant)
     }
 
     /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z`. An instant before year
-    /// 0001 or after 9999 (which no parse produces) is written as the nearest of those, never trapping.
+    /// 0000 or after 9999 (which no parse produces) is written as the nearest of those, never trapping.
     public static func format(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
-        // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z; the comparison also sends NaN to the lower end.
-        let clamped = seconds >= -62_135_596_800 ? min(seconds, 253_402_300_799.999) : -62_135_596_800
+        // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, what parse reads; the comparison also sends NaN to the
+        // lower end.
+        let clamped = seconds >= earliest ? min(seconds, pastLatest - 0.001) : earliest
         let totalMillis = Int64((clamped * 1000).rounded(.down))
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let totalSeconds = (totalMillis - Int64(millis)) / 1000
