@@ -67,9 +67,18 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: instant)
     }
 
-    /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z`.
+    /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z` (truncated, except that an
+    /// instant within floating-point error of the next millisecond is written as that millisecond, so that text read
+    /// with ``parse(_:)`` formats back to itself).
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let scaled = date.timeIntervalSince1970 * 1000
+        var whole = scaled.rounded(.down)
+        // Date keeps seconds since 2001, so a time read back from formatted text can sit up to half a unit in the last
+        // place of that count below its millisecond (3e-8 s around 1970); flooring it would write the millisecond
+        // before, and a stored time would move a millisecond earlier on every save.
+        let slack = 2000 * date.timeIntervalSinceReferenceDate.ulp + 4 * scaled.ulp
+        if scaled - whole > 1 - slack { whole += 1 }
+        let totalMillis = Int64(whole)
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let totalSeconds = (totalMillis - Int64(millis)) / 1000
         let days = Int(floorDiv(totalSeconds, 86_400))
