@@ -44,9 +44,10 @@ import ResponderFuzzTargets
 
 /// Without the fuzzer (a plain `swift build`): replays files through a target, to reproduce a crash with the Swift
 /// runtime's own backtrace. `responder-fuzz list` lists the targets; `responder-fuzz TARGET FILE...` runs each file
-/// and prints what became of it.
+/// and prints what became of it (ok, refused with the error, or a broken invariant).
 @main
 struct ReplayMain {
+    /// Replays the files named on the command line; exits 1 when one broke an invariant or could not be read.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let name = arguments.first, name != "list", let target = FuzzTargets.named(name) else {
@@ -65,7 +66,7 @@ struct ReplayMain {
             }
             do {
                 try target.run(Array(data))
-                print("\(file): accepted")
+                print("\(file): ok")
             } catch {
                 print("\(file): \(error is FuzzInvariantViolation ? "INVARIANT BROKEN" : "refused"): \(error)")
                 broken = broken || error is FuzzInvariantViolation

@@ -18,6 +18,7 @@ public enum SNSTarget {
     /// The instant deliveries are checked at: within two hours after, and five minutes before, every vector.
     static let now = Date(timeIntervalSince1970: 1_659_048_840)  // 2022-07-28T22:54:00Z
 
+    /// The server's processor with that policy and certificate, and no subscription confirmer (nothing is fetched).
     static let processor = SNSDeliveryProcessor(
         policy: policy, certificates: VectorCertificate(), confirmer: nil
     )

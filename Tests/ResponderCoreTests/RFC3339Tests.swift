@@ -51,6 +51,20 @@ struct RFC3339Tests {
         #expect(RFC3339.parse("0001-01-01T00:30:00+01:00") != nil)
     }
 
+    // Found by the rfc3339 fuzz target (fuzz/regressions/rfc3339/millisecond-drift-before-1970): before 1970 a time
+    // read back sat a rounding error below its millisecond, and format wrote the millisecond before, so a stored time
+    // moved 1 ms earlier on every save ("1413-02-01T00:00:00.995Z" came back as ".994Z").
+    @Test("formatted text reads back and formats to itself, every millisecond, before 1970 too", arguments: [
+        "0000-01-01T00:00:00", "1413-02-01T00:00:00", "1969-12-31T23:59:59", "2026-03-02T14:05:00", "9999-12-31T23:59:59",
+    ])
+    func formattedTextIsAFixedPoint(_ second: String) throws {
+        for millisecond in 0..<1000 {
+            let text = second + String(format: ".%03dZ", millisecond)
+            let date = try #require(RFC3339.parse(text))
+            #expect(RFC3339.format(date) == text)
+        }
+    }
+
     @Test("formats as UTC milliseconds and round-trips")
     func formats() throws {
         let date = Date(timeIntervalSince1970: 1_767_225_600.25)

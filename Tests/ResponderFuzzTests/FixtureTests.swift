@@ -7,6 +7,7 @@ import Testing
 /// (a fuzzer whose seeds all bounce off the first check only ever explores that check).
 @Suite("fuzz fixtures and seeds")
 struct FixtureTests {
+    /// The seeds of `target` with their file names.
     static func seeds(_ target: String) -> [(name: String, bytes: [UInt8])] {
         CorpusReplayTests.files("corpus", target).compactMap { file in
             FileManager.default.contents(atPath: file).map { ((file as NSString).lastPathComponent, Array($0)) }

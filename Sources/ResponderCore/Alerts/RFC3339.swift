@@ -82,14 +82,23 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: instant)
     }
 
-    /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z`. An instant before year
-    /// 0000 or after 9999 (which no parse produces) is written as the nearest of those, never trapping.
+    /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z` (truncated, except that an
+    /// instant within floating-point error of the next millisecond is written as that millisecond, so that text read
+    /// with ``parse(_:)`` formats back to itself). An instant before year 0000 or after 9999 (which no parse produces)
+    /// is written as the nearest of those, never trapping.
     public static func format(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, what parse reads; the comparison also sends NaN to the
         // lower end.
         let clamped = seconds >= earliest ? min(seconds, pastLatest - 0.001) : earliest
-        let totalMillis = Int64((clamped * 1000).rounded(.down))
+        let scaled = clamped * 1000
+        var whole = scaled.rounded(.down)
+        // Date keeps seconds since 2001, so a time read back from formatted text can sit up to half a unit in the last
+        // place of that count below its millisecond (3e-8 s around 1970); flooring it would write the millisecond
+        // before, and a stored time would move a millisecond earlier on every save.
+        let slack = 2000 * date.timeIntervalSinceReferenceDate.ulp + 4 * scaled.ulp
+        if scaled - whole > 1 - slack { whole = min(whole + 1, pastLatest * 1000 - 1) }
+        let totalMillis = Int64(whole)
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let totalSeconds = (totalMillis - Int64(millis)) / 1000
         let days = Int(floorDiv(totalSeconds, 86_400))
