@@ -48,6 +48,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strict
+        ),
+        // The HTTP side of SNS: signing-certificate downloads and subscription confirmation through AsyncHTTPClient
+        // (apart so the fuzzer builds ResponderSNS without the NIO stack).
+        .target(
+            name: "ResponderSNSHTTP",
+            dependencies: [
+                "ResponderSNS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,12 +87,14 @@ let package = Package(
                 "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderSNS",
+                "ResponderSNSHTTP",
                 "ResponderStore",
                 "ResponderPostgres",
                 "ResponderPlaybooks",
                 "ResponderExecutors",
                 "ResponderAWS",
                 "ResponderNotify",
+                "ResponderNotifyHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -204,12 +215,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Slack and PagerDuty clients, the Block Kit rendering of a run, signed action links, Slack request signatures.
+        // The Block Kit and PagerDuty rendering of a run, signed action links, Slack request signatures (no I/O).
         .target(
             name: "ResponderNotify",
             dependencies: [
                 "ResponderCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The Slack and PagerDuty clients over AsyncHTTPClient (apart so the fuzzer builds ResponderNotify without NIO).
+        .target(
+            name: "ResponderNotifyHTTP",
+            dependencies: [
+                "ResponderNotify",
+                "ResponderCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -221,6 +241,7 @@ let package = Package(
             name: "ResponderNotifyTests",
             dependencies: [
                 "ResponderNotify",
+                "ResponderNotifyHTTP",
                 "ResponderCore",
                 "ResponderTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -294,6 +315,7 @@ let package = Package(
             name: "ResponderSNSTests",
             dependencies: [
                 "ResponderSNS",
+                "ResponderSNSHTTP",
                 "ResponderCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -322,7 +344,9 @@ let package = Package(
                 "ResponderStore",
                 "ResponderPostgres",
                 "ResponderSNS",
+                "ResponderSNSHTTP",
                 "ResponderNotify",
+                "ResponderNotifyHTTP",
                 "ResponderTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -12,7 +12,7 @@ public protocol SigningCertificateProvider: Sendable {
 }
 
 /// Parses PEM text into a certificate, labelling errors with `source` (a path or URL).
-func parseCertificatePEM(_ bytes: [UInt8], source: String) throws(SigningCertificateError) -> Certificate {
+public func parseCertificatePEM(_ bytes: [UInt8], source: String) throws(SigningCertificateError) -> Certificate {
     let text = String(decoding: bytes, as: UTF8.self)
     do {
         return try Certificate(pemEncoded: text)

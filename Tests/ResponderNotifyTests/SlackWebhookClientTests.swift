@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import ResponderCore
 import ResponderNotify
+import ResponderNotifyHTTP
 import ResponderTestSupport
 import Testing
 

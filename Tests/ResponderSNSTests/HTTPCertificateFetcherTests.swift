@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import ResponderCore
 import ResponderSNS
+import ResponderSNSHTTP
 import Testing
 import X509
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import ResponderSNS
+import ResponderSNSHTTP
 import Testing
 
 @Suite("HTTPSubscriptionConfirmer against a local server")

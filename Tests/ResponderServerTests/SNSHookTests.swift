@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import ResponderCore
 import ResponderServer
 import ResponderSNS
+import ResponderSNSHTTP
 import ResponderStore
 import Testing
 

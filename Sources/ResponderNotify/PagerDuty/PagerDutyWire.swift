@@ -2,22 +2,22 @@ import Foundation
 import ResponderCore
 
 /// The JSON bodies of `/v2/enqueue` and `/v2/change/enqueue`, with the routing key added at the last moment.
-enum PagerDutyWire {
+package enum PagerDutyWire {
     /// PagerDuty's limit on `summary`.
-    static let summaryLimit = 1024
+    package static let summaryLimit = 1024
 
     /// The body of `/v2/enqueue`.
-    struct Event: Encodable {
+    package struct Event: Encodable {
         /// `routing_key`.
-        var routingKey: String
+        package var routingKey: String
         /// `event_action`.
-        var eventAction: String
+        package var eventAction: String
         /// `dedup_key`.
-        var dedupKey: String
+        package var dedupKey: String
         /// `payload` (trigger only).
-        var payload: Payload?
+        package var payload: Payload?
         /// `links` (trigger only).
-        var links: [PagerDutyLink]?
+        package var links: [PagerDutyLink]?
 
         private enum CodingKeys: String, CodingKey {
             case payload, links
@@ -27,7 +27,7 @@ enum PagerDutyWire {
         }
 
         /// The body of `event` sent with `routingKey`.
-        init(_ event: PagerDutyEvent, routingKey: String) {
+        package init(_ event: PagerDutyEvent, routingKey: String) {
             self.routingKey = routingKey
             eventAction = event.action.rawValue
             dedupKey = event.dedupKey
@@ -38,23 +38,23 @@ enum PagerDutyWire {
     }
 
     /// The `payload` of a trigger.
-    struct Payload: Encodable {
+    package struct Payload: Encodable {
         /// `summary` (at most 1024 characters).
-        var summary: String
+        package var summary: String
         /// `source`.
-        var source: String
+        package var source: String
         /// `severity`.
-        var severity: String
+        package var severity: String
         /// `timestamp` (RFC 3339).
-        var timestamp: String?
+        package var timestamp: String?
         /// `component`.
-        var component: String?
+        package var component: String?
         /// `group`.
-        var group: String?
+        package var group: String?
         /// `class`.
-        var eventClass: String?
+        package var eventClass: String?
         /// `custom_details`.
-        var customDetails: [String: String]?
+        package var customDetails: [String: String]?
 
         private enum CodingKeys: String, CodingKey {
             case summary, source, severity, timestamp, component, group
@@ -63,7 +63,7 @@ enum PagerDutyWire {
         }
 
         /// The wire form of `payload`.
-        init(_ payload: PagerDutyEvent.Payload) {
+        package init(_ payload: PagerDutyEvent.Payload) {
             summary = PagerDutyWire.cut(payload.summary)
             source = payload.source
             severity = payload.severity.rawValue
@@ -76,17 +76,17 @@ enum PagerDutyWire {
     }
 
     /// The body of `/v2/change/enqueue`.
-    struct Change: Encodable {
+    package struct Change: Encodable {
         /// Its `payload`.
-        struct Payload: Encodable {
+        package struct Payload: Encodable {
             /// `summary` (at most 1024 characters).
-            var summary: String
+            package var summary: String
             /// `timestamp` (RFC 3339).
-            var timestamp: String
+            package var timestamp: String
             /// `source`.
-            var source: String?
+            package var source: String?
             /// `custom_details`.
-            var customDetails: [String: String]?
+            package var customDetails: [String: String]?
 
             private enum CodingKeys: String, CodingKey {
                 case summary, timestamp, source
@@ -95,11 +95,11 @@ enum PagerDutyWire {
         }
 
         /// `routing_key`.
-        var routingKey: String
+        package var routingKey: String
         /// `payload`.
-        var payload: Payload
+        package var payload: Payload
         /// `links`.
-        var links: [PagerDutyLink]?
+        package var links: [PagerDutyLink]?
 
         private enum CodingKeys: String, CodingKey {
             case payload, links
@@ -107,7 +107,7 @@ enum PagerDutyWire {
         }
 
         /// The body of `change` sent with `routingKey`.
-        init(_ change: PagerDutyChangeEvent, routingKey: String) {
+        package init(_ change: PagerDutyChangeEvent, routingKey: String) {
             self.routingKey = routingKey
             payload = Payload(summary: PagerDutyWire.cut(change.summary), timestamp: RFC3339.format(change.timestamp),
                               source: change.source,
@@ -118,15 +118,15 @@ enum PagerDutyWire {
 
     /// What PagerDuty answers: `{"status":"success","message":"Event processed","dedup_key":...}` or
     /// `{"status":"invalid event","message":"Event object is invalid","errors":[...]}`.
-    struct Answer: Decodable {
+    package struct Answer: Decodable {
         /// `success` or `invalid event`.
-        var status: String?
+        package var status: String?
         /// What happened.
-        var message: String?
+        package var message: String?
         /// The alert's key.
-        var dedupKey: String?
+        package var dedupKey: String?
         /// Why the event was refused.
-        var errors: [String]?
+        package var errors: [String]?
 
         private enum CodingKeys: String, CodingKey {
             case status, message, errors
@@ -134,7 +134,7 @@ enum PagerDutyWire {
         }
 
         /// Decodes leniently: every field is optional advice.
-        init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             status = try? container.decodeIfPresent(String.self, forKey: .status)
             message = try? container.decodeIfPresent(String.self, forKey: .message)
@@ -144,7 +144,7 @@ enum PagerDutyWire {
     }
 
     /// `text` within PagerDuty's summary limit.
-    static func cut(_ text: String) -> String {
+    package static func cut(_ text: String) -> String {
         text.count <= summaryLimit ? text : String(text.prefix(summaryLimit - 1)) + "…"
     }
 }

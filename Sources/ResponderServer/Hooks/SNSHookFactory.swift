@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ResponderCore
 import ResponderSNS
+import ResponderSNSHTTP
 
 /// Builds the SNS hook from configuration: policy, certificate sources (pre-provisioned folder, then cached HTTPS
 /// fetch), and the subscription confirmer.

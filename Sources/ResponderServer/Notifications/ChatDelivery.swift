@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ResponderCore
 import ResponderNotify
+import ResponderNotifyHTTP
 import ResponderStore
 
 /// Delivers queued notifications to Slack (bot token: one message per run, updated, with thread replies; webhook:

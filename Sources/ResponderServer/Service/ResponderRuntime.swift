@@ -7,6 +7,7 @@ import NIOSSL
 import ResponderCore
 import ResponderPlaybooks
 import ResponderSNS
+import ResponderSNSHTTP
 import ResponderStore
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ResponderSNS
 import ResponderCore
 
 /// A GET that never follows redirects, stops reading at a byte cap and gives up after a timeout.

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ResponderCore
+import ResponderNotify
 
 /// One outbound POST to Slack or PagerDuty with a timeout and a capped response, transport failures mapped to
 /// ``NotifyError`` with every secret (token, routing key, webhook URL) removed from the text.

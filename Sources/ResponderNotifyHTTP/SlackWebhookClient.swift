@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ResponderNotify
 
 /// A Slack incoming webhook (https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks): POSTs
 /// `{"text":...,"blocks":[...]}` to the webhook URL, which answers `200 ok`, or an HTTP error with a short text

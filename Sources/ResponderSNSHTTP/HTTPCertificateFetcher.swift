@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ResponderSNS
 import X509
 
 /// Downloads signing certificates with AsyncHTTPClient: GET only, redirects refused, 64 KiB cap, ~5 s timeout.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ResponderNotify
 
 /// PagerDuty's Events API v2: alert events on `/v2/enqueue` and change events on `/v2/change/enqueue`
 /// (https://developer.pagerduty.com/docs/events-api-v2/overview/).

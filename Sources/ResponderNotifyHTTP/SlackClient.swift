@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ResponderNotify
 
 /// Slack's Web API with a bot token: `chat.postMessage` and `chat.update`
 /// (https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.update).

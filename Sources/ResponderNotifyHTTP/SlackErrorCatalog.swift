@@ -1,3 +1,5 @@
+import ResponderNotify
+
 /// What Slack's `{"ok":false,"error":"..."}` codes mean for Responder: retry later, or tell a person what to fix.
 /// Codes from https://docs.slack.dev/reference/methods/chat.postMessage and chat.update.
 enum SlackErrorCatalog {
