@@ -42,8 +42,7 @@ public actor NotificationService: Service {
     private let heartbeat: Duration
     private let logger: Logger
     private let now: @Sendable () -> Date
-    private var wakeUp: CheckedContinuation<Void, Never>?
-    private var woken = false
+    private let wakeUp = WakeSignal()
 
     /// Creates the service.
     public init(outbox: any NotificationOutbox, delivery: any NotificationDelivery, backoff: Backoff = Backoff(),
@@ -58,7 +57,7 @@ public actor NotificationService: Service {
 
     /// Something was queued: deliver it now instead of at the next heartbeat.
     public nonisolated func wake() {
-        Task { await self.signal() }
+        wakeUp.wake()
     }
 
     /// Delivers until the service group shuts down.
@@ -68,8 +67,8 @@ public actor NotificationService: Service {
                 await drain()
                 await sleep()
             }
-        } onGracefulShutdown: {
-            Task { await self.signal() }
+        } onGracefulShutdown: { [wakeUp] in
+            wakeUp.wake()
         }
     }
 
@@ -123,25 +122,6 @@ public actor NotificationService: Service {
             let until = Duration.clampedSeconds(max(0, next.timeIntervalSince(now())))
             delay = min(delay, until)
         }
-        if woken {
-            woken = false
-            return
-        }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: delay)
-            await self?.signal()
-        }
-        await withCheckedContinuation { wakeUp = $0 }
-        timer.cancel()
-        woken = false
-    }
-
-    private func signal() {
-        if let continuation = wakeUp {
-            wakeUp = nil
-            continuation.resume()
-        } else {
-            woken = true
-        }
+        await wakeUp.sleep(for: delay)
     }
 }

@@ -13,8 +13,7 @@ public actor RunCoordinator {
     private let playbooks: PlaybookRegistry
     private let logger: Logger
     private let now: @Sendable () -> Date
-    private var sleeper: CheckedContinuation<Void, Never>?
-    private var sleepGeneration = 0
+    private let wakeUp = WakeSignal()
     private var inFlight = 0
     private var flushScheduled = false
     private let notifier: RunNotifier
@@ -156,21 +155,7 @@ public actor RunCoordinator {
         let limit = heartbeat.timeInterval
         // At least 10 ms between ticks, so steps due close together are started (and saved) as one batch.
         let delay = max(0.01, min(engine.nextDue.map { $0.timeIntervalSince(now()) } ?? limit, limit))
-        sleepGeneration += 1
-        let generation = sleepGeneration
-        await withCheckedContinuation { continuation in
-            sleeper = continuation
-            Task {
-                try? await Task.sleep(for: Duration.clampedSeconds(delay) + .milliseconds(1))
-                await self.wakeUp(generation: generation)
-            }
-        }
-    }
-
-    private func wakeUp(generation: Int? = nil) {
-        guard generation == nil || generation == sleepGeneration, let continuation = sleeper else { return }
-        sleeper = nil
-        continuation.resume()
+        await wakeUp.sleep(for: Duration.clampedSeconds(delay) + .milliseconds(1))
     }
 
     private func handle(_ event: EngineEvent) async {
@@ -204,7 +189,7 @@ public actor RunCoordinator {
                 }
             }
         }
-        wakeUp()
+        wakeUp.wake()
     }
 
     /// Results are saved in groups: a "done" that is lost in a crash is harmless, because the step then restarts with

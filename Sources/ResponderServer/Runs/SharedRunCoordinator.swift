@@ -26,7 +26,7 @@ public actor SharedRunCoordinator {
     private var nextAttention: Date?
     /// Stored runs the store skipped as unusable that were already logged.
     private var reportedUnreadable: Set<String> = []
-    private let wakeUp = WakeUp()
+    private let wakeUp = WakeSignal()
     private let drain: BacklogDrain
 
     /// Creates the driver; `owner` names this replica in leases (unique per process), `lease` is how long a claim
@@ -169,7 +169,7 @@ public actor SharedRunCoordinator {
     public func waitForWork(heartbeat: Duration) async {
         let limit = heartbeat.timeInterval
         let delay = max(0.01, min(nextAttention.map { $0.timeIntervalSince(now()) } ?? limit, limit))
-        await wakeUp.wait(seconds: delay)
+        await wakeUp.sleep(for: Duration.clampedSeconds(delay) + .milliseconds(1))
     }
 
     // MARK: - Transactions
@@ -218,7 +218,7 @@ public actor SharedRunCoordinator {
                 }
             }
         }
-        if !decision.effects.isEmpty { await wakeUp.wake() }
+        if !decision.effects.isEmpty { wakeUp.wake() }
         return decision.value
     }
 
