@@ -37,6 +37,8 @@ struct ConfigBuilder {
         config.executors.dryRun = try bool("executors.dry_run") ?? true
         config.database.url = try secret("database.url")
         config.database.leaseSeconds = try double("database.lease_seconds") ?? config.database.leaseSeconds
+        config.database.operationTimeoutSeconds = try double("database.operation_timeout_seconds")
+            ?? config.database.operationTimeoutSeconds
         config.database.replicaID = try string("database.replica_id")
         config.kubernetes.kubeconfig = try string("kubernetes.kubeconfig")
         config.kubernetes.context = try string("kubernetes.context")
@@ -71,6 +73,7 @@ struct ConfigBuilder {
         "server.idle_timeout_seconds": 1...3_600,
         "sns.max_message_age_seconds": 1...86_400,
         "database.lease_seconds": 3...3_600,
+        "database.operation_timeout_seconds": 0.1...300,
         "links.ttl_seconds": 60...2_592_000,
     ]
 
@@ -112,9 +115,14 @@ struct ConfigBuilder {
         guard let value = Double(text), value.isFinite, range.contains(value) else {
             let why = key == "database.lease_seconds" ? " (leases are renewed every third of it, on a 1 s timer)" : ""
             throw ConfigError("\(values[key]?.origin ?? key): \(key) must be a number of seconds from "
-                + "\(Self.grouped(Int(range.lowerBound))) to \(Self.grouped(Int(range.upperBound)))\(why), got \"\(text.prefix(40))\"")
+                + "\(Self.seconds(range.lowerBound)) to \(Self.seconds(range.upperBound))\(why), got \"\(text.prefix(40))\"")
         }
         return value
+    }
+
+    /// A range end in seconds: whole numbers grouped (`3,600`), fractions as they are (`0.1`).
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? grouped(Int(value)) : "\(value)"
     }
 
     /// `67108864` written `67,108,864`.

@@ -22,6 +22,7 @@ public struct ConfigLoader: Sendable {
         "sns.testing_extra_hosts": .list,
         "executors.dry_run": .bool,
         "database.url": .string, "database.url_file": .string, "database.lease_seconds": .double,
+        "database.operation_timeout_seconds": .double,
         "database.replica_id": .string,
         "kubernetes.kubeconfig": .string, "kubernetes.context": .string, "kubernetes.in_cluster": .bool,
         "aws.region": .string, "aws.endpoint_url": .string,

@@ -84,6 +84,10 @@ public struct ResponderConfig: Sendable {
         /// How long a replica's claim on a run holds without renewal (it renews every third of it while a step runs): a
         /// replica that dies delays its runs' next steps by at most this long.
         public var leaseSeconds = 30.0
+        /// How long one store operation (a free connection, then its transaction) may take before it fails as
+        /// unavailable: a delivery is then answered 503 (the sender retries) instead of waiting on a database that is
+        /// failing over or unreachable.
+        public var operationTimeoutSeconds = 1.5
         /// Name of this replica in leases and logs; default `<host name>-<pid>`.
         public var replicaID: String?
         /// Creates the defaults.

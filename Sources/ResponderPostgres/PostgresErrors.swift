@@ -9,7 +9,9 @@ enum PostgresErrors {
     static func map(_ error: any Error, doing action: String, url: PostgresURL) -> JournalError {
         if let error = error as? JournalError { return error }
         let message: String
-        if isConnectionFailure(error) {
+        if let error = error as? PostgresOperationTimeout {
+            message = "could not \(action): \(error) (\(url.host):\(url.port), database \(url.database))"
+        } else if isConnectionFailure(error) {
             message = "could not \(action): cannot reach PostgreSQL at \(url.host):\(url.port) (database \(url.database), user "
                 + "\(url.user), sslmode=\(url.sslMode.rawValue)): \(describe(error)); check that the server runs and the URL's "
                 + "host, port, credentials and sslmode are right"

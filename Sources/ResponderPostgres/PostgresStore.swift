@@ -2,40 +2,50 @@ import Foundation
 import Logging
 import PostgresNIO
 import ResponderCore
+import ServiceLifecycle
 
 /// The store several `responder serve` replicas share: alert journal, backlog, runs with leases, notification outbox,
 /// Slack threads, action-link nonces and the dry-run ledger, in one PostgreSQL database. Every change is one
 /// transaction; rows other replicas may change at the same time are locked or claimed, never read-then-written blind.
-public final class PostgresStore: Sendable {
+///
+/// The store is a `Service`: its connection pool works only while ``run()`` runs (in `serve`, as the first service of
+/// the group, so it stops last), and queries made before wait for it. ``withConnected(url:logger:outboxClaim:operationTimeout:_:)``
+/// runs it around a body for commands and tests.
+public final class PostgresStore: Sendable, Service {
     /// Where the store connects, as parsed from its URL.
     public let url: PostgresURL
     /// How long a claimed notification is hidden from other replicas while this one delivers it.
     public let outboxClaim: Duration
-    /// The connection pool; its `run()` is the task ``close()`` cancels.
+    /// How long one operation (waiting for a connection, then its transaction) may take before it fails as
+    /// unavailable: an unreachable or black-holed database must turn into a quick 503 and a retry, not a hang.
+    public let operationTimeout: Duration
+    /// The connection pool, working while ``run()`` runs.
     let client: PostgresClient
     /// Where queries and the pool log.
     let logger: Logger
     /// Stored runs skipped because they cannot be used.
     let unreadable = UnreadableRuns()
-    private let runner: Task<Void, Never>
 
     /// The URL with its password replaced by `***`, for the startup line.
     public var redactedURL: String { url.redacted }
 
-    private init(url: PostgresURL, client: PostgresClient, logger: Logger, outboxClaim: Duration) {
+    private init(url: PostgresURL, client: PostgresClient, logger: Logger, outboxClaim: Duration, operationTimeout: Duration) {
         self.url = url
         self.client = client
         self.logger = logger
         self.outboxClaim = outboxClaim
-        runner = Task { await client.run() }
+        self.operationTimeout = operationTimeout
     }
 
-    /// Parses `url`, checks the server can be reached with it, applies pending migrations and starts the connection
-    /// pool. Errors say what to fix and never contain the password.
+    /// Parses `url`, checks the server can be reached with it, applies pending migrations and makes the connection
+    /// pool, which works once ``run()`` runs. Errors say what to fix and never contain the password.
     ///
     /// - Parameter outboxClaim: how long a notification handed out by ``dueNotifications(now:limit:)`` stays hidden
     ///   from other replicas (and from this one) unless it is marked delivered, retried or failed first.
-    public static func connect(url text: String, logger: Logger, outboxClaim: Duration = .seconds(60)) async throws(JournalError) -> PostgresStore {
+    /// - Parameter operationTimeout: how long one operation may wait for a connection and run its transaction.
+    public static func connect(
+        url text: String, logger: Logger, outboxClaim: Duration = .seconds(60), operationTimeout: Duration = .milliseconds(1500)
+    ) async throws(JournalError) -> PostgresStore {
         let url = try PostgresURL(parsing: text)
         try await PostgresSchema.migrate(url: url, logger: logger)
         var configuration = PostgresClient.Configuration(
@@ -45,13 +55,34 @@ public final class PostgresStore: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.maximumConnections = 20
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return PostgresStore(url: url, client: client, logger: logger, outboxClaim: outboxClaim)
+        return PostgresStore(
+            url: url, client: client, logger: logger, outboxClaim: outboxClaim, operationTimeout: operationTimeout
+        )
     }
 
-    /// Stops the connection pool; the store cannot be used afterwards.
-    public func close() async {
-        runner.cancel()
-        await runner.value
+    /// Runs the connection pool until the service group shuts down gracefully or the task is cancelled; the store
+    /// cannot be used afterwards (queries fail). Call it once.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Connects (as ``connect(url:logger:outboxClaim:operationTimeout:)``), runs the pool while `body` runs, then stops it.
+    public static func withConnected<T: Sendable>(
+        url: String, logger: Logger, outboxClaim: Duration = .seconds(60), operationTimeout: Duration = .milliseconds(1500),
+        _ body: (PostgresStore) async throws -> T
+    ) async throws -> T {
+        let store = try await connect(url: url, logger: logger, outboxClaim: outboxClaim, operationTimeout: operationTimeout)
+        return try await store.whileRunning { try await body(store) }
+    }
+
+    /// Runs the pool while `body` runs, then stops it: for a store made with ``connect(url:logger:outboxClaim:operationTimeout:)``
+    /// outside a service group.
+    public func whileRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
     }
 
     // MARK: Queries
@@ -59,36 +90,40 @@ public final class PostgresStore: Sendable {
     /// Runs `body` in one transaction on one pooled connection: commits when it returns, rolls back when it throws.
     /// A deadlock or serialization failure is retried (twice), so `body` must not have effects outside the database.
     func transaction<T: Sendable>(
-        _ action: String, _ body: (PostgresConnection) async throws -> T
+        _ action: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(JournalError) -> T {
         try await conditionalTransaction(action) { connection in (try await body(connection), true) }
     }
 
     /// Like ``transaction(_:_:)``, but `body` also says whether to commit (true) or roll back (false) what it did.
     func conditionalTransaction<T: Sendable>(
-        _ action: String, _ body: (PostgresConnection) async throws -> (value: T, commit: Bool)
+        _ action: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> (value: T, commit: Bool)
     ) async throws(JournalError) -> T {
         let logger = self.logger
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withConnection { connection in
-                    try await connection.query("BEGIN", logger: logger)
-                    do {
-                        // A replica whose host vanishes mid-transaction must not hold its locks (every alert batch
-                        // waits on them) until TCP notices: the server ends such a transaction after 60 s. Set per
-                        // transaction, not as start-up parameters, which PgBouncer refuses.
-                        try await connection.query("""
-                            SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
-                                   set_config('lock_timeout', '30s', true)
-                            """, logger: logger)
-                        let (value, commit) = try await body(connection)
-                        try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
-                        return value
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
+                return try await withinTimeout { [client] in
+                    try await client.withConnection { connection in
+                        try await Self.closingOnCancel(connection) {
+                            try await connection.query("BEGIN", logger: logger)
+                            do {
+                                // A replica whose host vanishes mid-transaction must not hold its locks (every alert
+                                // batch waits on them) until TCP notices: the server ends such a transaction after
+                                // 60 s. Set per transaction, not as start-up parameters, which PgBouncer refuses.
+                                try await connection.query("""
+                                    SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
+                                           set_config('lock_timeout', '30s', true)
+                                    """, logger: logger)
+                                let (value, commit) = try await body(connection)
+                                try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                                return value
+                            } catch {
+                                _ = try? await connection.query("ROLLBACK", logger: logger)
+                                throw error
+                            }
+                        }
                     }
                 }
             } catch {
@@ -103,10 +138,48 @@ public final class PostgresStore: Sendable {
 
     /// The rows `query` returns, outside any explicit transaction.
     func rows(_ action: String, _ query: PostgresQuery) async throws(JournalError) -> [PostgresRow] {
+        let logger = self.logger
         do {
-            return try await client.query(query, logger: logger).collect()
+            return try await withinTimeout { [client] in
+                try await client.withConnection { connection in
+                    try await Self.closingOnCancel(connection) {
+                        try await connection.query(query, logger: logger).collect()
+                    }
+                }
+            }
         } catch {
             throw map(error, doing: action)
+        }
+    }
+
+    /// Runs `operation`, cancelling it when it takes longer than ``operationTimeout``: waiting for a pooled connection
+    /// ends at cancellation, and a query in flight ends because ``closingOnCancel(_:_:)`` closes its connection.
+    private func withinTimeout<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = operationTimeout
+        return try await withThrowingTaskGroup(of: TimedResult<T>.self) { group in
+            group.addTask { .finished(try await operation()) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            switch try await group.next() {
+            case .finished(let value)?: return value
+            case .timedOut?, nil: throw PostgresOperationTimeout(timeout: timeout)
+            }
+        }
+    }
+
+    /// Runs `body`, closing `connection` if the task is cancelled meanwhile: postgres-nio does not abandon a query
+    /// whose server stopped answering, but fails it at once when its connection closes.
+    private static func closingOnCancel<T: Sendable>(
+        _ connection: PostgresConnection, _ body: () async throws -> T
+    ) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await body()
+        } onCancel: {
+            let closing: EventLoopFuture<Void> = connection.close()
+            closing.whenComplete { _ in }
         }
     }
 

@@ -49,14 +49,8 @@ struct Alerts: AsyncParsableCommand {
             do { store = try await PostgresStore.connect(url: url, logger: Logger(label: "responder")) } catch {
                 throw ValidationError("database: \(error)")
             }
-            do {
-                let alerts = try await store.recentAlerts(limit: limit)
-                await store.close()
-                return (alerts, store.redactedURL)
-            } catch {
-                await store.close()
-                throw error
-            }
+            let alerts = try await store.whileRunning { try await store.recentAlerts(limit: limit) }
+            return (alerts, store.redactedURL)
         }
         let path = (state as NSString).appendingPathComponent("responder.sqlite")
         guard FileManager.default.fileExists(atPath: path) else {

@@ -93,23 +93,23 @@ struct PostgresConnectTests {
         let server = try await PostgresServer.shared()
         let url = try await server.createDatabase()
         let withPassword = url.replacingOccurrences(of: "postgres@", with: "postgres:topsecret@")
-        let store = try await PostgresStore.connect(url: withPassword, logger: Fixtures.logger)
-        #expect(store.redactedURL.contains("postgres:***@127.0.0.1:\(server.port)/") && !store.redactedURL.contains("topsecret"))
-        await store.close()
+        try await PostgresStore.withConnected(url: withPassword, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            #expect(store.redactedURL.contains("postgres:***@127.0.0.1:\(server.port)/") && !store.redactedURL.contains("topsecret"))
+        }
     }
 
     @Test("migrations apply once: a second connect and three concurrent ones change nothing")
     func migrationsOnce() async throws {
         let url = try await PostgresServer.shared().createDatabase()
-        let first = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
-        try await first.save([Fixtures.run("run-1")])
-        await first.close()
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { first in
+            try await first.save([Fixtures.run("run-1")])
+        }
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
-            for _ in 0..<3 { group.addTask { try await PostgresStore.connect(url: url, logger: Fixtures.logger) } }
+            for _ in 0..<3 { group.addTask { try await PostgresStore.connect(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) } }
             return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
         }
-        #expect(try await stores[0].run(id: "run-1") == Fixtures.run("run-1"))
-        for store in stores { await store.close() }
+        let stored = try await Fixtures.running(stores) { try await stores[0].run(id: "run-1") }
+        #expect(stored == Fixtures.run("run-1"))
         #expect(try await Fixtures.query("SELECT version FROM schema_migrations", url: url) == ["v1-shared-store"])
     }
 
@@ -117,21 +117,22 @@ struct PostgresConnectTests {
     func concurrentFirstMigration() async throws {
         let url = try await PostgresServer.shared().createDatabase()
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
-            for _ in 0..<3 { group.addTask { try await PostgresStore.connect(url: url, logger: Fixtures.logger) } }
+            for _ in 0..<3 { group.addTask { try await PostgresStore.connect(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) } }
             return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
         }
-        for store in stores { try await store.checkWritable() }
-        for store in stores { await store.close() }
+        try await Fixtures.running(stores) {
+            for store in stores { try await store.checkWritable() }
+        }
         #expect(try await Fixtures.query("SELECT count(*)::text FROM schema_migrations", url: url) == ["1"])
     }
 
     @Test("a database migrated by a newer version is refused as incompatible")
     func newerSchema() async throws {
         let url = try await PostgresServer.shared().createDatabase()
-        try await PostgresStore.connect(url: url, logger: Fixtures.logger).close()
+        _ = try await PostgresStore.connect(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60))
         _ = try await Fixtures.query("INSERT INTO schema_migrations VALUES ('v99-future', now()) RETURNING version", url: url)
         await #expect {
-            _ = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
+            _ = try await PostgresStore.connect(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60))
         } throws: { error in
             guard case JournalError.incompatible(let message) = error else { return false }
             return message.contains("v99-future") && message.contains("newer version")

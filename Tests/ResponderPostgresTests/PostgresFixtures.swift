@@ -21,15 +21,20 @@ enum Fixtures {
         let url = try await PostgresServer.shared().createDatabase()
         var stores: [PostgresStore] = []
         for _ in 0..<count {
-            stores.append(try await PostgresStore.connect(url: url, logger: logger, outboxClaim: outboxClaim))
+            // Generous: these tests are not about timeouts, and a loaded CI machine can take seconds to connect.
+            stores.append(try await PostgresStore.connect(url: url, logger: logger, outboxClaim: outboxClaim,
+                                                          operationTimeout: .seconds(60)))
         }
-        do {
-            try await body(stores)
-        } catch {
-            for store in stores { await store.close() }
-            throw error
+        try await running(stores) { try await body(stores) }
+    }
+
+    /// Runs the pools of `stores` while `body` runs, then stops them.
+    static func running<T: Sendable>(_ stores: [PostgresStore], _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in stores { group.addTask { await store.run() } }
+            defer { group.cancelAll() }
+            return try await body()
         }
-        for store in stores { await store.close() }
     }
 
     /// Runs `body` with one store on a fresh database, then closes it.

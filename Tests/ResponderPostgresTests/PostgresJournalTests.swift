@@ -96,19 +96,19 @@ struct PostgresJournalTests {
     func writable() async throws {
         let server = try await PostgresServer.shared()
         let url = try await server.createDatabase()
-        let store = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
-        try await store.checkWritable()
-        await store.close()
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            try await store.checkWritable()
+        }
         let database = try #require(url.split(separator: "/").last?.split(separator: "?").first)
         try await server.psql("ALTER DATABASE \(database) SET default_transaction_read_only = on")
-        let readOnly = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
-        await #expect {
-            try await readOnly.checkWritable()
-        } throws: { error in
-            guard case JournalError.unavailable(let message) = error else { return false }
-            return message.contains("read-only")
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { readOnly in
+            await #expect {
+                try await readOnly.checkWritable()
+            } throws: { error in
+                guard case JournalError.unavailable(let message) = error else { return false }
+                return message.contains("read-only")
+            }
+            await #expect(throws: JournalError.self) { _ = try await readOnly.record(Fixtures.delivery(), alerts: [Fixtures.alert("aa")]) }
         }
-        await #expect(throws: JournalError.self) { _ = try await readOnly.record(Fixtures.delivery(), alerts: [Fixtures.alert("aa")]) }
-        await readOnly.close()
     }
 }

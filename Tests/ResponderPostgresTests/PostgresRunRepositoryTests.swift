@@ -59,48 +59,48 @@ struct PostgresRunRepositoryTests {
     @Test("a run body this version cannot read is reported as incompatible, naming the run")
     func unreadableBody() async throws {
         let url = try await PostgresServer.shared().createDatabase()
-        let store = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
-        try await store.save([Fixtures.run("run-1")])
-        _ = try await Fixtures.query("UPDATE run SET body = '{\"id\": 1}' RETURNING id", url: url)
-        await #expect {
-            _ = try await store.run(id: "run-1")
-        } throws: { error in
-            guard case JournalError.incompatible(let message) = error else { return false }
-            return message.contains("run-1")
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            try await store.save([Fixtures.run("run-1")])
+            _ = try await Fixtures.query("UPDATE run SET body = '{\"id\": 1}' RETURNING id", url: url)
+            await #expect {
+                _ = try await store.run(id: "run-1")
+            } throws: { error in
+                guard case JournalError.incompatible(let message) = error else { return false }
+                return message.contains("run-1")
+            }
         }
-        await store.close()
     }
 
     @Test("a run whose stored values are absurd is skipped and reported by id, in lists and transactions alike")
     func absurdRowIsSkipped() async throws {
         let url = try await PostgresServer.shared().createDatabase()
-        let store = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
-        try await store.save([Fixtures.run("run-1"), Fixtures.run("run-2")])
-        let edited = try await Fixtures.query("""
-            UPDATE run SET body = replace(body, '"attempts":0', '"attempts":9223372036854775807') WHERE id = 'run-1' RETURNING id
-            """, url: url)
-        #expect(edited == ["run-1"])
-        #expect(try await store.openRuns().map(\.id) == ["run-2"])
-        let seen = try await store.transact(.due(limit: 10), owner: "a", now: Fixtures.start.addingTimeInterval(60), lease: .seconds(30)) {
-            RunTransactionOutcome(result: $0.runs.map(\.id))
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            try await store.save([Fixtures.run("run-1"), Fixtures.run("run-2")])
+            let edited = try await Fixtures.query("""
+                UPDATE run SET body = replace(body, '"attempts":0', '"attempts":9223372036854775807') WHERE id = 'run-1' RETURNING id
+                """, url: url)
+            #expect(edited == ["run-1"])
+            #expect(try await store.openRuns().map(\.id) == ["run-2"])
+            let seen = try await store.transact(.due(limit: 10), owner: "a", now: Fixtures.start.addingTimeInterval(60), lease: .seconds(30)) {
+                RunTransactionOutcome(result: $0.runs.map(\.id))
+            }
+            #expect(seen == ["run-2"])
+            let unreadable = await store.unreadableRuns()
+            #expect(unreadable["run-1"]?.contains("steps[0].attempts 9223372036854775807 is outside 0 to 1,000") == true)
         }
-        #expect(seen == ["run-2"])
-        let unreadable = await store.unreadableRuns()
-        #expect(unreadable["run-1"]?.contains("steps[0].attempts 9223372036854775807 is outside 0 to 1,000") == true)
-        await store.close()
     }
 
     @Test("timestamps of -infinity and infinity read back clamped, without a trap")
     func infiniteTimestamps() async throws {
         let url = try await PostgresServer.shared().createDatabase()
-        let store = try await PostgresStore.connect(url: url, logger: Fixtures.logger)
-        try await store.save([Fixtures.run("run-1")])
-        _ = try await Fixtures.query("UPDATE run SET due_at = '-infinity' RETURNING id", url: url)
-        let early = try #require(try await store.nextAttention())
-        #expect(early < Date(timeIntervalSince1970: -62_135_596_800))
-        _ = try await Fixtures.query("UPDATE run SET due_at = 'infinity' RETURNING id", url: url)
-        let late = try #require(try await store.nextAttention())
-        #expect(RFC3339.format(late) == "9999-12-31T23:59:59.999Z")
-        await store.close()
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            try await store.save([Fixtures.run("run-1")])
+            _ = try await Fixtures.query("UPDATE run SET due_at = '-infinity' RETURNING id", url: url)
+            let early = try #require(try await store.nextAttention())
+            #expect(early < Date(timeIntervalSince1970: -62_135_596_800))
+            _ = try await Fixtures.query("UPDATE run SET due_at = 'infinity' RETURNING id", url: url)
+            let late = try #require(try await store.nextAttention())
+            #expect(RFC3339.format(late) == "9999-12-31T23:59:59.999Z")
+        }
     }
 }

@@ -159,6 +159,7 @@ struct ConfigLoaderTests {
         ("sns.max_body_bytes", "1024", "67108864", ["1023", "67108865"], "1,024 to 67,108,864"),
         ("sns.max_message_age_seconds", "1", "86400", ["0", "86401", "-inf", "NaN"], "1 to 86,400"),
         ("database.lease_seconds", "3", "3600", ["2.9", "3601", "1e400"], "3 to 3,600"),
+        ("database.operation_timeout_seconds", "0.1", "300", ["0.09", "300.5", "0", "-1", "nan"], "0.1 to 300"),
         ("links.ttl_seconds", "60", "2592000", ["59", "2592001", "infinity"], "60 to 2,592,000"),
     ]
 

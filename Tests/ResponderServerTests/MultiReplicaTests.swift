@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import ResponderCore
 import ResponderPostgres
@@ -20,7 +21,10 @@ struct MultiReplicaTests {
         let state: String
     }
 
-    static func start(_ folders: ServeFolders, name: String, database: String, config: String? = nil) async throws -> Replica {
+    /// Starts a replica. `operationTimeout` is generous by default: a loaded CI machine can take seconds for a store
+    /// operation, and only the fault tests are about the timeout.
+    static func start(_ folders: ServeFolders, name: String, database: String, config: String? = nil,
+                      logs: Bool = false, operationTimeout: String = "60") async throws -> Replica {
         let state = folders.temporary.path + "/" + name
         let arguments = ["serve", "--state", state, "--listen", "127.0.0.1:0", "--playbooks", folders.playbooks]
             + (config.map { ["--config", $0] } ?? [])
@@ -29,13 +33,20 @@ struct MultiReplicaTests {
         let (process, port, line) = try await ResponderProcess.serve(
             arguments,
             environment: ["RESPONDER_DATABASE_URL": database, "RESPONDER_DATABASE_LEASE_SECONDS": "3",
-                          "RESPONDER_DATABASE_REPLICA_ID": name]
+                          "RESPONDER_DATABASE_REPLICA_ID": name,
+                          "RESPONDER_DATABASE_OPERATION_TIMEOUT_SECONDS": operationTimeout].merging(logs ? ["RESPONDER_LOG_LEVEL": "debug"] : [:]) { $1 },
+            logs: logs
         )
         #expect(line.contains("store: PostgreSQL"))
         return Replica(process: process, port: port, state: state)
     }
 
     static func post(_ file: String, to replica: Replica) async throws {
+        #expect(try await send(file, to: replica, timeout: .seconds(10)) == .ok)
+    }
+
+    /// Posts `file` to `replica`'s Alertmanager hook and returns the answer's status.
+    static func send(_ file: String, to replica: Replica, timeout: Duration) async throws -> HTTPResponseStatus {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(replica.state + "/tls/cert.pem"))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
@@ -46,8 +57,7 @@ struct MultiReplicaTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.body = .bytes(ByteBuffer(bytes: try Fixture.bytes(file)))
-        let response = try await client.execute(request, timeout: .seconds(10))
-        #expect(response.status == .ok)
+        return try await client.execute(request, timeout: .init(timeout)).status
     }
 
     /// Posts `file` to every replica at once.
@@ -80,17 +90,16 @@ struct MultiReplicaTests {
         _ = try await victim.process.waitForExit()
         let killedAt = Date()
 
-        let store = try await PostgresStore.connect(url: database, logger: .init(label: "test"))
-        var run: Run?
-        for _ in 0..<400 {
-            run = try await store.recentRuns(limit: 5).first
-            if run?.status == .completed { break }
-            try await Task.sleep(for: .milliseconds(50))
+        let (run, runs, calls, alerts) = try await PostgresStore.withConnected(url: database, logger: .init(label: "test"), operationTimeout: .seconds(60)) { store in
+            var run: Run?
+            for _ in 0..<400 {
+                run = try await store.recentRuns(limit: 5).first
+                if run?.status == .completed { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return (run, try await store.recentRuns(limit: 5), try await store.recordedCalls(runID: nil),
+                    try await store.recentAlerts(limit: 10))
         }
-        let runs = try await store.recentRuns(limit: 5)
-        let calls = try await store.recordedCalls(runID: nil)
-        let alerts = try await store.recentAlerts(limit: 10)
-        await store.close()
         for replica in replicas {
             replica.process.process.terminate()
             #expect(try await replica.process.waitForExit() == 0)
@@ -146,17 +155,18 @@ struct MultiReplicaTests {
             try await Task.sleep(for: .milliseconds(300))
             try await Self.postToAll("v4_resolved_minimal.json", replicas)
 
-            let store = try await PostgresStore.connect(url: database, logger: .init(label: "test"))
-            var items: [OutboxItem] = []
-            for _ in 0..<400 {
-                let run = try await store.recentRuns(limit: 1).first
-                if let run, run.status == .completed {
-                    items = try await store.notifications(runID: run.id)
-                    if !items.isEmpty, items.allSatisfy({ $0.status != .pending }) { break }
+            let items = try await PostgresStore.withConnected(url: database, logger: .init(label: "test"), operationTimeout: .seconds(60)) { store in
+                var items: [OutboxItem] = []
+                for _ in 0..<400 {
+                    let run = try await store.recentRuns(limit: 1).first
+                    if let run, run.status == .completed {
+                        items = try await store.notifications(runID: run.id)
+                        if !items.isEmpty, items.allSatisfy({ $0.status != .pending }) { break }
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
                 }
-                try await Task.sleep(for: .milliseconds(50))
+                return items
             }
-            await store.close()
             for replica in replicas {
                 replica.process.process.terminate()
                 _ = try await replica.process.waitForExit()

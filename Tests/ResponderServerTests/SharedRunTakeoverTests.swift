@@ -56,114 +56,114 @@ struct SharedRunTakeoverTests {
         let server = try await PostgresServer.shared()
         let url = try await server.createDatabase()
         let logger = Logger(label: "t")
-        let storeA = try await PostgresStore.connect(url: url, logger: logger)
-        let storeB = try await PostgresStore.connect(url: url, logger: logger)
-        let folder = try TemporaryFolder("takeover")
-        defer { folder.remove() }
-        try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
-        let path = folder.path
-        let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
-        let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_900_000_000))
-        let now: @Sendable () -> Date = { clock.withLockedValue { $0 } }
-        let executorA = CountingExecutor(RecordingExecutor(ledger: storeA, now: now), gated: true)
-        let executorB = CountingExecutor(RecordingExecutor(ledger: storeB, now: now), gated: true)
-        let a = SharedRunCoordinator(store: storeA, executor: executorA, playbooks: registry, logger: logger, owner: "A",
-                                     lease: .seconds(30), now: now)
-        let b = SharedRunCoordinator(store: storeB, executor: executorB, playbooks: registry, logger: logger, owner: "B",
-                                     lease: .seconds(30), now: now)
+        let storeA = try await PostgresStore.connect(url: url, logger: logger, operationTimeout: .seconds(60))
+        let storeB = try await PostgresStore.connect(url: url, logger: logger, operationTimeout: .seconds(60))
+        try await storeA.whileRunning { try await storeB.whileRunning {
+            let folder = try TemporaryFolder("takeover")
+            defer { folder.remove() }
+            try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
+            let path = folder.path
+            let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
+            let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_900_000_000))
+            let now: @Sendable () -> Date = { clock.withLockedValue { $0 } }
+            let executorA = CountingExecutor(RecordingExecutor(ledger: storeA, now: now), gated: true)
+            let executorB = CountingExecutor(RecordingExecutor(ledger: storeB, now: now), gated: true)
+            let a = SharedRunCoordinator(store: storeA, executor: executorA, playbooks: registry, logger: logger, owner: "A",
+                                         lease: .seconds(30), now: now)
+            let b = SharedRunCoordinator(store: storeB, executor: executorB, playbooks: registry, logger: logger, owner: "B",
+                                         lease: .seconds(30), now: now)
 
-        let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
-        let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: now(), details: [:], body: "{}")
-        _ = try await storeA.record(delivery, alerts: alerts)
-        // Both replicas drain the backlog; the alert starts one run, and its first step goes to A, which hangs in it.
-        await a.alertsAccepted(alerts)
-        await b.alertsAccepted(alerts)
-        try await Self.waitUntil { executorA.entered.withLockedValue { $0 } }
-        let runs = try await storeA.recentRuns(limit: 10)
-        #expect(runs.count == 1)
-        let runID = try #require(runs.first?.id)
+            let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
+            let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: now(), details: [:], body: "{}")
+            _ = try await storeA.record(delivery, alerts: alerts)
+            // Both replicas drain the backlog; the alert starts one run, and its first step goes to A, which hangs in it.
+            await a.alertsAccepted(alerts)
+            await b.alertsAccepted(alerts)
+            try await Self.waitUntil { executorA.entered.withLockedValue { $0 } }
+            let runs = try await storeA.recentRuns(limit: 10)
+            #expect(runs.count == 1)
+            let runID = try #require(runs.first?.id)
 
-        // Within A's lease, B claims nothing.
-        clock.withLockedValue { $0 = $0.addingTimeInterval(20) }
-        await b.tick()
-        #expect(executorB.calls.withLockedValue { $0.isEmpty })
-        #expect(try await storeB.run(id: runID)?.steps[0].status == .running)
+            // Within A's lease, B claims nothing.
+            clock.withLockedValue { $0 = $0.addingTimeInterval(20) }
+            await b.tick()
+            #expect(executorB.calls.withLockedValue { $0.isEmpty })
+            #expect(try await storeB.run(id: runID)?.steps[0].status == .running)
 
-        // After it, B takes the run over and re-checks the step, as attempt 2 (and hangs in it too).
-        clock.withLockedValue { $0 = $0.addingTimeInterval(11) }
-        await b.tick()
-        try await Self.waitUntil { executorB.entered.withLockedValue { $0 } }
-        #expect(executorB.calls.withLockedValue { $0.map(\.step) } == [0])
-        #expect(executorB.calls.withLockedValue { $0.first?.recheck } == true)
+            // After it, B takes the run over and re-checks the step, as attempt 2 (and hangs in it too).
+            clock.withLockedValue { $0 = $0.addingTimeInterval(11) }
+            await b.tick()
+            try await Self.waitUntil { executorB.entered.withLockedValue { $0 } }
+            #expect(executorB.calls.withLockedValue { $0.map(\.step) } == [0])
+            #expect(executorB.calls.withLockedValue { $0.first?.recheck } == true)
 
-        // A wakes up: its attempt 1 was taken over, so its result is ignored while B's attempt 2 runs.
-        executorA.release()
-        try await Self.waitUntil { await a.stepsInFlight == 0 }
-        let during = try #require(try await storeA.run(id: runID))
-        #expect(during.steps[0].status == .running)
-        #expect(during.steps[0].attempts == 2)
+            // A wakes up: its attempt 1 was taken over, so its result is ignored while B's attempt 2 runs.
+            executorA.release()
+            try await Self.waitUntil { await a.stepsInFlight == 0 }
+            let during = try #require(try await storeA.run(id: runID))
+            #expect(during.steps[0].status == .running)
+            #expect(during.steps[0].attempts == 2)
 
-        // B finishes: the dry-run ledger holds the call once (A recorded it; B's re-check finds it applied).
-        executorB.release()
-        try await Self.waitUntil { try await storeB.run(id: runID)?.steps[0].status == .done }
-        let final = try #require(try await storeA.run(id: runID))
-        #expect(final.steps[0].outcome == RecordingExecutor.alreadyApplied)
-        #expect(try await storeA.recordedCalls(runID: runID).filter { $0.step == 0 }.count == 1)
-        #expect(executorA.calls.withLockedValue { $0.count } == 1)
-        await storeA.close()
-        await storeB.close()
+            // B finishes: the dry-run ledger holds the call once (A recorded it; B's re-check finds it applied).
+            executorB.release()
+            try await Self.waitUntil { try await storeB.run(id: runID)?.steps[0].status == .done }
+            let final = try #require(try await storeA.run(id: runID))
+            #expect(final.steps[0].outcome == RecordingExecutor.alreadyApplied)
+            #expect(try await storeA.recordedCalls(runID: runID).filter { $0.step == 0 }.count == 1)
+            #expect(executorA.calls.withLockedValue { $0.count } == 1)
+        } }
     }
 
     @Test("a tick uses one instant: runs due just after it are not claimed, and it returns while the clock moves")
     func claimsUseOneInstant() async throws {
         let url = try await PostgresServer.shared().createDatabase()
         let logger = Logger(label: "t")
-        let store = try await PostgresStore.connect(url: url, logger: logger)
-        let start = Date(timeIntervalSince1970: 1_900_000_000)
-        // More than a claim batch of runs, each due half a second after the tick starts.
-        let runs = (1...150).map { RunSamples.run("run-\($0)", steps: [RunStep(
-            index: 0, phase: .actions, anchor: .now, offsetSeconds: 0, due: start.addingTimeInterval(0.5),
-            work: .action(.scale(target: "worker", change: .to(3))), target: "worker", to: 3, detail: "scale worker to 3")]) }
-        try await store.save(runs)
-        // Every read of the clock moves it one second on, for the first 1,000 reads: a tick that kept re-reading the
-        // clock would spin for ever on a clock that never stops; this one stops, so such a tick ends and is caught
-        // by the read count and by the runs it then claims.
-        let clock = NIOLockedValueBox((now: start, reads: 0))
-        let now: @Sendable () -> Date = {
-            clock.withLockedValue { state in
-                defer { state.reads += 1; if state.reads <= 1_000 { state.now += 1 } }
-                return state.now
+        try await PostgresStore.withConnected(url: url, logger: logger, operationTimeout: .seconds(60)) { store in
+            let start = Date(timeIntervalSince1970: 1_900_000_000)
+            // More than a claim batch of runs, each due half a second after the tick starts.
+            let runs = (1...150).map { RunSamples.run("run-\($0)", steps: [RunStep(
+                index: 0, phase: .actions, anchor: .now, offsetSeconds: 0, due: start.addingTimeInterval(0.5),
+                work: .action(.scale(target: "worker", change: .to(3))), target: "worker", to: 3, detail: "scale worker to 3")]) }
+            try await store.save(runs)
+            // Every read of the clock moves it one second on, for the first 1,000 reads: a tick that kept re-reading the
+            // clock would spin for ever on a clock that never stops; this one stops, so such a tick ends and is caught
+            // by the read count and by the runs it then claims.
+            let clock = NIOLockedValueBox((now: start, reads: 0))
+            let now: @Sendable () -> Date = {
+                clock.withLockedValue { state in
+                    defer { state.reads += 1; if state.reads <= 1_000 { state.now += 1 } }
+                    return state.now
+                }
             }
+            let registry = PlaybookRegistry(logger: logger) { .success(PlaybookSet(targets: [:], playbooks: [], files: [])) }
+            let executor = CountingExecutor(RecordingExecutor(ledger: store, now: now), gated: false)
+            let coordinator = SharedRunCoordinator(store: store, executor: executor, playbooks: registry, logger: logger,
+                                                   owner: "A", now: now)
+            await coordinator.tick()
+            let reads = clock.withLockedValue { $0.reads }
+            #expect(reads < 1_000, "the tick read the clock \(reads) times: it must take one instant, not chase the clock")
+            #expect(executor.calls.withLockedValue { $0.isEmpty }, "nothing was due at the tick's instant")
         }
-        let registry = PlaybookRegistry(logger: logger) { .success(PlaybookSet(targets: [:], playbooks: [], files: [])) }
-        let executor = CountingExecutor(RecordingExecutor(ledger: store, now: now), gated: false)
-        let coordinator = SharedRunCoordinator(store: store, executor: executor, playbooks: registry, logger: logger,
-                                               owner: "A", now: now)
-        await coordinator.tick()
-        let reads = clock.withLockedValue { $0.reads }
-        #expect(reads < 1_000, "the tick read the clock \(reads) times: it must take one instant, not chase the clock")
-        #expect(executor.calls.withLockedValue { $0.isEmpty }, "nothing was due at the tick's instant")
-        await store.close()
     }
 
     @Test("a journaled alert no replica handled (it died after answering) is picked up by another replica's tick")
     func strandedAlert() async throws {
         let url = try await PostgresServer.shared().createDatabase()
         let logger = Logger(label: "t")
-        let store = try await PostgresStore.connect(url: url, logger: logger)
-        let folder = try TemporaryFolder("stranded")
-        defer { folder.remove() }
-        try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
-        let path = folder.path
-        let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
-        let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
-        _ = try await store.record(Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:],
-                                            body: "{}"), alerts: alerts)
-        let coordinator = SharedRunCoordinator(store: store, executor: RecordingExecutor(ledger: store), playbooks: registry,
-                                               logger: logger, owner: "B")
-        await coordinator.tick()
-        #expect(try await store.recentRuns(limit: 5).map(\.playbook) == ["fast-ladder"])
-        #expect(try await store.unprocessedAlerts(limit: 5).isEmpty)
-        await store.close()
+        try await PostgresStore.withConnected(url: url, logger: logger, operationTimeout: .seconds(60)) { store in
+            let folder = try TemporaryFolder("stranded")
+            defer { folder.remove() }
+            try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
+            let path = folder.path
+            let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
+            let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
+            _ = try await store.record(Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:],
+                                                body: "{}"), alerts: alerts)
+            let coordinator = SharedRunCoordinator(store: store, executor: RecordingExecutor(ledger: store), playbooks: registry,
+                                                   logger: logger, owner: "B")
+            await coordinator.tick()
+            #expect(try await store.recentRuns(limit: 5).map(\.playbook) == ["fast-ladder"])
+            #expect(try await store.unprocessedAlerts(limit: 5).isEmpty)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import ResponderCore
 import ResponderPostgres
 import ResponderStore
+import ServiceLifecycle
 
 /// The store `responder serve` runs on, opened: the SQLite journal in the state folder, or the PostgreSQL database of
 /// `database.url` that several replicas share.
@@ -13,22 +14,26 @@ struct OpenedStorage: Sendable {
     let shared: (any SharedRunStore & AlertBacklog)?
     /// Where the data lives, for the start-up line (a database URL without its password).
     let location: String
-    private let closer: @Sendable () async -> Void
+    /// The PostgreSQL connection pool, run as the first service of `serve`'s group so that it stops last; nil for
+    /// SQLite, whose connection lives as long as the journal.
+    let pool: (any Service)?
 
     /// Opens PostgreSQL when `database.url` is set (running its migrations), else the SQLite journal in `state`.
     static func open(config: ResponderConfig, state: StateDirectory, logger: Logger) async throws -> OpenedStorage {
         guard let url = config.database.url else {
             let journal = try SQLiteJournal(path: state.file("responder.sqlite"))
-            return OpenedStorage(store: journal, shared: nil, location: "journal: \(journal.path)", closer: {})
+            return OpenedStorage(store: journal, shared: nil, location: "journal: \(journal.path)", pool: nil)
         }
         let store: PostgresStore
         do {
-            store = try await PostgresStore.connect(url: url.value, logger: logger)
+            store = try await PostgresStore.connect(
+                url: url.value, logger: logger,
+                operationTimeout: .milliseconds(Int64(config.database.operationTimeoutSeconds * 1000))
+            )
         } catch {
             throw ConfigError("database.url: \(error)")
         }
-        return OpenedStorage(store: store, shared: store, location: "store: PostgreSQL \(store.redactedURL)",
-                             closer: { await store.close() })
+        return OpenedStorage(store: store, shared: store, location: "store: PostgreSQL \(store.redactedURL)", pool: store)
     }
 
     /// The name this replica uses in leases: `database.replica_id`, else host name, process id and a random suffix
@@ -37,11 +42,6 @@ struct OpenedStorage: Sendable {
         if let configured = config.database.replicaID { return configured }
         let suffix = String(UInt16.random(in: .min ... .max), radix: 16)
         return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
-    }
-
-    /// Releases the connections.
-    func close() async {
-        await closer()
     }
 }
 

@@ -16,6 +16,12 @@ import ServiceLifecycle
 public struct ResponderRuntime {
     /// The effective configuration.
     public let config: ResponderConfig
+    /// How long a graceful shutdown (SIGTERM, SIGINT) may take before what is left is cancelled: a request or a
+    /// database call that does not finish in time (an unreachable database) must not keep the process alive.
+    static let gracefulShutdownLimit: Duration = .seconds(6)
+    /// When, after the signal, the process exits even if cancelled services have not ended (``ShutdownDeadline``), so
+    /// SIGTERM always ends `serve` within 10 s.
+    static let shutdownDeadline: Duration = .seconds(9)
     private let logger: Logger
 
     /// Creates a runtime for `config`, logging through `logger`.
@@ -28,13 +34,7 @@ public struct ResponderRuntime {
     public func run(announce: @escaping @Sendable (String) -> Void = { print($0) }) async throws {
         let state = try StateDirectory(path: config.stateDirectory)
         let storage = try await OpenedStorage.open(config: config, state: state, logger: logger)
-        do {
-            try await serve(state: state, storage: storage, announce: announce)
-        } catch {
-            await storage.close()
-            throw error
-        }
-        await storage.close()
+        try await serve(state: state, storage: storage, announce: announce)
     }
 
     private func serve(state: StateDirectory, storage: OpenedStorage, announce: @escaping @Sendable (String) -> Void) async throws {
@@ -111,19 +111,26 @@ public struct ResponderRuntime {
             try? await httpClient.shutdown()
             throw error
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: app),
-                    .init(service: HTTPClientService(client: httpClient)),
-                    .init(service: PlaybookReloadService(registry: registry)),
-                    .init(service: RunTimerService(coordinator: runs, heartbeat: .seconds(1))),
-                    .init(service: notifications.service),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        // The group stops its services in reverse order, each after the one before has finished: first the HTTPS
+        // server (no new webhooks, in-flight requests answered), then playbook reloads, the run timers, the
+        // notifications, the HTTP client they and the SNS hook use, and last the database pool everything above needs.
+        // The shutdown deadline comes first, so it watches all of that.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ShutdownDeadline(limit: Self.shutdownDeadline, logger: logger), serviceName: "shutdown deadline"),
+        ]
+        if let pool = storage.pool { services.append(.init(service: pool, serviceName: "database pool")) }
+        services += [
+            .init(service: HTTPClientService(client: httpClient), serviceName: "http client"),
+            .init(service: notifications.service, serviceName: "notifications"),
+            .init(service: RunTimerService(coordinator: runs, heartbeat: .seconds(1)), serviceName: "run timers"),
+            .init(service: PlaybookReloadService(registry: registry), serviceName: "playbook reload"),
+            .init(service: app, serviceName: "https server"),
+        ]
+        var configuration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         )
+        configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+        let group = ServiceGroup(configuration: configuration)
         do {
             try await group.run()
         } catch {

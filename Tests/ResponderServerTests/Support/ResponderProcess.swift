@@ -1,7 +1,8 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// The real `responder` binary run as a child process, with its standard output captured.
+/// The real `responder` binary run as a child process, with its standard output captured (and its standard error, the
+/// JSON log, in the same text when `logs` is true).
 final class ResponderProcess: Sendable {
     let process: Process
     private let output = NIOLockedValueBox("")
@@ -12,7 +13,7 @@ final class ResponderProcess: Sendable {
         Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("responder")
     }
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
+    init(arguments: [String], environment: [String: String] = [:], logs: Bool = false) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: Self.binary.path + " (run `swift build` first)"])
         }
@@ -22,7 +23,7 @@ final class ResponderProcess: Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        process.standardError = logs ? pipe : FileHandle.nullDevice
         let output = self.output
         let outputEnded = self.outputEnded
         let reader = pipe.fileHandleForReading
@@ -73,9 +74,9 @@ final class ResponderProcess: Sendable {
 
 extension ResponderProcess {
     /// Starts `responder serve` with `arguments` and waits until it listens; returns the process and its port.
-    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws
+    static func serve(_ arguments: [String], environment: [String: String] = [:], logs: Bool = false) async throws
         -> (process: ResponderProcess, port: Int, line: String) {
-        let process = try ResponderProcess(arguments: arguments, environment: environment)
+        let process = try ResponderProcess(arguments: arguments, environment: environment, logs: logs)
         let line = try await process.waitForLine(containing: "Responder listening on https://127.0.0.1:")
         guard let match = line.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "no port in: \(line)"])

@@ -1,0 +1,76 @@
+import Foundation
+import NIOHTTP1
+import ResponderTestSupport
+import Testing
+
+/// SIGTERM on the real binary: the services stop in the order that loses nothing, and the process ends within 10 s
+/// even when the database does not answer.
+@Suite("shutdown on SIGTERM")
+struct ShutdownTests {
+    /// Responder's own services, as `serve` names them.
+    static let named: Set = ["database pool", "http client", "notifications", "run timers", "playbook reload", "https server"]
+
+    /// The `sl-service` values of swift-service-lifecycle's "Triggering graceful shutdown" log lines for Responder's own
+    /// services (not the ones inside Hummingbird's application), in order.
+    static func shutdownOrder(_ output: String) -> [String] {
+        output.split(separator: "\n").compactMap { line -> String? in
+            guard line.contains("Triggering graceful shutdown for service"),
+                  let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return (object["sl-service"] as? String).flatMap { named.contains($0) ? $0 : nil }
+        }
+    }
+
+    @Test("the HTTPS server stops first, then reloads, run timers, notifications, and the HTTP client they use last")
+    func order() async throws {
+        let folders = try ServeFolders("shutdown-order")
+        defer { folders.remove() }
+        let (serve, _, _) = try await ResponderProcess.serve(
+            folders.serveArguments, environment: ["RESPONDER_LOG_LEVEL": "debug"], logs: true
+        )
+        serve.process.terminate()
+        #expect(try await serve.waitForExit() == 0)
+        #expect(Self.shutdownOrder(serve.stdout) == ["https server", "playbook reload", "run timers", "notifications", "http client"])
+    }
+
+    @Test("a replica whose database became a black hole in the middle of a ladder still ends within 10 s of SIGTERM")
+    func blackHoledDatabase() async throws {
+        let server = try await PostgresServer.shared()
+        let direct = try await server.createDatabase()
+        let proxy = try await BlackHoleProxy(upstreamPort: server.port)
+        let database = direct.replacingOccurrences(of: ":\(server.port)/", with: ":\(proxy.port)/")
+        let folders = try ServeFolders("shutdown-blackhole")
+        defer { folders.remove() }
+        try CrashRecoveryTests.playbook.write(toFile: folders.playbooks + "/fast.yaml", atomically: true, encoding: .utf8)
+        let replica = try await MultiReplicaTests.start(folders, name: "replica", database: database, logs: true,
+                                                   operationTimeout: "1.5")
+        try await MultiReplicaTests.post("v4_firing_minimal.json", to: replica)
+        try await MultiReplicaTests.post("v4_resolved_minimal.json", to: replica)
+
+        proxy.blackHole()
+        // A delivery arrives while the database does not answer, and is still in flight at SIGTERM.
+        let sent = ContinuousClock.now
+        async let late = try? await (MultiReplicaTests.send("v4_firing_minimal.json", to: replica, timeout: .seconds(20)),
+                                     ContinuousClock.now - sent)
+        try await Task.sleep(for: .milliseconds(500))
+        let signalled = ContinuousClock.now
+        replica.process.process.terminate()
+        let status = try await replica.process.waitForExit(limit: .seconds(20))
+        let took = ContinuousClock.now - signalled
+        let answer = await late
+        print("black-holed database: exit \(took) after SIGTERM, status \(status); delivery answer \(String(describing: answer))")
+        #expect(took < .seconds(10), "ended \(took) after SIGTERM")
+        // Either every service ended in time, or the deadline ended the process and said so.
+        let forced = replica.process.stdout.contains("shutdown did not finish within")
+        #expect(status == (forced ? 1 : 0), "exit status \(status)")
+        #expect(Self.shutdownOrder(replica.process.stdout).first == "https server")
+        // Known issue (issue 14): the store's 1.5 s operation timeout closes the connection of a query the black hole
+        // holds, and usually the query then fails at once (503 after ~1.52 s, measured); in about one run in twenty
+        // postgres-nio's pooled query does not end when its connection is closed, and the request is still open when
+        // the shutdown deadline ends the process. The fix is connections managed with explicit timeouts.
+        withKnownIssue("postgres-nio does not always fail a pooled query when its connection is closed", isIntermittent: true) {
+            #expect(answer?.1 ?? .seconds(99) < .seconds(2), "a delivery the database cannot take is answered within 2 s")
+            #expect(answer?.0 == .serviceUnavailable, "the delivery the database never saw was refused, so the sender retries")
+        }
+        await proxy.close()
+    }
+}
