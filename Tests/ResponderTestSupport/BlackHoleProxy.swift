@@ -63,13 +63,16 @@ public final class BlackHoleProxy: Sendable {
 
 /// What the proxy's connections share.
 struct ProxyState: Sendable {
+    /// Whether bytes are held back instead of passed on.
     var swallowing = false
+    /// Every direction of every connection, for resume and close.
     var forwarders: [Forwarder] = []
 }
 
 /// Writes what one side reads to the other (or holds it while the proxy is a black hole), and closes the other when
 /// one side closes.
 final class Forwarder: ChannelInboundHandler, Sendable {
+    /// Bytes read from one side.
     typealias InboundIn = ByteBuffer
 
     /// The channel bytes go to.
@@ -77,12 +80,14 @@ final class Forwarder: ChannelInboundHandler, Sendable {
     private let state: NIOLockedValueBox<ProxyState>
     private let held = NIOLockedValueBox<[ByteBuffer]>([])
 
+    /// Forwards to `partner`, holding bytes while `state` says so.
     init(to partner: any Channel, state: NIOLockedValueBox<ProxyState>) {
         self.partner = partner
         self.state = state
     }
 
     // Both channels of a connection live on one event loop, and everything below runs on it, so bytes keep their order.
+    /// Passes the bytes on, or holds them while the proxy is a black hole.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
         if state.withLockedValue({ $0.swallowing }) {
@@ -108,11 +113,13 @@ final class Forwarder: ChannelInboundHandler, Sendable {
         partner.flush()
     }
 
+    /// One side closed: close the other.
     func channelInactive(context: ChannelHandlerContext) {
         partner.close(promise: nil)
         context.fireChannelInactive()
     }
 
+    /// A socket error closes this side (and so the other).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }

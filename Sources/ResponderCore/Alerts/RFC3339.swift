@@ -96,7 +96,8 @@ public enum RFC3339 {
         // Date keeps seconds since 2001, so a time read back from formatted text can sit up to half a unit in the last
         // place of that count below its millisecond (3e-8 s around 1970); flooring it would write the millisecond
         // before, and a stored time would move a millisecond earlier on every save.
-        let slack = 2000 * date.timeIntervalSinceReferenceDate.ulp + 4 * scaled.ulp
+        // Measured on the clamped instant: the ulp of an absurd one (1e300 s) would round anything up.
+        let slack = 2000 * Date(timeIntervalSince1970: clamped).timeIntervalSinceReferenceDate.ulp + 4 * scaled.ulp
         if scaled - whole > 1 - slack { whole = min(whole + 1, pastLatest * 1000 - 1) }
         let totalMillis = Int64(whole)
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)

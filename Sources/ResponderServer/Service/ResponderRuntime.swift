@@ -18,10 +18,10 @@ public struct ResponderRuntime {
     public let config: ResponderConfig
     /// How long a graceful shutdown (SIGTERM, SIGINT) may take before what is left is cancelled: a request or a
     /// database call that does not finish in time (an unreachable database) must not keep the process alive.
-    static let gracefulShutdownLimit: Duration = .seconds(6)
+    static let gracefulShutdownLimit: Duration = .seconds(5)
     /// When, after the signal, the process exits even if cancelled services have not ended (``ShutdownDeadline``), so
     /// SIGTERM always ends `serve` within 10 s.
-    static let shutdownDeadline: Duration = .seconds(9)
+    static let shutdownDeadline: Duration = .seconds(8)
     private let logger: Logger
 
     /// Creates a runtime for `config`, logging through `logger`.
