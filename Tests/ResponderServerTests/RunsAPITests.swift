@@ -74,8 +74,11 @@ struct RunsAPITests {
     func flood() async throws {
         try await TestServer.with(playbooks: { .success(Self.playbooks) }, runs: true) { server in
             let template = String(decoding: try Fixture.bytes("v4_firing_minimal.json"), as: UTF8.self)
+            // Eight in flight at a time, as many as the client has connections: queued behind the pool, a request's 30 s
+            // deadline also counted the wait for the 99 before it, which a loaded CI machine exceeded.
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<100 {
+                    if index >= 8, let status = try await group.next() { #expect(status == 200) }
                     let body = template.replacingOccurrences(of: "a1b2c3d4e5f60718", with: String(format: "%016x", index + 1))
                     group.addTask { try await server.postAlertmanager(Array(body.utf8)).status }
                 }
