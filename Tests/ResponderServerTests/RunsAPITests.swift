@@ -96,6 +96,24 @@ struct RunsAPITests {
         }
     }
 
+    // Regression: the coordinator woke its own timer loop after every tick, and the wake was kept for the next sleep,
+    // so an idle server ticked without pause (each `serve` at ~30% CPU, starving the CI machine).
+    @Test("an idle coordinator sleeps until its heartbeat after a tick: a tick that changed nothing does not wake it")
+    func idleTickDoesNotWake() async throws {
+        let temporary = try TemporaryFolder("idle")
+        defer { temporary.remove() }
+        let journal = try SQLiteJournal(path: temporary.path + "/responder.sqlite")
+        let registry = PlaybookRegistry(logger: Logger(label: "t")) { .success(Self.playbooks) }
+        let coordinator = try await RunCoordinator(
+            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry,
+            logger: Logger(label: "t")
+        )
+        await coordinator.tick()
+        let started = ContinuousClock.now
+        await coordinator.waitForWork(heartbeat: .milliseconds(500))
+        #expect(ContinuousClock.now - started >= .milliseconds(450), "slept \(ContinuousClock.now - started)")
+    }
+
     @Test("a stored run with absurd values is skipped at start-up and answered 500 by id; the other run is loaded")
     func absurdStoredRun() async throws {
         let temporary = try TemporaryFolder("absurd")

@@ -189,7 +189,9 @@ public actor RunCoordinator {
                 }
             }
         }
-        wakeUp.wake()
+        // New work from outside the timer loop (an alert, a command, a step's result) may move the next due time:
+        // wake the loop to recompute its sleep. A tick that changed nothing must not, or the loop wakes itself forever.
+        if !changed.isEmpty || !effects.isEmpty { wakeUp.wake() }
     }
 
     /// Results are saved in groups: a "done" that is lost in a crash is harmless, because the step then restarts with
