@@ -135,6 +135,7 @@ let package = Package(
                 "ResponderStore",
                 "ResponderTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import ResponderCore
 import ResponderPostgres
 import ResponderTestSupport
@@ -17,16 +18,19 @@ struct BlackHoleProxyTests {
         try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
             try await store.save([Fixtures.run("run-1")])
             proxy.blackHole()
-            let started = ContinuousClock.now
+            let answered = NIOLockedValueBox(false)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await store.run(id: "run-1") }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(1))
-                    proxy.resume()
+                    _ = try await store.run(id: "run-1")
+                    answered.withLockedValue { $0 = true }
                 }
+                // The query's bytes are held: it cannot have been answered, and it is once the proxy resumes.
+                await proxy.waitUntilHolding()
+                #expect(!answered.withLockedValue { $0 }, "nothing answered while the proxy held the bytes")
+                proxy.resume()
                 try await group.waitForAll()
             }
-            #expect(ContinuousClock.now - started >= .seconds(1), "nothing answered while the proxy held the bytes")
+            #expect(answered.withLockedValue { $0 })
             #expect(try await store.run(id: "run-1") == Fixtures.run("run-1"))
         }
         await proxy.close()

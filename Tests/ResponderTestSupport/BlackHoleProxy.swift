@@ -36,7 +36,23 @@ public final class BlackHoleProxy: Sendable {
 
     /// Stops passing bytes in either direction; connections stay open and new ones are accepted but not answered.
     public func blackHole() {
-        state.withLockedValue { $0.swallowing = true }
+        state.withLockedValue { state in
+            state.swallowing = true
+            state.holding = false
+        }
+    }
+
+    /// Returns once bytes have been held back since the last ``blackHole()``: a client is now waiting on an answer
+    /// that cannot come (an event to await instead of a sleep).
+    public func waitUntilHolding() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLockedValue { state -> Bool in
+                if state.holding { return true }
+                state.holdWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     /// Passes bytes again, first what was held back.
@@ -67,6 +83,10 @@ struct ProxyState: Sendable {
     var swallowing = false
     /// Every direction of every connection, for resume and close.
     var forwarders: [Forwarder] = []
+    /// Whether bytes were held since the last black hole began.
+    var holding = false
+    /// Callers of ``BlackHoleProxy/waitUntilHolding()`` still waiting.
+    var holdWaiters: [CheckedContinuation<Void, Never>] = []
 }
 
 /// Writes what one side reads to the other (or holds it while the proxy is a black hole), and closes the other when
@@ -90,8 +110,15 @@ final class Forwarder: ChannelInboundHandler, Sendable {
     /// Passes the bytes on, or holds them while the proxy is a black hole.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        if state.withLockedValue({ $0.swallowing }) {
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>]? in
+            guard state.swallowing else { return nil }
+            state.holding = true
+            defer { state.holdWaiters.removeAll() }
+            return state.holdWaiters
+        }
+        if let waiters {
             held.withLockedValue { $0.append(bytes) }
+            for waiter in waiters { waiter.resume() }
         } else {
             sendHeld()
             partner.writeAndFlush(bytes, promise: nil)
