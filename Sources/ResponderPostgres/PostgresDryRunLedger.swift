@@ -64,7 +64,7 @@ extension PostgresStore: DryRunLedger {
     /// the run or its alert is not stored or the store cannot be read.
     public func alertTemplate(forRun runID: String) async -> AlertTemplate? {
         let logger = self.logger
-        return try? await client.withConnection { connection in
+        return try? await withTimedConnection { connection in
             try await Self.template(forRun: runID, on: connection, logger: logger)
         }
     }

@@ -78,8 +78,13 @@ public final class PostgresStore: Sendable, Service {
     /// Runs the pool while `body` runs, then stops it: for a store made with ``connect(url:logger:outboxClaim:operationTimeout:)``
     /// outside a service group.
     public func whileRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await Self.whileRunning([self], body)
+    }
+
+    /// Runs the pools of `stores` (several replicas' stores in one process) while `body` runs, then stops them.
+    public static func whileRunning<T: Sendable>(_ stores: [PostgresStore], _ body: () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.run() }
+            for store in stores { group.addTask { await store.run() } }
             defer { group.cancelAll() }
             return try await body()
         }
@@ -104,26 +109,22 @@ public final class PostgresStore: Sendable, Service {
         while true {
             attempt += 1
             do {
-                return try await withinTimeout { [client] in
-                    try await client.withConnection { connection in
-                        try await Self.closingOnCancel(connection) {
-                            try await connection.query("BEGIN", logger: logger)
-                            do {
-                                // A replica whose host vanishes mid-transaction must not hold its locks (every alert
-                                // batch waits on them) until TCP notices: the server ends such a transaction after
-                                // 60 s. Set per transaction, not as start-up parameters, which PgBouncer refuses.
-                                try await connection.query("""
-                                    SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
-                                           set_config('lock_timeout', '30s', true)
-                                    """, logger: logger)
-                                let (value, commit) = try await body(connection)
-                                try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
-                                return value
-                            } catch {
-                                _ = try? await connection.query("ROLLBACK", logger: logger)
-                                throw error
-                            }
-                        }
+                return try await withTimedConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        // A replica whose host vanishes mid-transaction must not hold its locks (every alert batch
+                        // waits on them) until TCP notices: the server ends such a transaction after 60 s. Set per
+                        // transaction, not as start-up parameters, which PgBouncer refuses.
+                        try await connection.query("""
+                            SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
+                                   set_config('lock_timeout', '30s', true)
+                            """, logger: logger)
+                        let (value, commit) = try await body(connection)
+                        try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
                     }
                 }
             } catch {
@@ -140,15 +141,23 @@ public final class PostgresStore: Sendable, Service {
     func rows(_ action: String, _ query: PostgresQuery) async throws(JournalError) -> [PostgresRow] {
         let logger = self.logger
         do {
-            return try await withinTimeout { [client] in
-                try await client.withConnection { connection in
-                    try await Self.closingOnCancel(connection) {
-                        try await connection.query(query, logger: logger).collect()
-                    }
-                }
+            return try await withTimedConnection { connection in
+                try await connection.query(query, logger: logger).collect()
             }
         } catch {
             throw map(error, doing: action)
+        }
+    }
+
+    /// Runs `body` on a pooled connection within ``operationTimeout``, waiting for the connection included: the one way
+    /// every query of the store reaches the server.
+    func withTimedConnection<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withinTimeout { [client] in
+            try await client.withConnection { connection in
+                try await Self.closingOnCancel(connection) { try await body(connection) }
+            }
         }
     }
 

@@ -108,7 +108,7 @@ struct PostgresConnectTests {
             for _ in 0..<3 { group.addTask { try await PostgresStore.connect(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) } }
             return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
         }
-        let stored = try await Fixtures.running(stores) { try await stores[0].run(id: "run-1") }
+        let stored = try await PostgresStore.whileRunning(stores) { try await stores[0].run(id: "run-1") }
         #expect(stored == Fixtures.run("run-1"))
         #expect(try await Fixtures.query("SELECT version FROM schema_migrations", url: url) == ["v1-shared-store"])
     }
@@ -120,7 +120,7 @@ struct PostgresConnectTests {
             for _ in 0..<3 { group.addTask { try await PostgresStore.connect(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) } }
             return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
         }
-        try await Fixtures.running(stores) {
+        try await PostgresStore.whileRunning(stores) {
             for store in stores { try await store.checkWritable() }
         }
         #expect(try await Fixtures.query("SELECT count(*)::text FROM schema_migrations", url: url) == ["1"])

@@ -25,17 +25,9 @@ enum Fixtures {
             stores.append(try await PostgresStore.connect(url: url, logger: logger, outboxClaim: outboxClaim,
                                                           operationTimeout: .seconds(60)))
         }
-        try await running(stores) { try await body(stores) }
+        try await PostgresStore.whileRunning(stores) { try await body(stores) }
     }
 
-    /// Runs the pools of `stores` while `body` runs, then stops them.
-    static func running<T: Sendable>(_ stores: [PostgresStore], _ body: () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for store in stores { group.addTask { await store.run() } }
-            defer { group.cancelAll() }
-            return try await body()
-        }
-    }
 
     /// Runs `body` with one store on a fresh database, then closes it.
     static func withStore(_ body: (PostgresStore) async throws -> Void) async throws {

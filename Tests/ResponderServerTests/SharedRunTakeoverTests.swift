@@ -58,7 +58,7 @@ struct SharedRunTakeoverTests {
         let logger = Logger(label: "t")
         let storeA = try await PostgresStore.connect(url: url, logger: logger, operationTimeout: .seconds(60))
         let storeB = try await PostgresStore.connect(url: url, logger: logger, operationTimeout: .seconds(60))
-        try await storeA.whileRunning { try await storeB.whileRunning {
+        try await PostgresStore.whileRunning([storeA, storeB]) {
             let folder = try TemporaryFolder("takeover")
             defer { folder.remove() }
             try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
@@ -111,7 +111,7 @@ struct SharedRunTakeoverTests {
             #expect(final.steps[0].outcome == RecordingExecutor.alreadyApplied)
             #expect(try await storeA.recordedCalls(runID: runID).filter { $0.step == 0 }.count == 1)
             #expect(executorA.calls.withLockedValue { $0.count } == 1)
-        } }
+        }
     }
 
     @Test("a tick uses one instant: runs due just after it are not claimed, and it returns while the clock moves")
