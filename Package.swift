@@ -80,10 +80,37 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // HTTP ingest, TLS and the service graph.
+        // The runtime that drives the pure core: the one run driver over the store port, its timer and ingest loops,
+        // the notification outbox service, playbook reloads, and the injected clock. No HTTP.
+        .target(
+            name: "ResponderRuntime",
+            dependencies: [
+                "ResponderCore",
+                "ResponderNotify",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ResponderRuntimeTests",
+            dependencies: [
+                "ResponderRuntime",
+                "ResponderCore",
+                "ResponderPlaybooks",
+                "ResponderStore",
+                "ResponderTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // HTTP ingest, TLS, configuration and the wiring of `serve`.
         .target(
             name: "ResponderServer",
             dependencies: [
+                "ResponderRuntime",
                 "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderSNS",
@@ -301,6 +328,7 @@ let package = Package(
             name: "responder-bench",
             dependencies: [
                 "ResponderServer",
+                "ResponderRuntime",
                 "ResponderStore",
                 "ResponderCore",
                 .product(name: "Logging", package: "swift-log"),
@@ -343,6 +371,7 @@ let package = Package(
             name: "ResponderServerTests",
             dependencies: [
                 "ResponderServer",
+                "ResponderRuntime",
                 "ResponderConfiguration",
                 "ResponderCore",
                 "ResponderStore",

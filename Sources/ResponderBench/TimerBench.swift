@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import ResponderCore
+import ResponderRuntime
 import ResponderServer
 import ResponderStore
 
@@ -49,20 +50,18 @@ struct TimerBench {
         logger.logLevel = .error
         let registry = PlaybookRegistry(logger: logger) { .success(PlaybookSet(targets: [:], playbooks: [], files: [])) }
         let restoreStart = ContinuousClock.now
-        let coordinator = try await RunCoordinator(repository: journal, executor: executor, playbooks: registry, logger: logger)
+        let store = try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: Date())
+        let coordinator = RunCoordinator(store: store, executor: executor, playbooks: registry, logger: logger)
         let restore = ContinuousClock.now - restoreStart
         print("pending timers: \(count), spread over \(spread) s, store: SQLite (WAL, synchronous=FULL)")
         print("restore \(count) open runs from the store: \(restore)")
-        let loop = Task {
-            while !Task.isCancelled {
-                await coordinator.tick()
-                await coordinator.waitForWork(heartbeat: .seconds(1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await RunTimerService(coordinator: coordinator, executor: executor).run() }
+            while executor.count < count, Date() < start.addingTimeInterval(Double(spread) + 120) {
+                try await Task.sleep(for: .milliseconds(200))
             }
+            group.cancelAll()
         }
-        while executor.count < count, Date() < start.addingTimeInterval(Double(spread) + 120) {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        loop.cancel()
         let lateness = executor.lateness.sorted()
         func percentile(_ p: Double) -> Double {
             lateness.isEmpty ? .nan : lateness[min(lateness.count - 1, Int(Double(lateness.count) * p))] * 1000

@@ -67,15 +67,15 @@ extension PostgresStore: RunRepository {
         let targets = String(decoding: try encoder.encode(run.targets), as: UTF8.self)
         let number = RunEngine.number(ofRunID: run.id) ?? 0
         try await connection.query("""
-            INSERT INTO run (id, number, playbook, kind, status, started_at, ended_at, alert_fingerprint, targets, body, updated_at,
-                             due_at, lease_owner, lease_until)
+            INSERT INTO run (id, number, playbook, kind, status, started_at, ended_at, alert_fingerprint, targets, target_list, body,
+                             updated_at, due_at, lease_owner, lease_until)
             VALUES (\(run.id), \(number), \(run.playbook), \(run.kind.rawValue), \(run.status.rawValue),
-                    \(PostgresInstant(run.startedAt)), \(run.endedAt.instant), \(run.alertFingerprint), \(targets), \(body),
+                    \(PostgresInstant(run.startedAt)), \(run.endedAt.instant), \(run.alertFingerprint), \(targets), \(run.targets), \(body),
                     \(PostgresInstant(updatedAt)), \(RunEngine.attention(run).instant), \(lease?.owner), \(lease.map { PostgresInstant($0.until) }))
             ON CONFLICT (id) DO UPDATE SET
                 number = excluded.number, playbook = excluded.playbook, kind = excluded.kind, status = excluded.status,
                 started_at = excluded.started_at, ended_at = excluded.ended_at, alert_fingerprint = excluded.alert_fingerprint,
-                targets = excluded.targets, body = excluded.body, updated_at = excluded.updated_at, due_at = excluded.due_at,
+                targets = excluded.targets, target_list = excluded.target_list, body = excluded.body, updated_at = excluded.updated_at, due_at = excluded.due_at,
                 lease_owner = CASE WHEN \(keepLease) THEN run.lease_owner ELSE excluded.lease_owner END,
                 lease_until = CASE WHEN \(keepLease) THEN run.lease_until ELSE excluded.lease_until END
             """, logger: logger)

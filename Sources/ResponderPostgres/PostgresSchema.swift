@@ -8,7 +8,7 @@ import ResponderCore
 enum PostgresSchema {
     /// Advisory lock key held while migrating (any constant other code does not use).
     static let migrationLock: Int64 = 0x5265_7370_6F6E_0001
-    /// Advisory lock key of ``RunScope/alerts(endedSince:candidates:)`` transactions: one alert batch at a time.
+    /// Advisory lock key of ``RunScope/alerts(endedSince:candidates:touching:)`` transactions: one alert batch at a time.
     static let alertLock: Int64 = 0x5265_7370_6F6E_0002
 
     /// The migrations, oldest first. Instants are `timestamptz`; JSON bodies are text, as in the SQLite journal, so
@@ -115,6 +115,15 @@ enum PostgresSchema {
                 used_at timestamptz NOT NULL
             )
             """,
+        ]),
+        // An alert batch reads only the runs it can touch (``RunFootprint``): open runs by fingerprint or by target
+        // (an array the GIN index answers `&&` with), ended runs by playbook and end.
+        ("v2-runs-by-footprint", [
+            "ALTER TABLE run ADD COLUMN target_list text[] NOT NULL DEFAULT '{}'",
+            "UPDATE run SET target_list = ARRAY(SELECT json_array_elements_text(targets::json))",
+            "CREATE INDEX run_open_by_fingerprint ON run(alert_fingerprint) WHERE status IN ('active', 'held')",
+            "CREATE INDEX run_open_by_target ON run USING gin (target_list) WHERE status IN ('active', 'held')",
+            "CREATE INDEX run_ended_by_playbook ON run(playbook, ended_at) WHERE ended_at IS NOT NULL",
         ]),
     ]
 

@@ -3,9 +3,9 @@ import PostgresNIO
 import ResponderCore
 import ResponderStore
 
-extension PostgresStore: SharedRunStore {
+extension PostgresStore: TransactionalRunStore {
     /// Locks the runs of `scope`, hands them to `body` and writes its outcome, all in one transaction; see
-    /// ``SharedRunStore/transact(_:owner:now:lease:_:)``. Times compare against `now`, not the server's clock.
+    /// ``TransactionalRunStore/transact(_:owner:now:lease:_:)``. Times compare against `now`, not the server's clock.
     public func transact<Result: Sendable>(
         _ scope: RunScope, owner: String, now: Date, lease: Duration,
         _ body: @escaping @Sendable (RunTransactionView) -> RunTransactionOutcome<Result>
@@ -63,11 +63,14 @@ extension PostgresStore: SharedRunStore {
     private static func lock(_ scope: RunScope, at now: PostgresInstant, unreadable: UnreadableRuns,
                              on connection: PostgresConnection, logger: Logger) async throws -> RunTransactionView {
         switch scope {
-        case .alerts(let endedSince, let candidates):
+        case .alerts(let endedSince, let candidates, let footprint):
             // One alert batch at a time across replicas: the next one sees the runs (and run numbers) this one creates.
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.alertLock))", logger: logger)
             let runs = try PostgresRows.runs(try await connection.query("""
-                SELECT id, body FROM run WHERE status IN ('active', 'held') OR ended_at >= \(PostgresInstant(endedSince))
+                SELECT id, body FROM run
+                WHERE (status IN ('active', 'held')
+                       AND (alert_fingerprint = ANY(\(footprint.fingerprints.sorted())) OR target_list && \(footprint.targets.sorted())))
+                   OR (ended_at >= \(PostgresInstant(endedSince)) AND playbook = ANY(\(footprint.playbooks.sorted())))
                 ORDER BY started_at, number, id FOR UPDATE
                 """, logger: logger).collect(), unreadable: unreadable)
             let highest = try await connection.query("SELECT coalesce(max(number), 0) FROM run", logger: logger)

@@ -35,3 +35,46 @@ extension SQLiteJournal: AlertBacklog {
         }
     }
 }
+
+extension SQLiteJournal {
+    /// Of `idempotencyKeys`, those of alerts not yet handled, oldest first.
+    func unprocessedKeys(among idempotencyKeys: [String]) async throws(JournalError) -> [String] {
+        guard !idempotencyKeys.isEmpty else { return [] }
+        do {
+            return try await pool.read { db in
+                var keys: [(Int64, String)] = []
+                // Chunks stay far below SQLite's limit on bound variables.
+                for start in stride(from: 0, to: idempotencyKeys.count, by: 500) {
+                    let chunk = Array(idempotencyKeys[start..<min(start + 500, idempotencyKeys.count)])
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                    for row in try Row.fetchAll(db, sql: "SELECT id, idempotency_key FROM alert WHERE processed_at IS NULL AND idempotency_key IN (\(marks))",
+                                                arguments: StatementArguments(chunk)) {
+                        keys.append((row["id"], row["idempotency_key"]))
+                    }
+                }
+                return keys.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+        } catch {
+            throw Self.map(error, doing: "read which alerts are unprocessed")
+        }
+    }
+
+    /// Saves `runs`, queues `notifications` and marks `processed` alerts handled, all in one transaction.
+    func commit(runs: [Run], notifications: [OutboundNotification], processed: [String], at now: Date) async throws(JournalError) {
+        guard !runs.isEmpty || !notifications.isEmpty || !processed.isEmpty else { return }
+        let encoder = RunRows.encoder()
+        let stamp = RFC3339.format(now)
+        do {
+            try await pool.write { db in
+                for run in runs { try RunRows.upsert(run, encoder: encoder, updatedAt: now, in: db) }
+                for item in notifications { try OutboxRows.insert(item, in: db) }
+                for key in processed {
+                    try db.execute(sql: "UPDATE alert SET processed_at = ? WHERE idempotency_key = ? AND processed_at IS NULL",
+                                   arguments: [stamp, key])
+                }
+            }
+        } catch {
+            throw Self.map(error, doing: "save \(runs.count) run(s), \(notifications.count) notification(s) and \(processed.count) handled alert(s)")
+        }
+    }
+}

@@ -54,7 +54,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "responder")
         do {
-            try await ResponderRuntime(config: settings, logger: logger).run { line in
+            try await ServeRuntime(config: settings, logger: logger).run { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         } catch let error as ConfigError {

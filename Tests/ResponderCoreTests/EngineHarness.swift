@@ -19,19 +19,7 @@ struct EngineHarness {
     }
 
     mutating func send(_ event: EngineEvent) {
-        var pending = engine.handle(event, now: now)
-        while !pending.isEmpty {
-            let effect = pending.removeFirst()
-            switch effect {
-            case .notify(_, let message):
-                notes.append(message)
-            case .execute(let runID, let step, let snapshot, _):
-                calls.append((now, runID, step.index, step.detail, snapshot))
-                if case .action(.scale(let target, .to(let value))) = step.work { replicas[target] = value }
-                let result = results.isEmpty ? StepResult.success(detail: step.detail, snapshot: [:]) : results.removeFirst()
-                pending += engine.handle(.stepFinished(runID: runID, step: step.index, result: result), now: now)
-            }
-        }
+        EffectInterpreter.run(engine.handle(event, now: now), on: &self)
     }
 
     mutating func fire(_ alert: NormalizedAlert) {
@@ -53,5 +41,22 @@ struct EngineHarness {
 
     func offsets(of runID: String) -> [Int] {
         calls.filter { $0.run == runID }.map { Int($0.at.timeIntervalSince(PlannerFixtures.now)) }
+    }
+}
+
+extension EngineHarness: EffectHandler {
+    mutating func notify(runID: String?, message: String) {
+        notes.append(message)
+    }
+
+    /// Records the call, applies a scale to the harness's replica counts and answers success unless told otherwise.
+    mutating func execute(runID: String, step: RunStep, snapshot: [String: String], dryRun: Bool) -> StepResult? {
+        calls.append((now, runID, step.index, step.detail, snapshot))
+        if case .action(.scale(let target, .to(let value))) = step.work { replicas[target] = value }
+        return results.isEmpty ? StepResult.success(detail: step.detail, snapshot: [:]) : results.removeFirst()
+    }
+
+    mutating func finished(runID: String, step: Int, result: StepResult) -> [EngineEffect] {
+        engine.handle(.stepFinished(runID: runID, step: step, result: result), now: now)
     }
 }

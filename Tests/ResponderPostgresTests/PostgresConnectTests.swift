@@ -110,7 +110,30 @@ struct PostgresConnectTests {
         }
         let stored = try await PostgresStore.whileRunning(stores) { try await stores[0].run(id: "run-1") }
         #expect(stored == Fixtures.run("run-1"))
-        #expect(try await Fixtures.query("SELECT version FROM schema_migrations", url: url) == ["v1-shared-store"])
+        #expect(try await Fixtures.query("SELECT version FROM schema_migrations ORDER BY version", url: url)
+                == ["v1-shared-store", "v2-runs-by-footprint"])
+    }
+
+    @Test("upgrading a v1 database fills the target lists of its runs, so an alert batch finds them by target")
+    func footprintMigrationBackfills() async throws {
+        let url = try await PostgresServer.shared().createDatabase()
+        var run = Fixtures.run("run-1", fingerprint: "fp-other")
+        run.targets = ["cache", "worker"]
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            try await store.save([run])
+        }
+        // Back to the v1 schema, as a database last used by the previous version is.
+        for sql in ["DROP INDEX run_open_by_fingerprint", "DROP INDEX run_ended_by_playbook", "ALTER TABLE run DROP COLUMN target_list",
+                    "DELETE FROM schema_migrations WHERE version = 'v2-runs-by-footprint'"] {
+            _ = try await Fixtures.query(sql, url: url)
+        }
+        try await PostgresStore.withConnected(url: url, logger: Fixtures.logger, operationTimeout: .seconds(60)) { store in
+            let footprint = RunFootprint(fingerprints: ["fp-1"], targets: ["worker"], playbooks: [])
+            let seen = try await store.transact(.alerts(endedSince: Date(), candidates: [], touching: footprint), owner: "A",
+                                                now: Date(), lease: .seconds(30)) { view in RunTransactionOutcome(result: view.runs.map(\.id)) }
+            #expect(seen == ["run-1"])
+        }
+        #expect(try await Fixtures.query("SELECT array_to_string(target_list, ',') FROM run", url: url) == ["cache,worker"])
     }
 
     @Test("replicas migrating a new database at once all start")
@@ -123,7 +146,7 @@ struct PostgresConnectTests {
         try await PostgresStore.whileRunning(stores) {
             for store in stores { try await store.checkWritable() }
         }
-        #expect(try await Fixtures.query("SELECT count(*)::text FROM schema_migrations", url: url) == ["1"])
+        #expect(try await Fixtures.query("SELECT count(*)::text FROM schema_migrations", url: url) == ["2"])
     }
 
     @Test("a database migrated by a newer version is refused as incompatible")

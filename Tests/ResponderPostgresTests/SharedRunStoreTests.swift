@@ -4,7 +4,7 @@ import ResponderPostgres
 import Testing
 
 @Suite("PostgreSQL shared run store: claims, leases, alert batches")
-struct SharedRunStoreTests {
+struct TransactionalRunStoreTests {
     static let t0 = Fixtures.start
 
     /// Claims due runs for `owner` at `now`, marks their first unfinished step running, and returns their ids.
@@ -110,7 +110,7 @@ struct SharedRunStoreTests {
                 for index in 0..<10 {
                     let store = stores[index % 2]
                     group.addTask {
-                        try await store.transact(.alerts(endedSince: Self.t0, candidates: []), owner: "r\(index % 2)", now: Self.t0,
+                        try await store.transact(.alerts(endedSince: Self.t0, candidates: [], touching: Self.worker), owner: "r\(index % 2)", now: Self.t0,
                                                  lease: .seconds(30)) { view in
                             let run = Fixtures.run("run-\(view.highestRunNumber + 1)", startedAt: Self.t0.addingTimeInterval(Double(index)))
                             return RunTransactionOutcome(save: [run], result: (run.id, view.runs.count))
@@ -138,7 +138,7 @@ struct SharedRunStoreTests {
                 Fixtures.run("run-3", status: .held),
             ])
             let candidates = ["unknown"] + alerts.reversed().map(\.idempotencyKey)
-            let view = try await store.transact(.alerts(endedSince: Self.t0.addingTimeInterval(-120), candidates: candidates),
+            let view = try await store.transact(.alerts(endedSince: Self.t0.addingTimeInterval(-120), candidates: candidates, touching: Self.worker),
                                                 owner: "A", now: Self.t0, lease: .seconds(30)) { view in
                 RunTransactionOutcome(
                     save: [Fixtures.run("run-4")], notifications: [Fixtures.note("run-4", .slack, .runMessage)],
@@ -154,6 +154,34 @@ struct SharedRunStoreTests {
         }
     }
 
+    /// What an alert batch for the sample playbook on `worker` touches.
+    static let worker = RunFootprint(fingerprints: ["fp-1"], targets: ["worker"], playbooks: ["queue-burst"])
+
+    @Test("an alert batch reads only the runs it can touch: open ones of its alerts or targets, ended ones of its playbooks")
+    func alertBatchFootprint() async throws {
+        try await Fixtures.withStore { store in
+            var elsewhere = Fixtures.run("run-1", fingerprint: "fp-other")
+            elsewhere.targets = ["api"]
+            var sameAlert = Fixtures.run("run-2")
+            sameAlert.targets = ["api"]
+            var sameTarget = Fixtures.run("run-3", fingerprint: "fp-other")
+            sameTarget.targets = ["cache", "worker"]
+            var otherPlaybook = Fixtures.run("run-4", status: .completed, endedAt: Self.t0, fingerprint: "fp-other")
+            otherPlaybook.playbook = "other"
+            let endedSame = Fixtures.run("run-5", status: .completed, endedAt: Self.t0, fingerprint: "fp-other")
+            let endedLongAgo = Fixtures.run("run-6", status: .completed, endedAt: Self.t0.addingTimeInterval(-7200))
+            try await store.save([elsewhere, sameAlert, sameTarget, otherPlaybook, endedSame, endedLongAgo])
+            let footprint = RunFootprint(fingerprints: ["fp-1"], targets: ["worker"], playbooks: ["queue-burst"])
+            let seen = try await store.transact(.alerts(endedSince: Self.t0.addingTimeInterval(-3600), candidates: [], touching: footprint),
+                                                owner: "A", now: Self.t0, lease: .seconds(30)) { view in
+                RunTransactionOutcome(result: view.runs.map(\.id))
+            }
+            #expect(Set(seen) == ["run-2", "run-3", "run-5"], "\(seen)")
+            #expect(seen.allSatisfy { id in [sameAlert, sameTarget, endedSame].first { $0.id == id }.map { footprint.covers($0, endedSince: Self.t0.addingTimeInterval(-3600)) } == true },
+                    "the in-memory rule (SQLite) agrees with the query")
+        }
+    }
+
     @Test("when the store refuses part of an outcome, nothing of it is written")
     func outcomeAllOrNothing() async throws {
         try await Fixtures.withStore { store in
@@ -161,7 +189,7 @@ struct SharedRunStoreTests {
             _ = try await store.record(Fixtures.delivery(), alerts: [alert])
             // PostgreSQL text cannot hold NUL: the notification insert fails after the run was written.
             await #expect {
-                try await store.transact(.alerts(endedSince: Self.t0, candidates: [alert.idempotencyKey]), owner: "A", now: Self.t0,
+                try await store.transact(.alerts(endedSince: Self.t0, candidates: [alert.idempotencyKey], touching: Self.worker), owner: "A", now: Self.t0,
                                          lease: .seconds(30)) { _ in
                     RunTransactionOutcome(save: [Fixtures.run("run-1")], notifications: [Fixtures.note("run-1", .slack, .threadReply, "a\u{0}b")],
                                           processedAlerts: [alert.idempotencyKey], result: ())

@@ -1,4 +1,5 @@
 import Foundation
+import ResponderTestSupport
 import Testing
 
 /// The default playbooks, checked through the real `responder` binary: they validate, and `responder plan --format

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
+import ResponderTestSupport
 import Logging
 import ResponderCore
+import ResponderRuntime
 import ResponderServer
 import ResponderStore
 import Testing

@@ -1,4 +1,4 @@
-@testable import ResponderServer
+@testable import ResponderRuntime
 import Testing
 
 @Suite("notification retry backoff")

@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import ResponderCore
 import ResponderNotify
+import ResponderRuntime
 import ResponderServer
 import ResponderTestSupport
 import Testing
@@ -63,12 +64,12 @@ struct NotificationsEndToEndTests {
 
     @Test("alert → Slack message with links → Acknowledge (GET shows, POST acts once) → PagerDuty trigger, acknowledge, resolve on one dedup key")
     func acknowledgeFromTheLink() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = ManualClock(start: Date())
         try await FakeSlack.with { slack, _ in
             try await FakePagerDuty.with { pagerDuty, _ in
                 try await TestServer.with(
                     configure: Self.configure(slack: slack, pagerDuty: pagerDuty), playbooks: { .success(Self.playbooks) },
-                    now: { clock.withLockedValue { $0 } }, runs: true, notifications: true
+                    clock: clock, runs: true, notifications: true
                 ) { server in
                     #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
                     try await Self.eventually("the run's Slack message") { slack.messages.first.map { Self.button(.ack, in: $0.blocks) != nil } ?? false }
@@ -97,8 +98,7 @@ struct NotificationsEndToEndTests {
 
                     #expect(try await server.postAlertmanager(try Fixture.bytes("v4_resolved_minimal.json")).status == 200)
                     try await Self.eventually("the resolve handled") { try await server.runs?.run(id: "run-1")?.resolvedAt != nil }
-                    clock.withLockedValue { $0 = $0.addingTimeInterval(1800) }
-                    await server.runs?.tick()
+                    clock.advance(by: .seconds(1800))
                     try await Self.eventually("the run to complete") { try await server.runs?.run(id: "run-1")?.status == .completed }
                     try await Self.eventually("PagerDuty resolve") { pagerDuty.events.count >= 3 }
                     #expect(pagerDuty.events.map(\.eventAction) == ["trigger", "acknowledge", "resolve"])
@@ -110,9 +110,9 @@ struct NotificationsEndToEndTests {
                     let tampered = String(path.dropLast()) + (path.hasSuffix("A") ? "B" : "A")
                     #expect(try await server.send(.GET, tampered).status == 403)
                     let signer = try ActionLinkSigner(keys: [TestServer.linkKey])
-                    let expired = signer.token(run: "run-1", action: .abort, expiresAt: clock.withLockedValue { $0 }.addingTimeInterval(-1), nonce: "x1")
+                    let expired = signer.token(run: "run-1", action: .abort, expiresAt: clock.now.date.addingTimeInterval(-1), nonce: "x1")
                     #expect(try await server.send(.POST, "/actions/\(expired)", headers: form).status == 410)
-                    let late = signer.token(run: "run-1", action: .abort, expiresAt: clock.withLockedValue { $0 }.addingTimeInterval(600), nonce: "x2")
+                    let late = signer.token(run: "run-1", action: .abort, expiresAt: clock.now.date.addingTimeInterval(600), nonce: "x2")
                     #expect(try await server.send(.GET, "/actions/\(late)").status == 410)
                     #expect(try await server.send(.POST, "/actions/\(late)", headers: form).status == 410)
                     #expect(try await server.runs?.run(id: "run-1")?.status == .completed)
@@ -137,18 +137,18 @@ struct NotificationsEndToEndTests {
 
     @Test("a Slack button acts as the Slack user; stale, forged and replayed requests are refused and change nothing")
     func slackButton() async throws {
-        let clock = NIOLockedValueBox(Date())
+        let clock = ManualClock(start: Date())
         try await FakeSlack.with { slack, _ in
             try await FakePagerDuty.with { pagerDuty, _ in
                 try await TestServer.with(
                     configure: Self.configure(slack: slack, pagerDuty: pagerDuty, interactive: true), playbooks: { .success(Self.playbooks) },
-                    now: { clock.withLockedValue { $0 } }, runs: true, notifications: true
+                    clock: clock, runs: true, notifications: true
                 ) { server in
                     #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
                     try await Self.eventually("the run's Slack message") { slack.messages.first.map { Self.button(.hold, in: $0.blocks) != nil } ?? false }
                     let hold = try #require(Self.button(.hold, in: slack.messages.first?.blocks))
                     #expect(hold.url == nil, "with interactivity a button carries only its token")
-                    let now = Int(clock.withLockedValue { $0 }.timeIntervalSince1970)
+                    let now = Int(clock.now.date.timeIntervalSince1970)
 
                     let stale = Self.slackRequest(token: hold.value, timestamp: now - 301)
                     #expect(try await server.send(.POST, "/hooks/slack/actions", body: stale.body, headers: stale.headers).status == 401)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import ResponderCore
+import ResponderRuntime
 import ResponderServer
 import ResponderStore
 import ResponderTestSupport
@@ -23,6 +24,15 @@ struct RunsAPITests {
         )],
         files: ["workers.yaml"]
     )
+
+    /// The run driver on `journal`'s SQLite file, as `serve` builds it, on `clock`.
+    static func coordinator(_ journal: SQLiteJournal, clock: any WallClock = SystemWallClock()) async throws -> RunCoordinator {
+        let logger = Logger(label: "t")
+        let registry = PlaybookRegistry(logger: logger) { .success(Self.playbooks) }
+        return RunCoordinator(store: try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: clock.now.date),
+                              executor: RecordingExecutor(journal: journal, now: { clock.now.date }), playbooks: registry,
+                              logger: logger, clock: clock)
+    }
 
     static func waitForRun(_ server: TestServer) async throws -> Run {
         for _ in 0..<200 {
@@ -103,11 +113,7 @@ struct RunsAPITests {
         let temporary = try TemporaryFolder("idle")
         defer { temporary.remove() }
         let journal = try SQLiteJournal(path: temporary.path + "/responder.sqlite")
-        let registry = PlaybookRegistry(logger: Logger(label: "t")) { .success(Self.playbooks) }
-        let coordinator = try await RunCoordinator(
-            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry,
-            logger: Logger(label: "t")
-        )
+        let coordinator = try await Self.coordinator(journal)
         await coordinator.tick()
         let started = ContinuousClock.now
         await coordinator.waitForWork(heartbeat: .milliseconds(500))
@@ -125,11 +131,7 @@ struct RunsAPITests {
         bad.heldAt = Date(timeIntervalSince1970: -1e300)
         try await journal.save([good, bad])
         let absurd = bad
-        let registry = PlaybookRegistry(logger: Logger(label: "t")) { .success(Self.playbooks) }
-        let coordinator = try await RunCoordinator(
-            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry,
-            logger: Logger(label: "t")
-        )
+        let coordinator = try await Self.coordinator(journal)
         #expect(await journal.unreadableRuns().keys.sorted() == ["run-2"])
         await coordinator.tick()
         // The sample step is long overdue and its policy is wait-for-ack: the engine, which has the run, says so.
@@ -154,45 +156,32 @@ struct RunsAPITests {
         let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:], body: "{}")
         _ = try await journal.record(delivery, alerts: alerts)
         #expect(try await journal.unprocessedAlerts(limit: 10).map(\.fingerprint) == ["a1b2c3d4e5f60718"])
-        let logger = Logger(label: "t")
-        let registry = PlaybookRegistry(logger: logger) { .success(Self.playbooks) }
-        let coordinator = try await RunCoordinator(
-            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry, logger: logger
-        )
+        let coordinator = try await Self.coordinator(journal)
         await coordinator.replayBacklog()
         #expect(try await journal.recentRuns(limit: 10).map(\.playbook) == ["queue-depth-workers"])
         #expect(try await journal.unprocessedAlerts(limit: 10).isEmpty)
-        let restarted = try await RunCoordinator(
-            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry, logger: logger
-        )
+        let restarted = try await Self.coordinator(journal)
         await restarted.replayBacklog()
         #expect(try await journal.recentRuns(limit: 10).count == 1, "a replay happens once")
     }
 
-    @Test("an alert whose handling could not be saved (store locked) is handled by a later tick once the store is back")
+    @Test("an alert whose handling could not be saved (store locked) stays in the backlog and is handled by a later drain")
     func backlogRetriedByTick() async throws {
         let temporary = try TemporaryFolder("backlog-retry")
         defer { temporary.remove() }
         let path = temporary.path + "/responder.sqlite"
         let journal = try SQLiteJournal(path: path, busyTimeout: 0.1)
         let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
-        let logger = Logger(label: "t")
-        let registry = PlaybookRegistry(logger: logger) { .success(Self.playbooks) }
-        let clock = NIOLockedValueBox(Date())
-        let coordinator = try await RunCoordinator(
-            repository: journal, backlog: journal, executor: RecordingExecutor(journal: journal), playbooks: registry,
-            logger: logger, now: { clock.withLockedValue { $0 } }
-        )
-        await coordinator.tick()
+        let coordinator = try await Self.coordinator(journal)
         let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:], body: "{}")
         _ = try await journal.record(delivery, alerts: alerts)
         let lock = try SQLiteLockHolder(path: path)
-        await coordinator.alertsAccepted(alerts)
+        await coordinator.replayBacklog()
         lock.unlock()
         #expect(try await journal.recentRuns(limit: 10).isEmpty, "nothing could be saved while the store was locked")
         #expect(try await journal.unprocessedAlerts(limit: 10).count == 1)
-        clock.withLockedValue { $0 += 11 }
-        await coordinator.tick()
+        // The ingest loop drains again at the next accepted alert or within 10 s (RunCoordinator.backlogInterval).
+        await coordinator.replayBacklog()
         #expect(try await journal.recentRuns(limit: 10).map(\.playbook) == ["queue-depth-workers"])
         #expect(try await journal.unprocessedAlerts(limit: 10).isEmpty)
     }

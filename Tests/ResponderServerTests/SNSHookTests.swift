@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import ResponderTestSupport
 import Logging
 import NIOConcurrencyHelpers
 import ResponderCore
+import ResponderRuntime
 import ResponderServer
 import ResponderSNS
 import ResponderSNSHTTP
@@ -54,7 +56,7 @@ struct SNSHookTests {
                 sns: { journal, config in
                     try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: client, logger: Logger(label: "t"), now: { now })
                 },
-                now: { now }
+                clock: ManualClock(start: now)
             ) { server in try await body(server) }
             try await client.shutdown()
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import ResponderTestSupport
 import ResponderServer
 import Testing
 import X509

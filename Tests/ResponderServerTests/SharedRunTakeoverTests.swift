@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import ResponderCore
+import ResponderRuntime
 import ResponderPlaybooks
 import ResponderPostgres
 import ResponderServer
@@ -14,41 +15,39 @@ import Testing
 /// the lease has expired (re-checking the step), and A's late result must not touch B's attempt.
 @Suite("shared runs: lease takeover between replicas")
 struct SharedRunTakeoverTests {
-    /// An executor that counts its calls and, while `gated`, waits until released before recording.
+    /// An executor that counts its calls and, while `gated`, waits until released before recording (a release that
+    /// comes first is kept).
     final class CountingExecutor: StepExecutor, Sendable {
         let inner: RecordingExecutor
-        let gated: Bool
         let calls = NIOLockedValueBox<[(step: Int, recheck: Bool)]>([])
-        let gate = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
-        let entered = NIOLockedValueBox(false)
+        private let gate: NIOLockedValueBox<(open: Bool, waiter: CheckedContinuation<Void, Never>?)>
 
         init(_ inner: RecordingExecutor, gated: Bool) {
             self.inner = inner
-            self.gated = gated
+            gate = NIOLockedValueBox((!gated, nil))
         }
 
         func execute(_ step: RunStep, runID: String, snapshot: [String: String], dryRun: Bool) async -> StepResult {
             calls.withLockedValue { $0.append((step.index, step.recheck)) }
-            if gated {
-                await withCheckedContinuation { continuation in
-                    gate.withLockedValue { $0 = continuation }
-                    entered.withLockedValue { $0 = true }
+            await withCheckedContinuation { continuation in
+                let open = gate.withLockedValue { gate -> Bool in
+                    if !gate.open { gate.waiter = continuation }
+                    return gate.open
                 }
+                if open { continuation.resume() }
             }
             return await inner.execute(step, runID: runID, snapshot: snapshot, dryRun: dryRun)
         }
 
         func replicas(of targets: [String]) async -> [String: Int] { await inner.replicas(of: targets) }
 
-        func release() { gate.withLockedValue { $0?.resume(); $0 = nil } }
-    }
-
-    static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws {
-        for _ in 0..<500 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
+        func release() {
+            gate.withLockedValue { gate in
+                gate.open = true
+                gate.waiter?.resume()
+                gate.waiter = nil
+            }
         }
-        Issue.record("condition not met within 5 s")
     }
 
     @Test("a step claimed by a replica that hangs is taken over after the lease, and the late result is fenced off")
@@ -64,53 +63,63 @@ struct SharedRunTakeoverTests {
             try CrashRecoveryTests.playbook.write(toFile: folder.path + "/fast.yaml", atomically: true, encoding: .utf8)
             let path = folder.path
             let registry = PlaybookRegistry(logger: logger) { PlaybookLoader.load(directory: path).mapError { $0 as any Error } }
-            let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_900_000_000))
-            let now: @Sendable () -> Date = { clock.withLockedValue { $0 } }
+            let clock = ManualClock(start: Date(timeIntervalSince1970: 1_900_000_000))
+            let now: @Sendable () -> Date = { clock.now.date }
             let executorA = CountingExecutor(RecordingExecutor(ledger: storeA, now: now), gated: true)
             let executorB = CountingExecutor(RecordingExecutor(ledger: storeB, now: now), gated: true)
-            let a = SharedRunCoordinator(store: storeA, executor: executorA, playbooks: registry, logger: logger, owner: "A",
-                                         lease: .seconds(30), now: now)
-            let b = SharedRunCoordinator(store: storeB, executor: executorB, playbooks: registry, logger: logger, owner: "B",
-                                         lease: .seconds(30), now: now)
+            // The drivers run no timer service here: the test ticks them and carries out the steps they start, so a
+            // replica that "hangs" is one whose steps and ticks the test holds back.
+            let a = RunCoordinator(store: storeA, executor: executorA, playbooks: registry, logger: logger, owner: "A",
+                                   lease: .seconds(30), clock: clock)
+            let b = RunCoordinator(store: storeB, executor: executorB, playbooks: registry, logger: logger, owner: "B",
+                                   lease: .seconds(30), clock: clock)
+            var startedOnA = a.executions.makeAsyncIterator()
+            var startedOnB = b.executions.makeAsyncIterator()
 
             let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
             let delivery = Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: now(), details: [:], body: "{}")
             _ = try await storeA.record(delivery, alerts: alerts)
             // Both replicas drain the backlog; the alert starts one run, and its first step goes to A, which hangs in it.
-            await a.alertsAccepted(alerts)
-            await b.alertsAccepted(alerts)
-            try await Self.waitUntil { executorA.entered.withLockedValue { $0 } }
+            await a.replayBacklog()
+            await b.replayBacklog()
+            let onA = try #require(await startedOnA.next())
+            async let resultA = executorA.execute(onA.step, runID: onA.runID, snapshot: onA.snapshot, dryRun: onA.dryRun)
             let runs = try await storeA.recentRuns(limit: 10)
             #expect(runs.count == 1)
             let runID = try #require(runs.first?.id)
+            #expect(await b.stepsInFlight == 0, "the alert was handled once, by A")
 
             // Within A's lease, B claims nothing.
-            clock.withLockedValue { $0 = $0.addingTimeInterval(20) }
+            clock.advance(by: .seconds(20))
             await b.tick()
-            #expect(executorB.calls.withLockedValue { $0.isEmpty })
+            #expect(await b.stepsInFlight == 0)
             #expect(try await storeB.run(id: runID)?.steps[0].status == .running)
+            #expect(try await storeB.run(id: runID)?.steps[0].attempts == 1)
 
             // After it, B takes the run over and re-checks the step, as attempt 2 (and hangs in it too).
-            clock.withLockedValue { $0 = $0.addingTimeInterval(11) }
+            clock.advance(by: .seconds(11))
             await b.tick()
-            try await Self.waitUntil { executorB.entered.withLockedValue { $0 } }
-            #expect(executorB.calls.withLockedValue { $0.map(\.step) } == [0])
-            #expect(executorB.calls.withLockedValue { $0.first?.recheck } == true)
+            let onB = try #require(await startedOnB.next())
+            #expect(onB.step.index == 0 && onB.step.recheck && onB.step.attempts == 2)
+            async let resultB = executorB.execute(onB.step, runID: onB.runID, snapshot: onB.snapshot, dryRun: onB.dryRun)
 
             // A wakes up: its attempt 1 was taken over, so its result is ignored while B's attempt 2 runs.
             executorA.release()
-            try await Self.waitUntil { await a.stepsInFlight == 0 }
+            await a.finished(onA, result: await resultA)
+            #expect(await a.stepsInFlight == 0)
             let during = try #require(try await storeA.run(id: runID))
             #expect(during.steps[0].status == .running)
             #expect(during.steps[0].attempts == 2)
 
             // B finishes: the dry-run ledger holds the call once (A recorded it; B's re-check finds it applied).
             executorB.release()
-            try await Self.waitUntil { try await storeB.run(id: runID)?.steps[0].status == .done }
+            await b.finished(onB, result: await resultB)
             let final = try #require(try await storeA.run(id: runID))
+            #expect(final.steps[0].status == .done)
             #expect(final.steps[0].outcome == RecordingExecutor.alreadyApplied)
             #expect(try await storeA.recordedCalls(runID: runID).filter { $0.step == 0 }.count == 1)
             #expect(executorA.calls.withLockedValue { $0.count } == 1)
+            #expect(executorB.calls.withLockedValue { $0.map(\.recheck) } == [true])
         }
     }
 
@@ -128,25 +137,19 @@ struct SharedRunTakeoverTests {
             // Every read of the clock moves it one second on, for the first 1,000 reads: a tick that kept re-reading the
             // clock would spin for ever on a clock that never stops; this one stops, so such a tick ends and is caught
             // by the read count and by the runs it then claims.
-            let clock = NIOLockedValueBox((now: start, reads: 0))
-            let now: @Sendable () -> Date = {
-                clock.withLockedValue { state in
-                    defer { state.reads += 1; if state.reads <= 1_000 { state.now += 1 } }
-                    return state.now
-                }
-            }
+            let clock = SteppingClock(start: start)
             let registry = PlaybookRegistry(logger: logger) { .success(PlaybookSet(targets: [:], playbooks: [], files: [])) }
-            let executor = CountingExecutor(RecordingExecutor(ledger: store, now: now), gated: false)
-            let coordinator = SharedRunCoordinator(store: store, executor: executor, playbooks: registry, logger: logger,
-                                                   owner: "A", now: now)
+            let executor = CountingExecutor(RecordingExecutor(ledger: store, now: { clock.now.date }), gated: false)
+            let coordinator = RunCoordinator(store: store, executor: executor, playbooks: registry, logger: logger,
+                                             owner: "A", clock: clock)
             await coordinator.tick()
-            let reads = clock.withLockedValue { $0.reads }
+            let reads = clock.reads
             #expect(reads < 1_000, "the tick read the clock \(reads) times: it must take one instant, not chase the clock")
             #expect(executor.calls.withLockedValue { $0.isEmpty }, "nothing was due at the tick's instant")
         }
     }
 
-    @Test("a journaled alert no replica handled (it died after answering) is picked up by another replica's tick")
+    @Test("a journaled alert no replica handled (it died after answering) is picked up by another replica's ingest loop")
     func strandedAlert() async throws {
         let url = try await PostgresServer.shared().createDatabase()
         let logger = Logger(label: "t")
@@ -159,11 +162,36 @@ struct SharedRunTakeoverTests {
             let (_, alerts) = try AlertmanagerDecoder().decode(try Fixture.bytes("v4_firing_minimal.json"))
             _ = try await store.record(Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: Date(), details: [:],
                                                 body: "{}"), alerts: alerts)
-            let coordinator = SharedRunCoordinator(store: store, executor: RecordingExecutor(ledger: store), playbooks: registry,
-                                                   logger: logger, owner: "B")
-            await coordinator.tick()
+            let coordinator = RunCoordinator(store: store, executor: RecordingExecutor(ledger: store), playbooks: registry,
+                                             logger: logger, owner: "B")
+            await coordinator.replayBacklog()
             #expect(try await store.recentRuns(limit: 5).map(\.playbook) == ["fast-ladder"])
             #expect(try await store.unprocessedAlerts(limit: 5).isEmpty)
         }
+    }
+}
+
+/// A clock every read of which moves it one second on, for the first 1,000 reads: a tick that kept re-reading the clock
+/// would chase it.
+final class SteppingClock: WallClock {
+    private let state: NIOLockedValueBox<(now: Date, reads: Int)>
+
+    init(start: Date) {
+        state = NIOLockedValueBox((start, 0))
+    }
+
+    var reads: Int { state.withLockedValue { $0.reads } }
+
+    var now: WallInstant {
+        state.withLockedValue { state in
+            defer { state.reads += 1; if state.reads <= 1_000 { state.now += 1 } }
+            return WallInstant(state.now)
+        }
+    }
+
+    var minimumResolution: Duration { .milliseconds(1) }
+
+    func sleep(until deadline: WallInstant, tolerance: Duration?) async throws {
+        try await Task.sleep(for: .milliseconds(1))
     }
 }

@@ -44,20 +44,18 @@ public struct RunDriver: Sendable {
         return engine.runs.values.sorted { $0.startedAt < $1.startedAt }.first
     }
 
+    /// Carries effects out in the interpreter's order (``EffectQueue``), awaiting the executor for each step.
     private mutating func process(_ effects: [EngineEffect]) async {
-        var pending = effects
-        var index = 0
-        while index < pending.count {
-            switch pending[index] {
+        var queue = EffectQueue(effects)
+        while let effect = queue.next() {
+            switch effect {
             case .notify(_, let message):
                 notifications.append(message)
             case .execute(let runID, let step, let snapshot, let dryRun):
                 let result = await executor.execute(step, runID: runID, snapshot: snapshot, dryRun: dryRun)
                 results.append((step.index, result))
-                pending.insert(contentsOf: engine.handle(.stepFinished(runID: runID, step: step.index, result: result), now: now),
-                               at: index + 1)
+                queue.followUp(engine.handle(.stepFinished(runID: runID, step: step.index, result: result), now: now))
             }
-            index += 1
         }
         _ = engine.drainChanged()
     }

@@ -155,35 +155,12 @@ struct SimulationSession {
                                         message: "\(command.command.rawValue) of \(command.playbook) at \(offset) refused: \(command.refused ?? "")"))
     }
 
-    /// Records effects in order; a step's outcome is fed back at once, and what that hands out runs before the
-    /// effects after it (depth first), so a run's steps at one instant stay together.
+    /// Records effects in the interpreter's order; a step's outcome is fed back at once.
     private mutating func process(_ effects: [EngineEffect]) {
         capture()
-        var pending = effects
-        var index = 0
-        while index < pending.count, !stalled {
-            guard index < Self.maxEffectsPerInstant else {
-                stall("more than \(Self.maxEffectsPerInstant) effects at one instant")
-                return
-            }
-            switch pending[index] {
-            case .notify(let runID, let message):
-                append(.notify(runID: runID, message: message))
-            case .execute(let runID, let step, let snapshot, _):
-                let template = runs[runID].flatMap { run in
-                    alerts[run.alertFingerprint].map { AlertTemplate(alert: $0, playbook: run.playbook) }
-                }
-                let outcome = world.execute(step, snapshot: snapshot, template: template)
-                append(.step(SimulatedStep(
-                    runID: runID, playbook: runs[runID]?.playbook ?? "", index: step.index, phase: step.phase,
-                    action: step.work.kindName, target: step.target, from: outcome.from, to: outcome.to, due: step.due,
-                    detail: step.detail, outcome: outcome.outcome, summary: outcome.summary
-                )))
-                let next = engine.handle(.stepFinished(runID: runID, step: step.index, result: outcome.result), now: clock)
-                capture()
-                pending.insert(contentsOf: next, at: index + 1)
-            }
-            index += 1
+        guard !stalled else { return }
+        if !EffectInterpreter.run(effects, on: &self, limit: Self.maxEffectsPerInstant) {
+            stall("more than \(Self.maxEffectsPerInstant) effects at one instant")
         }
     }
 
@@ -203,5 +180,33 @@ struct SimulationSession {
 
     private func offsetSeconds(_ date: Date) -> Int {
         Int(date.timeIntervalSince(scenario.start).rounded())
+    }
+}
+
+extension SimulationSession: EffectHandler {
+    /// Records the notification in the timeline.
+    mutating func notify(runID: String?, message: String) {
+        append(.notify(runID: runID, message: message))
+    }
+
+    /// Runs the step against the simulated world (the same rendering as a dry run) and records it.
+    mutating func execute(runID: String, step: RunStep, snapshot: [String: String], dryRun: Bool) -> StepResult? {
+        let template = runs[runID].flatMap { run in
+            alerts[run.alertFingerprint].map { AlertTemplate(alert: $0, playbook: run.playbook) }
+        }
+        let outcome = world.execute(step, snapshot: snapshot, template: template)
+        append(.step(SimulatedStep(
+            runID: runID, playbook: runs[runID]?.playbook ?? "", index: step.index, phase: step.phase,
+            action: step.work.kindName, target: step.target, from: outcome.from, to: outcome.to, due: step.due,
+            detail: step.detail, outcome: outcome.outcome, summary: outcome.summary
+        )))
+        return outcome.result
+    }
+
+    /// Feeds the outcome back at the same instant.
+    mutating func finished(runID: String, step: Int, result: StepResult) -> [EngineEffect] {
+        let next = engine.handle(.stepFinished(runID: runID, step: step, result: result), now: clock)
+        capture()
+        return next
     }
 }

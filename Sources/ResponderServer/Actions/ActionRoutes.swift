@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ResponderCore
+import ResponderRuntime
 import ResponderNotify
 
 /// The signed action links in chat messages: `GET /actions/{token}` shows what the link will do and changes nothing

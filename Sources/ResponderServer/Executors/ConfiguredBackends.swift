@@ -1,4 +1,5 @@
 import ResponderCore
+import ResponderRuntime
 import ResponderExecutors
 
 /// The backends of the targets in the current playbook set: each target's kind picks its client (Kubernetes, ECS,

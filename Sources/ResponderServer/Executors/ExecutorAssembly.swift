@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ResponderAWS
 import ResponderCore
+import ResponderRuntime
 import ResponderExecutors
 import ResponderStore
 

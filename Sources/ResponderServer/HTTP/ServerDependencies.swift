@@ -1,5 +1,6 @@
 import Foundation
 import ResponderCore
+import ResponderRuntime
 
 /// What the HTTP layer needs, injected so tests can run it on a real socket with a temp store and a fixed clock.
 public struct ServerDependencies: Sendable {

@@ -1,5 +1,6 @@
 import Hummingbird
 import ResponderCore
+import ResponderRuntime
 
 /// Admin endpoints, behind the admin bearer token.
 struct AdminRoutes: Sendable {

@@ -1,5 +1,6 @@
 import Hummingbird
 import ResponderCore
+import ResponderRuntime
 
 /// `GET /healthz`, `GET /readyz` and `GET /metrics`.
 struct HealthRoutes: Sendable {

@@ -48,7 +48,7 @@ struct AlertmanagerHook: Sendable {
             let receipt = try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
             metrics.delivery(source: "alertmanager", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
             metrics.alertsRecorded(source: "alertmanager", count: receipt.newAlerts)
-            planner.startRuns(for: alerts, receipt: receipt)
+            planner.startRuns(receipt: receipt)
             context.logger.info(
                 "alertmanager delivery recorded",
                 metadata: [

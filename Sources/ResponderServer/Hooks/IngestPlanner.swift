@@ -1,5 +1,6 @@
 import Foundation
 import ResponderCore
+import ResponderRuntime
 
 /// Plans each accepted alert against the active playbooks so the plan is stored with it, and hands newly journaled
 /// alerts to the run engine.
@@ -8,13 +9,11 @@ struct IngestPlanner: Sendable {
     let runs: (any RunControl)?
     let now: @Sendable () -> Date
 
-    /// Passes the alerts the journal stored for the first time to the run engine, without delaying the answer.
-    func startRuns(for alerts: [NormalizedAlert], receipt: JournalReceipt) {
-        guard let runs else { return }
-        let fresh = Set(receipt.newAlertKeys)
-        let newAlerts = alerts.filter { fresh.contains($0.idempotencyKey) }
-        guard !newAlerts.isEmpty else { return }
-        Task { await runs.alertsAccepted(newAlerts) }
+    /// Tells the run driver that the journal stored new alerts (it reads them back from the journal), without
+    /// delaying the answer.
+    func startRuns(receipt: JournalReceipt) {
+        guard let runs, !receipt.newAlertKeys.isEmpty else { return }
+        runs.alertsAccepted()
     }
 
     /// Plan JSON by alert idempotency key; empty when no playbook set is loaded. Replica counts are not known at

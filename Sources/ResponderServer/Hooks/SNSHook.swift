@@ -70,7 +70,7 @@ public struct SNSHook: Sendable {
         }
         metrics.delivery(source: "sns", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
         metrics.alertsRecorded(source: "cloudwatch", count: receipt.newAlerts)
-        planner.startRuns(for: alerts, receipt: receipt)
+        planner.startRuns(receipt: receipt)
         if outcome.kind == .subscriptionConfirmation {
             // Confirmed after the commit, also for a redelivery: SNS re-sends the confirmation until it succeeds.
             do {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import ResponderCore
+import ResponderRuntime
 import ResponderNotify
 import ResponderNotifyHTTP
 import ResponderStore

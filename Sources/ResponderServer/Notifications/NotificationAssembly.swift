@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import ResponderCore
+import ResponderRuntime
 import ResponderNotify
 import ResponderStore
 
@@ -20,14 +21,15 @@ public struct NotificationAssembly: Sendable {
     /// Assembles from `config` with the link signing `keys` and the server's `port` (for the default link base URL).
     public static func make(
         config: ResponderConfig, keys: [ActionLinkKey], port: Int, journal: any ResponderStorage, httpClient: HTTPClient,
-        backoff: NotificationService.Backoff = .init(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        backoff: NotificationService.Backoff = .init(), logger: Logger, clock: any WallClock = SystemWallClock()
     ) throws(ConfigError) -> NotificationAssembly {
+        let now: @Sendable () -> Date = { clock.now.date }
         let signer: ActionLinkSigner
         do { signer = try ActionLinkSigner(keys: keys) } catch { throw ConfigError("link signing keys: \(error.description)") }
         let links = ActionLinks(signer: signer, baseURL: NotificationSetup.baseURL(config: config, port: port),
                                 ttl: .milliseconds(Int64(config.links.ttlSeconds * 1000)))
         let delivery = ChatDelivery(config: config, journal: journal, links: links, httpClient: httpClient, logger: logger, now: now)
-        let service = NotificationService(outbox: journal, delivery: delivery, backoff: backoff, logger: logger, now: now)
+        let service = NotificationService(outbox: journal, delivery: delivery, backoff: backoff, logger: logger, clock: clock)
         let channels = NotificationSetup.channels(config: config)
         let verifier = config.slack.signingSecret.map { SlackRequestVerifier(signingSecret: Array($0.value.utf8)) }
         var parts: [String] = []

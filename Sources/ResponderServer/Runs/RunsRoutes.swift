@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ResponderCore
+import ResponderRuntime
 
 /// `GET /api/runs`, `GET /api/runs/{id}`, `POST /api/runs/{id}/{ack,hold,resume,abort}`, behind the admin token.
 struct RunsRoutes: Sendable {

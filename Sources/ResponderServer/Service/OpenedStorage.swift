@@ -10,8 +10,10 @@ import ServiceLifecycle
 struct OpenedStorage: Sendable {
     /// Every durable interface of the store.
     let store: any ResponderStorage
-    /// The same store where replicas share it (PostgreSQL); nil for SQLite.
-    let shared: (any SharedRunStore & AlertBacklog)?
+    /// The PostgreSQL store replicas share; nil for SQLite.
+    let shared: PostgresStore?
+    /// The SQLite journal of one process; nil for PostgreSQL.
+    let journal: SQLiteJournal?
     /// Where the data lives, for the start-up line (a database URL without its password).
     let location: String
     /// The PostgreSQL connection pool, run as the first service of `serve`'s group so that it stops last; nil for
@@ -22,7 +24,7 @@ struct OpenedStorage: Sendable {
     static func open(config: ResponderConfig, state: StateDirectory, logger: Logger) async throws -> OpenedStorage {
         guard let url = config.database.url else {
             let journal = try SQLiteJournal(path: state.file("responder.sqlite"))
-            return OpenedStorage(store: journal, shared: nil, location: "journal: \(journal.path)", pool: nil)
+            return OpenedStorage(store: journal, shared: nil, journal: journal, location: "journal: \(journal.path)", pool: nil)
         }
         let store: PostgresStore
         do {
@@ -33,7 +35,18 @@ struct OpenedStorage: Sendable {
         } catch {
             throw ConfigError("database.url: \(error)")
         }
-        return OpenedStorage(store: store, shared: store, location: "store: PostgreSQL \(store.redactedURL)", pool: store)
+        return OpenedStorage(store: store, shared: store, journal: nil, location: "store: PostgreSQL \(store.redactedURL)", pool: store)
+    }
+
+    /// Whether several replicas share the store (leases name each replica).
+    var replicated: Bool { shared != nil }
+
+    /// The run driver's store port: PostgreSQL itself, or the SQLite journal with its open (and recently ended, for
+    /// `keepEnded`) runs loaded into memory.
+    func runs(keepEnded: Duration) async throws(JournalError) -> any TransactionalRunStore {
+        if let shared { return shared }
+        guard let journal else { throw JournalError.unavailable("no store was opened") }
+        return try await SQLiteRunTransactions(journal: journal, keepEnded: keepEnded, now: Date())
     }
 
     /// The name this replica uses in leases: `database.replica_id`, else host name, process id and a random suffix

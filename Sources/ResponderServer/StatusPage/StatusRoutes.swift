@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ResponderCore
+import ResponderRuntime
 import ResponderNotify
 
 /// `GET /`: the status page. Anyone who can reach the server sees runs and alerts; a user signed in with the admin

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ResponderTestSupport
 import GRDB
 import NIOCore
 import NIOSSL

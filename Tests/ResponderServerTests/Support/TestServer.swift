@@ -1,11 +1,13 @@
 import AsyncHTTPClient
 import Foundation
+import ResponderTestSupport
 import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
 import ResponderCore
+import ResponderRuntime
 import ResponderNotify
 import ResponderServer
 import ResponderStore
@@ -38,7 +40,7 @@ struct TestServer: Sendable {
             .success(PlaybookSet(targets: [:], playbooks: [], files: []))
         },
         sns: (@Sendable (SQLiteJournal, ResponderConfig) throws -> SNSHook?)? = nil,
-        now: @escaping @Sendable () -> Date = { Date() },
+        clock: any WallClock = SystemWallClock(),
         runs withRuns: Bool = false,
         executor makeExecutor: (@Sendable (SQLiteJournal, PlaybookRegistry, ResponderConfig) throws -> any StepExecutor)? = nil,
         notifications withNotifications: Bool = false,
@@ -54,6 +56,7 @@ struct TestServer: Sendable {
         config.alertmanager.bearerToken = Secret("test-bearer-token")
         configure(&config)
         let journal = try SQLiteJournal(path: folder + "/responder.sqlite", busyTimeout: busyTimeout)
+        let now: @Sendable () -> Date = { clock.now.date }
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let certificate = try SelfSignedCertificate.loadOrCreate(in: folder)
@@ -63,15 +66,15 @@ struct TestServer: Sendable {
             ? try NotificationAssembly.make(config: config, keys: [Self.linkKey], port: 0, journal: journal,
                                             httpClient: HTTPClient.shared,
                                             backoff: .init(initial: .milliseconds(50), maximum: .milliseconds(400)),
-                                            logger: logger, now: now)
+                                            logger: logger, clock: clock)
             : nil
         let service = notifications?.service
+        let executor = try makeExecutor?(journal, registry, config) ?? RecordingExecutor(journal: journal, now: now)
         let coordinator = withRuns
-            ? try await RunCoordinator(repository: journal, backlog: journal,
-                                       executor: try makeExecutor?(journal, registry, config) ?? RecordingExecutor(journal: journal, now: now),
-                                       playbooks: registry, logger: logger,
-                                       notifier: notifications?.notifier ?? RunNotifier(channels: []),
-                                       notificationsQueued: { service?.wake() }, now: now)
+            ? RunCoordinator(store: try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: now()),
+                             executor: executor, playbooks: registry, logger: logger,
+                             notifier: notifications?.notifier ?? RunNotifier(channels: []),
+                             notificationsQueued: { service?.wake() }, clock: clock)
             : nil
         let deps = ServerDependencies(
             config: config,
@@ -93,7 +96,9 @@ struct TestServer: Sendable {
         let app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
-        let services: [any Service] = [app] + (notifications.map { [$0.service] } ?? [])
+        // The order of `serve`: the HTTPS server stops first, then the run timers, then the notifications.
+        let services: [any Service] = (notifications.map { [$0.service] } ?? [])
+            + (coordinator.map { [RunTimerService(coordinator: $0, executor: executor)] } ?? []) + [app]
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let serverTask = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()

@@ -27,11 +27,16 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns after `delay`, at a wake, or when the task is cancelled, whichever comes first.
-    func sleep(for delay: Duration) async {
+    /// Returns after `delay` on `clock`, at a wake, or when the task is cancelled, whichever comes first.
+    func sleep(for delay: Duration, on clock: any WallClock) async {
+        await sleep(until: clock.now.advanced(by: delay), on: clock)
+    }
+
+    /// Returns when `clock` reaches `deadline`, at a wake, or when the task is cancelled, whichever comes first.
+    func sleep(until deadline: WallInstant, on clock: any WallClock) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForWake() }
-            group.addTask { try? await Task.sleep(for: delay) }
+            group.addTask { try? await clock.sleep(until: deadline, tolerance: nil) }
             await group.next()
             group.cancelAll()
         }

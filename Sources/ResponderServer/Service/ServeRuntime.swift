@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ResponderCore
+import ResponderRuntime
 import ResponderPlaybooks
 import ResponderSNS
 import ResponderSNSHTTP
@@ -13,7 +14,7 @@ import ServiceLifecycle
 
 /// Assembles `responder serve` from a configuration: state folder, journal, TLS, credentials, HTTP server, and runs it
 /// as a swift-service-lifecycle group that shuts down gracefully on SIGTERM and SIGINT.
-public struct ResponderRuntime {
+public struct ServeRuntime {
     /// The effective configuration.
     public let config: ResponderConfig
     /// How long a graceful shutdown (SIGTERM, SIGINT) may take before what is left is cancelled: a request or a
@@ -51,7 +52,7 @@ public struct ResponderRuntime {
             configuration: HTTPCertificateFetcher.recommendedClientConfiguration()
         )
         let app: any Service
-        let runs: any RunControl
+        let runs: RunCoordinator
         let executors: ExecutorAssembly
         do {
             executors = try ExecutorAssembly.make(
@@ -71,21 +72,15 @@ public struct ResponderRuntime {
             announce(notifications.summary)
             let service = notifications.service
             let settings = EngineSettings(forceDryRun: config.executors.dryRun)
-            if let shared = storage.shared {
-                let replica = OpenedStorage.replicaID(config: config)
-                runs = SharedRunCoordinator(
-                    store: shared, executor: executors.executor, playbooks: registry, settings: settings, logger: logger,
-                    owner: replica, lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
-                    notifier: notifications.notifier, notificationsQueued: { service.wake() }
-                )
+            let replica = storage.replicated ? OpenedStorage.replicaID(config: config) : "local"
+            runs = RunCoordinator(
+                store: try await storage.runs(keepEnded: settings.keepEnded), executor: executors.executor, playbooks: registry,
+                settings: settings, logger: logger, owner: replica,
+                lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
+                notifier: notifications.notifier, notificationsQueued: { service.wake() }
+            )
+            if storage.replicated {
                 announce("Replica \(replica): runs are claimed from the shared store with \(Int(config.database.leaseSeconds)) s leases")
-            } else {
-                runs = try await RunCoordinator(
-                    repository: journal, backlog: journal, executor: executors.executor,
-                    playbooks: registry, settings: settings, logger: logger,
-                    notifier: notifications.notifier,
-                    notificationsQueued: { service.wake() }
-                )
             }
             let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
             let deps = ServerDependencies(
@@ -122,7 +117,7 @@ public struct ResponderRuntime {
         services += [
             .init(service: HTTPClientService(client: httpClient), serviceName: "http client"),
             .init(service: notifications.service, serviceName: "notifications"),
-            .init(service: RunTimerService(coordinator: runs, heartbeat: .seconds(1)), serviceName: "run timers"),
+            .init(service: RunTimerService(coordinator: runs, executor: executors.executor), serviceName: "run timers"),
             .init(service: PlaybookReloadService(registry: registry), serviceName: "playbook reload"),
             .init(service: app, serviceName: "https server"),
         ]

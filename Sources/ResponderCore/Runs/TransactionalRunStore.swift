@@ -1,11 +1,12 @@
 import Foundation
 
-/// Which runs a shared-store transaction locks and hands to its body.
+/// Which runs a store transaction locks and hands to its body.
 public enum RunScope: Sendable, Equatable {
-    /// Takes the store-wide alert lock (one alert batch at a time across replicas), then locks every open run and the
-    /// runs ended since `endedSince` (cooldowns). `candidates` are alert idempotency keys the caller wants handled; the
+    /// Takes the store-wide alert lock (one alert batch at a time across replicas), then locks the runs the batch can
+    /// touch (``RunFootprint``): open runs of its alerts or on its targets, and runs of its playbooks ended since
+    /// `endedSince` (cooldowns, dedup windows). `candidates` are alert idempotency keys the caller wants handled; the
     /// view says which of them are still unprocessed.
-    case alerts(endedSince: Date, candidates: [String])
+    case alerts(endedSince: Date, candidates: [String], touching: RunFootprint)
     /// Locks one run, waiting for other writers of it.
     case run(id: String)
     /// Claims up to `limit` runs that need attention at `now`: their next step is due and no replica holds them, or
@@ -14,11 +15,11 @@ public enum RunScope: Sendable, Equatable {
     case due(limit: Int)
 }
 
-/// What a shared-store transaction sees.
+/// What a store transaction sees.
 public struct RunTransactionView: Sendable {
     /// The runs the scope locked, oldest start first.
     public var runs: [Run]
-    /// The highest run number ever stored (`run-N`), for new run ids; only read for ``RunScope/alerts(endedSince:candidates:)``.
+    /// The highest run number ever stored (`run-N`), for new run ids; only read for ``RunScope/alerts(endedSince:candidates:touching:)``.
     public var highestRunNumber: Int
     /// Of the scope's candidate alerts, those not yet processed (oldest first); empty for other scopes.
     public var unprocessedAlerts: [String]
@@ -31,7 +32,7 @@ public struct RunTransactionView: Sendable {
     }
 }
 
-/// What a shared-store transaction writes, and what it returns to its caller.
+/// What a store transaction writes, and what it returns to its caller.
 public struct RunTransactionOutcome<Result: Sendable>: Sendable {
     /// Runs to insert or replace. A run with a step in status `running` that this transaction started (see
     /// `started`) is leased to the transaction's owner until `now + lease`; one whose running step was started
@@ -58,10 +59,11 @@ public struct RunTransactionOutcome<Result: Sendable>: Sendable {
     }
 }
 
-/// A run store several `responder serve` processes share (PostgreSQL). Every change to runs is one transaction that
-/// locks the runs it reads, lets the pure engine decide, and writes the result; steps are claimed with a lease, so a
-/// due step runs on one replica, and a replica that dies mid-step has its runs taken over once the lease expires.
-public protocol SharedRunStore: RunRepository {
+/// The run driver's one store port, implemented by SQLite (one process, runs cached in memory) and PostgreSQL (several
+/// replicas). Every change to runs is one transaction that locks the runs it reads, lets the pure engine decide, and
+/// writes the result with its notifications and processed alerts; steps are claimed with a lease, so a due step runs
+/// once, and a driver that dies mid-step has its runs taken over once the lease expires (at restart for SQLite).
+public protocol TransactionalRunStore: RunRepository, AlertBacklog {
     /// Runs `body` on the runs `scope` locks, inside one transaction, and commits what it returns (runs with their
     /// leases for `owner`, notifications, processed alerts). Nothing is written when the store fails; the body may
     /// then have run without effect, so it must be pure.
@@ -76,4 +78,44 @@ public protocol SharedRunStore: RunRepository {
 
     /// The earliest time any run needs attention (a due step or an expiring lease), nil when none will.
     func nextAttention() async throws(JournalError) -> Date?
+}
+
+/// The runs an alert batch can touch, so a transaction reads those and not every open run: the engine joins, re-fires
+/// or resolves open runs of the same alert (fingerprint), joins or preempts open runs on the same targets, and checks
+/// cooldowns and dedup windows against ended runs of the same playbooks.
+public struct RunFootprint: Sendable, Equatable {
+    /// Fingerprints of the batch's alerts.
+    public var fingerprints: Set<String>
+    /// Targets of the playbooks the batch's alerts match.
+    public var targets: Set<String>
+    /// Names of the playbooks the batch's alerts match.
+    public var playbooks: Set<String>
+
+    /// Creates a footprint.
+    public init(fingerprints: Set<String> = [], targets: Set<String> = [], playbooks: Set<String> = []) {
+        self.fingerprints = fingerprints
+        self.targets = targets
+        self.playbooks = playbooks
+    }
+
+    /// The footprint of `alerts` against `set`.
+    public init(alerts: [NormalizedAlert], set: PlaybookSet?) {
+        var targets: Set<String> = []
+        var playbooks: Set<String> = []
+        for playbook in set?.playbooks ?? [] where alerts.contains(where: { PlaybookMatching.evaluate(playbook, alert: $0).matched }) {
+            playbooks.insert(playbook.name)
+            targets.formUnion(playbook.actions.compactMap(\.target))
+            targets.formUnion(playbook.ladder?.levels.map(\.target) ?? [])
+        }
+        self.init(fingerprints: Set(alerts.map(\.fingerprint)), targets: targets, playbooks: playbooks)
+    }
+
+    /// Whether the batch can touch `run`: open and of one of its alerts or on one of its targets, or of one of its
+    /// playbooks and ended at or after `endedSince`.
+    public func covers(_ run: Run, endedSince: Date) -> Bool {
+        if run.isOpen {
+            return fingerprints.contains(run.alertFingerprint) || !targets.isDisjoint(with: run.targets)
+        }
+        return playbooks.contains(run.playbook) && (run.endedAt ?? .distantPast) >= endedSince
+    }
 }

@@ -41,18 +41,18 @@ public actor NotificationService: Service {
     private let backoff: Backoff
     private let heartbeat: Duration
     private let logger: Logger
-    private let now: @Sendable () -> Date
+    private let clock: any WallClock
     private let wakeUp = WakeSignal()
 
     /// Creates the service.
     public init(outbox: any NotificationOutbox, delivery: any NotificationDelivery, backoff: Backoff = Backoff(),
-                heartbeat: Duration = .seconds(5), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+                heartbeat: Duration = .seconds(5), logger: Logger, clock: any WallClock = SystemWallClock()) {
         self.outbox = outbox
         self.delivery = delivery
         self.backoff = backoff
         self.heartbeat = heartbeat
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     /// Something was queued: deliver it now instead of at the next heartbeat.
@@ -79,7 +79,7 @@ public actor NotificationService: Service {
             do {
                 // Few at a time: a shared store hides what it hands out for a minute only, and each delivery may take
                 // its whole 10 s timeout.
-                due = try await outbox.dueNotifications(now: now(), limit: 5)
+                due = try await outbox.dueNotifications(now: now, limit: 5)
             } catch {
                 logger.error("outbox unreadable; retrying", metadata: ["error": "\(error)"])
                 return
@@ -96,18 +96,18 @@ public actor NotificationService: Service {
         do {
             do {
                 try await delivery.deliver(item)
-                try await outbox.markDelivered(item.id, attempts: attempts, at: now())
+                try await outbox.markDelivered(item.id, attempts: attempts, at: now)
             } catch let error as NotifyError {
                 switch error {
                 case .retryable(let message, let retryAfter):
                     let delay = backoff.delay(afterAttempts: attempts, retryAfter: retryAfter)
                     logger.warning("notification not delivered; will retry", metadata: what.merging(
                         ["error": "\(message)", "retry_in": "\(delay)"]) { $1 })
-                    try await outbox.markRetry(item.id, attempts: attempts, next: now().addingTimeInterval(delay.timeInterval),
+                    try await outbox.markRetry(item.id, attempts: attempts, next: now.addingTimeInterval(delay.timeInterval),
                                                error: error.description)
                 case .permanent(let message):
                     logger.error("notification refused for good", metadata: what.merging(["error": "\(message)"]) { $1 })
-                    try await outbox.markFailed(item.id, attempts: attempts, error: message, at: now())
+                    try await outbox.markFailed(item.id, attempts: attempts, error: message, at: now)
                 }
             }
         } catch {
@@ -116,12 +116,14 @@ public actor NotificationService: Service {
         }
     }
 
+    private var now: Date { clock.now.date }
+
     private func sleep() async {
         var delay = heartbeat
         if let next = try? await outbox.nextNotificationAttempt() {
-            let until = Duration.clampedSeconds(max(0, next.timeIntervalSince(now())))
+            let until = Duration.clampedSeconds(max(0, next.timeIntervalSince(now)))
             delay = min(delay, until)
         }
-        await wakeUp.sleep(for: delay)
+        await wakeUp.sleep(for: delay, on: clock)
     }
 }

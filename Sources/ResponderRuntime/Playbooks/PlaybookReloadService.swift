@@ -3,10 +3,16 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the playbooks on SIGHUP until the service group shuts down.
-struct PlaybookReloadService: Service {
+public struct PlaybookReloadService: Service {
     let registry: PlaybookRegistry
 
-    func run() async throws {
+    /// A service reloading `registry`.
+    public init(registry: PlaybookRegistry) {
+        self.registry = registry
+    }
+
+    /// Reloads at each SIGHUP until the group shuts down.
+    public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         try await cancelWhenGracefulShutdown {
             for await _ in signals {

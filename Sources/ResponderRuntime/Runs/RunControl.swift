@@ -1,0 +1,15 @@
+import Foundation
+import ResponderCore
+
+/// What the HTTP routes ask of the run driver (``RunCoordinator``), so routes can be tested without one.
+public protocol RunControl: Sendable {
+    /// Newly journaled alerts are waiting to start or join runs; returns at once (the driver reads them back from the
+    /// journal).
+    func alertsAccepted()
+    /// Applies a person's command; throws when it does not apply.
+    func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError)
+    /// A run, open or ended.
+    func run(id: String) async throws(JournalError) -> Run?
+    /// Recent runs, newest first.
+    func recentRuns(limit: Int) async throws(JournalError) -> [Run]
+}

@@ -1,0 +1,51 @@
+import Logging
+import ResponderCore
+import ServiceLifecycle
+
+/// Runs the run driver: its timer loop (waits until the next due step, new work or a heartbeat, and ticks), its ingest
+/// loop (reads accepted alerts back from the journal) and every step it starts, each in this service's task group, so
+/// nothing outlives the service. Due times come from the durable runs, so a restart resumes them.
+///
+/// At graceful shutdown the loops stop first, so no new step starts; steps already running finish and their results
+/// are saved (a step cut off by the group's shutdown limit is re-checked by whoever claims its run next).
+public struct RunTimerService: Service {
+    let coordinator: RunCoordinator
+    let executor: any StepExecutor
+    let heartbeat: Duration
+
+    /// A service driving `coordinator`, executing its steps with `executor`, ticking at least every `heartbeat`.
+    public init(coordinator: RunCoordinator, executor: any StepExecutor, heartbeat: Duration = .seconds(1)) {
+        self.coordinator = coordinator
+        self.executor = executor
+        self.heartbeat = heartbeat
+    }
+
+    /// Drives the coordinator until the service group shuts down.
+    public func run() async throws {
+        let (coordinator, executor, heartbeat) = (self.coordinator, self.executor, self.heartbeat)
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                try? await cancelWhenGracefulShutdown {
+                    await coordinator.replayBacklog()
+                    await withDiscardingTaskGroup { loops in
+                        loops.addTask {
+                            while !Task.isCancelled {
+                                await coordinator.tick()
+                                await coordinator.waitForWork(heartbeat: heartbeat)
+                            }
+                        }
+                        loops.addTask { await coordinator.drainLoop() }
+                    }
+                }
+                await coordinator.stopStarting()
+            }
+            for await execution in coordinator.executions {
+                group.addTask {
+                    let result = await executor.execute(execution.step, runID: execution.runID, snapshot: execution.snapshot,
+                                                        dryRun: execution.dryRun)
+                    await coordinator.finished(execution, result: result)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import ResponderCore
+
+/// A step the driver started and hands to the run timer service, which executes it in its task group and reports the
+/// result back (``RunCoordinator/finished(_:result:)``).
+public struct StepExecution: Sendable {
+    /// The run the step belongs to.
+    public var runID: String
+    /// The step, with its attempt number and idempotency key.
+    public var step: RunStep
+    /// The run's snapshot of original values (restores read it).
+    public var snapshot: [String: String]
+    /// Whether the step only records what it would do.
+    public var dryRun: Bool
+}
