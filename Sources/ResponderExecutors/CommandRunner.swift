@@ -68,19 +68,24 @@ public struct CommandRunner: Sendable {
         errCollector.drain(errPipe.fileHandleForReading, done: readers)
         let pid = process.processIdentifier
         let grace = killGrace
-        let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            guard exit.markTimedOut() else { return }
-            kill(pid, SIGTERM)
-            try await Task.sleep(for: grace)
-            if !exit.isFinished { kill(pid, SIGKILL) }
+        // The watchdog lives in a task group with the wait, so it ends with it.
+        let (status, signaled) = await withTaskGroup(of: (Int32, Bool)?.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                guard !Task.isCancelled, exit.markTimedOut() else { return nil }
+                kill(pid, SIGTERM)
+                try? await Task.sleep(for: grace)
+                if !Task.isCancelled, !exit.isFinished { kill(pid, SIGKILL) }
+                return nil
+            }
+            let outcome = await withTaskCancellationHandler {
+                await exit.wait()
+            } onCancel: {
+                if !exit.isFinished { kill(pid, SIGTERM) }
+            }
+            group.cancelAll()
+            return outcome
         }
-        let (status, signaled) = await withTaskCancellationHandler {
-            await exit.wait()
-        } onCancel: {
-            if !exit.isFinished { kill(pid, SIGTERM) }
-        }
-        watchdog.cancel()
         // A grandchild may keep the pipes open; do not wait for it beyond a short while.
         await readers.wait(atMost: .seconds(1))
         let (out, outTruncated) = outCollector.result()
@@ -231,19 +236,21 @@ private final class ReadersDone: @unchecked Sendable {
 
     /// Returns once every reader finished or `limit` passed, whichever is first.
     func wait(atMost limit: Duration) async {
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            self.release()
-        }
-        await withCheckedContinuation { continuation in
-            let done: Bool = lock.withLock {
-                if remaining <= 0 || gaveUp { return true }
-                waiter = continuation
-                return false
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { self.release() }
             }
-            if done { continuation.resume() }
+            await withCheckedContinuation { continuation in
+                let done: Bool = lock.withLock {
+                    if remaining <= 0 || gaveUp { return true }
+                    waiter = continuation
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+            group.cancelAll()
         }
-        timer.cancel()
     }
 
     private func release() {
