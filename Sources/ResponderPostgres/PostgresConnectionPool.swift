@@ -7,9 +7,9 @@ import Synchronization
 /// The PostgreSQL connections of one ``PostgresStore``: opened on demand (at most ``maximum`` at once), handed to one
 /// operation at a time, kept idle for the next (at most ``maximumIdle``), and closed at the first sign of trouble.
 ///
-/// It replaces postgres-nio's `PostgresClient`, whose pool could leave a lease request waiting after its task was
-/// cancelled (a cancellation between its check and its enqueue is lost) and backs off reconnecting for longer than
-/// the seconds a replica may take to serve again after the database returns. Here:
+/// It replaces postgres-nio's `PostgresClient`, whose pool can leave a lease request waiting after its task was
+/// cancelled (a cancellation between its check and its enqueue is lost) and backs off reconnecting by
+/// 100 ms × 1.25ⁿ up to 60 s, so after a minute's outage it may wait many seconds to try again. Here:
 /// - every wait ends when its task is cancelled (the store's operation deadline cancels it);
 /// - a connection attempt is bounded by ``connectTimeout`` (TCP, TLS and start-up together) and by cancellation;
 /// - a connection that failed in any way is closed, never reused; the server rolls back what it had open;
@@ -171,8 +171,7 @@ final class PostgresConnectionPool: Sendable {
         if restored { logger.notice("connected to PostgreSQL again") }
         // The slot is freed when the socket closes, whoever closes it; the callback keeps the connection alive until
         // then (postgres-nio asserts that a connection is closed before it goes away).
-        let connection = pooled.connection
-        connection.closeFuture.whenComplete { [self] _ in closed(pooled, connection) }
+        pooled.connection.closeFuture.whenComplete { [self] _ in closed(pooled) }
         // The server ended the session or closed its side, or a query's deadline closed it: an idle connection is
         // closed now, one in use when its operation ends.
         pooled.closeGuard.arm { [weak pooled, self] in
@@ -220,14 +219,13 @@ final class PostgresConnectionPool: Sendable {
     }
 
     /// A connection's socket closed: it leaves the idle list (if there) and its slot goes to the next waiter.
-    private func closed(_ pooled: PooledConnection, _ connection: PostgresConnection) {
+    private func closed(_ pooled: PooledConnection) {
         let waiter = state.withLock { state -> Waiter? in
             state.idle.removeAll { $0 === pooled }
             state.open -= 1
             return state.waiters.isEmpty ? nil : state.waiters.removeFirst()
         }
         waiter?.continuation.resume(returning: .retry)
-        _ = connection
     }
 
     /// The connection asked to close (the server ended the session, or a deadline closed it): closed now if idle,
@@ -434,7 +432,9 @@ private struct PoolState: Sendable {
     var degraded = false
     /// Whether ``PostgresConnectionPool/stop()`` was called.
     var stopped = false
+    /// The id of the last lease attempt.
     var nextWaiter = 0
+    /// The id of the last connection opened (for postgres-nio's log metadata).
     var nextConnection = 0
 }
 

@@ -144,7 +144,6 @@ struct DatabaseFaultTests {
         try await harness.deliverToAll(try Fixture.bytes("v4_firing_minimal.json"))
         try await Task.sleep(for: .milliseconds(300))
         try await harness.deliverToAll(try Fixture.bytes("v4_resolved_minimal.json"))
-        let resolvedAt = Date()
 
         // The ladder runs from resolve + 1 s, one step a second: the fault comes in the middle of it.
         try await Task.sleep(for: .milliseconds(3_400))
@@ -225,7 +224,6 @@ struct DatabaseFaultTests {
         }
         #expect(finished.steps.allSatisfy { $0.status == .done })
         #expect(calls.contains { $0.recordedAt > faultAt }, "steps due after the fault ran")
-        _ = resolvedAt
 
         // Every accepted delivery is journaled and handled.
         #expect(unprocessed.isEmpty, "every journaled alert was handled: \(unprocessed.map(\.idempotencyKey))")
@@ -265,6 +263,7 @@ struct DatabaseFaultTests {
         URL(string: url)?.lastPathComponent ?? ""
     }
 
+    /// `duration` in seconds with three decimals, for the figures.
     static func seconds(_ duration: Duration) -> String {
         String(format: "%.3f", duration.timeInterval)
     }
@@ -328,9 +327,13 @@ struct DatabaseFaultTests {
 final class Harness: Sendable {
     /// One delivery of a probe alert.
     struct Outcome: Sendable {
+        /// The probe's `probe` label.
         let probe: String
+        /// The answer's status; nil when none came.
         let status: HTTPResponseStatus?
+        /// Why none came.
         let error: String?
+        /// From sending to the answer (or the client's timeout).
         let took: Duration
         /// Sent while the database was known to be unreachable (stopped, or behind the black hole).
         let duringOutage: Bool
@@ -338,18 +341,27 @@ final class Harness: Sendable {
 
     /// One `/readyz` answer during the outage.
     struct Readiness: Sendable {
+        /// The answer's status; nil when none came.
         let status: HTTPResponseStatus?
+        /// The `checks.store` text of the answer.
         let store: String?
+        /// From sending to the answer.
         let took: Duration
     }
 
+    /// The fault's short name, in the figures.
     let fault: String
+    /// The private server.
     let server: PostgresServer
+    /// The black-hole proxy between the replicas and the server, if the test uses one.
     let proxy: BlackHoleProxy?
+    /// The test database's name.
     let databaseName: String
+    /// The three replicas.
     let replicas: [MultiReplicaTests.Replica]
     private let recorded = NIOLockedValueBox<(outcomes: [Outcome], readiness: [Readiness], probes: Int, probing: Bool)>(([], [], 0, true))
 
+    /// Records nothing yet.
     init(fault: String, server: PostgresServer, proxy: BlackHoleProxy?, databaseName: String, replicas: [MultiReplicaTests.Replica]) {
         self.fault = fault
         self.server = server
@@ -358,7 +370,9 @@ final class Harness: Sendable {
         self.replicas = replicas
     }
 
+    /// Every probe delivery so far.
     var outcomes: [Outcome] { recorded.withLockedValue { $0.outcomes } }
+    /// Every `/readyz` during the outage so far.
     var readiness: [Readiness] { recorded.withLockedValue { $0.readiness } }
 
     /// Sends one probe to `replica` and records the answer (with a client timeout well above the 2 s limit, so a
