@@ -8,9 +8,13 @@ import ServiceLifecycle
 /// Slack threads, action-link nonces and the dry-run ledger, in one PostgreSQL database. Every change is one
 /// transaction; rows other replicas may change at the same time are locked or claimed, never read-then-written blind.
 ///
-/// The store is a `Service`: its connection pool works only while ``run()`` runs (in `serve`, as the first service of
-/// the group, so it stops last), and queries made before wait for it. ``withConnected(url:logger:outboxClaim:operationTimeout:_:)``
+/// The store is a `Service`: ``run()`` keeps its connection pool until the service group shuts down (in `serve`, as
+/// the first service of the group, so it stops last); afterwards queries fail. ``withConnected(url:logger:outboxClaim:operationTimeout:_:)``
 /// runs it around a body for commands and tests.
+///
+/// While the database is unreachable every operation fails within ``operationTimeout`` (at once when the server
+/// refuses connections), so a delivery is answered 503 and a timer retries at its next tick; when it answers again
+/// the next operation connects (see ``PostgresConnectionPool``), with no restart.
 public final class PostgresStore: Sendable, Service {
     /// Where the store connects, as parsed from its URL.
     public let url: PostgresURL
@@ -19,8 +23,8 @@ public final class PostgresStore: Sendable, Service {
     /// How long one operation (waiting for a connection, then its transaction) may take before it fails as
     /// unavailable: an unreachable or black-holed database must turn into a quick 503 and a retry, not a hang.
     public let operationTimeout: Duration
-    /// The connection pool, working while ``run()`` runs.
-    let client: PostgresClient
+    /// The connections, opened on demand.
+    let pool: PostgresConnectionPool
     /// Where queries and the pool log.
     let logger: Logger
     /// Stored runs skipped because they cannot be used.
@@ -29,9 +33,9 @@ public final class PostgresStore: Sendable, Service {
     /// The URL with its password replaced by `***`, for the startup line.
     public var redactedURL: String { url.redacted }
 
-    private init(url: PostgresURL, client: PostgresClient, logger: Logger, outboxClaim: Duration, operationTimeout: Duration) {
+    private init(url: PostgresURL, pool: PostgresConnectionPool, logger: Logger, outboxClaim: Duration, operationTimeout: Duration) {
         self.url = url
-        self.client = client
+        self.pool = pool
         self.logger = logger
         self.outboxClaim = outboxClaim
         self.operationTimeout = operationTimeout
@@ -48,22 +52,21 @@ public final class PostgresStore: Sendable, Service {
     ) async throws(JournalError) -> PostgresStore {
         let url = try PostgresURL(parsing: text)
         try await PostgresSchema.migrate(url: url, logger: logger)
-        var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: PostgresTLS.client(url)
-        )
-        configuration.options.connectTimeout = .seconds(10)
-        configuration.options.maximumConnections = 20
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // A connection attempt never outlasts the operation that needs it (nor 10 s, for long operation limits).
+        let pool = try PostgresConnectionPool(url: url, connectTimeout: min(operationTimeout, .seconds(10)), logger: logger)
         return PostgresStore(
-            url: url, client: client, logger: logger, outboxClaim: outboxClaim, operationTimeout: operationTimeout
+            url: url, pool: pool, logger: logger, outboxClaim: outboxClaim, operationTimeout: operationTimeout
         )
     }
 
-    /// Runs the connection pool until the service group shuts down gracefully or the task is cancelled; the store
-    /// cannot be used afterwards (queries fail). Call it once.
+    /// Keeps the connection pool until the service group shuts down gracefully or the task is cancelled, then closes
+    /// its connections; the store cannot be used afterwards (queries fail). Call it once.
     public func run() async {
-        await client.run()
+        await cancelWhenGracefulShutdown {
+            // Sleeps until cancelled; the error that ends the sleep is the way out.
+            try? await Task.sleep(for: .seconds(1_000_000_000))
+        }
+        pool.stop()
     }
 
     /// Connects (as ``connect(url:logger:outboxClaim:operationTimeout:)``), runs the pool while `body` runs, then stops it.
@@ -92,7 +95,8 @@ public final class PostgresStore: Sendable, Service {
 
     // MARK: Queries
 
-    /// Runs `body` in one transaction on one pooled connection: commits when it returns, rolls back when it throws.
+    /// Runs `body` in one transaction on one pooled connection: commits when it returns, rolls back when it throws
+    /// (by closing the connection: the server rolls back, and no query is sent on a connection in an unknown state).
     /// A deadlock or serialization failure is retried (twice), so `body` must not have effects outside the database.
     func transaction<T: Sendable>(
         _ action: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
@@ -109,23 +113,21 @@ public final class PostgresStore: Sendable, Service {
         while true {
             attempt += 1
             do {
+                // When anything throws, the pool closes the connection instead of sending ROLLBACK: the server rolls
+                // back, and no query goes to a connection that may be closing (postgres-nio loses a query written
+                // after its connection's handlers were removed, and its caller then waits forever).
                 return try await withTimedConnection { connection in
                     try await connection.query("BEGIN", logger: logger)
-                    do {
-                        // A replica whose host vanishes mid-transaction must not hold its locks (every alert batch
-                        // waits on them) until TCP notices: the server ends such a transaction after 60 s. Set per
-                        // transaction, not as start-up parameters, which PgBouncer refuses.
-                        try await connection.query("""
-                            SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
-                                   set_config('lock_timeout', '30s', true)
-                            """, logger: logger)
-                        let (value, commit) = try await body(connection)
-                        try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
-                        return value
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
-                    }
+                    // A replica whose host vanishes mid-transaction must not hold its locks (every alert batch waits on
+                    // them) until TCP notices: the server ends such a transaction after 60 s. Set per transaction, not
+                    // as start-up parameters, which PgBouncer refuses.
+                    try await connection.query("""
+                        SELECT set_config('idle_in_transaction_session_timeout', '60s', true),
+                               set_config('lock_timeout', '30s', true)
+                        """, logger: logger)
+                    let (value, commit) = try await body(connection)
+                    try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                    return value
                 }
             } catch {
                 // 40P01 deadlock, 40001 serialization failure: the server undid the transaction; running it again is safe.
@@ -154,8 +156,8 @@ public final class PostgresStore: Sendable, Service {
     func withTimedConnection<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withinTimeout { [client] in
-            try await client.withConnection { connection in
+        try await withinTimeout { [pool] in
+            try await pool.withConnection { connection in
                 try await Self.closingOnCancel(connection) { try await body(connection) }
             }
         }
@@ -195,6 +197,32 @@ public final class PostgresStore: Sendable, Service {
     /// Runs a statement that returns nothing of interest, outside any explicit transaction.
     func execute(_ action: String, _ query: PostgresQuery) async throws(JournalError) {
         _ = try await rows(action, query)
+    }
+
+    /// Runs a statement that records something already done outside the database (a notification the chat service
+    /// accepted), retrying every 250 ms while it fails: until it lands, ``outboxClaim`` has passed (another replica
+    /// may take the work over by then), or the task is cancelled or the service group shuts down. A brief outage
+    /// (a restart, terminated connections) then costs a wait, not a second delivery.
+    func executeRecordingDone(_ action: String, _ query: PostgresQuery) async throws(JournalError) {
+        let started = ContinuousClock.now
+        var waited = false
+        while true {
+            do {
+                try await execute(action, query)
+                if waited { logger.notice("recorded after the database answered again", metadata: ["action": "\(action)"]) }
+                return
+            } catch {
+                guard !Task.isCancelled, !Task.isShuttingDownGracefully, ContinuousClock.now - started < outboxClaim else {
+                    throw error
+                }
+                if !waited {
+                    logger.warning("could not record what was done; retrying until the database answers",
+                                   metadata: ["action": "\(action)", "error": "\(error)"])
+                    waited = true
+                }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
     }
 
     /// A journal error saying what was being done and what the server said, without the password.
