@@ -237,7 +237,12 @@ struct DatabaseFaultTests {
         #expect(!items.isEmpty && items.allSatisfy { $0.status == .delivered },
                 "every notification delivered: \(items.map { ($0.notification.kind, $0.status, $0.attempts) })")
         let accepted = slack.acceptedCalls
-        #expect(accepted.count == items.count, "one Slack call per queued notification: \(accepted.map(\.method)) for \(items.count)")
+        // Once per notification, except where an attempt's outcome was unknown: Slack took the call but the answer did
+        // not arrive in time (a read timeout on a loaded machine), so the retry repeats it. Slack has no idempotency
+        // key; every extra call must be explained by such a retried item.
+        let retried = items.filter { $0.attempts > 1 }
+        #expect(accepted.count >= items.count && accepted.count - items.count <= retried.count,
+                "one Slack call per queued notification, plus at most one per retried one: \(accepted.map(\.method)) for \(items.count), retried \(retried.map { ($0.notification.kind, $0.attempts, $0.lastError ?? "") })")
         #expect(accepted.filter { $0.method == "chat.postMessage" && $0.threadTS == nil }.count == 1, "one message for the run")
     }
 
