@@ -6,18 +6,9 @@ extension SQLiteJournal: NotificationOutbox {
     /// Saves `runs` and queues `notifications` in one transaction: a run's change and what people are told about it
     /// are durable together, so a crash cannot keep one and lose the other.
     public func save(_ runs: [Run], notifications: [OutboundNotification]) async throws(JournalError) {
-        guard !runs.isEmpty || !notifications.isEmpty else { return }
-        let encoder = RunRows.encoder()
-        let now = Date()
-        do {
-            try await pool.write { db in
-                for run in runs { try RunRows.upsert(run, encoder: encoder, updatedAt: now, in: db) }
-                for item in notifications { try OutboxRows.insert(item, in: db) }
-            }
-        } catch {
-            throw Self.map(error, doing: "save \(runs.count) run(s) and \(notifications.count) notification(s)")
-        }
+        try await commit(runs: runs, notifications: notifications, processed: [], at: Date())
     }
+
 
     /// The head of each (run, channel) queue that is due.
     public func dueNotifications(now: Date, limit: Int) async throws(JournalError) -> [OutboxItem] {
