@@ -50,6 +50,7 @@ struct ConfigBuilder {
         config.slack.webhookURL = try secret("slack.webhook_url")
         config.slack.signingSecret = try secret("slack.signing_secret")
         config.slack.apiURL = try string("slack.api_url") ?? config.slack.apiURL
+        config.slack.timeoutSeconds = try double("slack.timeout_seconds") ?? config.slack.timeoutSeconds
         if config.slack.botToken != nil, config.slack.channel == nil {
             throw ConfigError("\(values["slack.bot_token"]?.origin ?? values["slack.bot_token_file"]?.origin ?? "slack"): "
                 + "slack.channel is required with slack.bot_token (the channel id or name the bot posts to)")
@@ -75,6 +76,7 @@ struct ConfigBuilder {
         "database.lease_seconds": 3...3_600,
         "database.operation_timeout_seconds": 0.1...300,
         "links.ttl_seconds": 60...2_592_000,
+        "slack.timeout_seconds": 0.1...120,
     ]
 
     /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.

@@ -29,6 +29,7 @@ public struct ConfigLoader: Sendable {
         "slack.bot_token": .string, "slack.bot_token_file": .string, "slack.channel": .string,
         "slack.webhook_url": .string, "slack.webhook_url_file": .string,
         "slack.signing_secret": .string, "slack.signing_secret_file": .string, "slack.api_url": .string,
+        "slack.timeout_seconds": .double,
         "pagerduty.routing_key": .string, "pagerduty.routing_key_file": .string, "pagerduty.events_url": .string,
         "links.base_url": .string, "links.keys_file": .string, "links.ttl_seconds": .double,
     ]

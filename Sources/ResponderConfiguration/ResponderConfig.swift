@@ -51,6 +51,8 @@ public struct ResponderConfig: Sendable {
         public var signingSecret: Secret?
         /// Web API base URL (a local fake in tests).
         public var apiURL = "https://slack.com/api"
+        /// How long one Slack call may take, in seconds.
+        public var timeoutSeconds = 10.0
         /// Creates the defaults.
         public init() {}
     }

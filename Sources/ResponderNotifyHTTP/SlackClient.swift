@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import ResponderNotify
 
-/// Slack's Web API with a bot token: `chat.postMessage` and `chat.update`
-/// (https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.update).
+/// Slack's Web API with a bot token: `chat.postMessage`, `chat.update` and, to find a message an earlier attempt may
+/// have posted, `conversations.history` (https://docs.slack.dev/reference/methods/chat.postMessage, .../chat.update,
+/// .../conversations.history).
 ///
 /// Slack answers HTTP 200 with `{"ok":false,"error":"..."}` for most failures; those are mapped to
 /// ``NotifyError/permanent(_:)`` with what to fix, except rate limits and Slack's own trouble, which are retryable
@@ -37,11 +38,12 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
     public var customMirror: Mirror { Mirror(self, children: ["baseURL": baseURL]) }
 
     /// Posts a message to `channel` (a reply in the thread of `threadTS` when given); returns where it landed.
-    public func postMessage(channel: String, text: String, blocks: [SlackBlock]? = nil,
-                            threadTS: String? = nil) async throws(NotifyError) -> SlackMessageRef {
+    /// `metadata` marks the message so ``findMessage(channel:metadata:since:)`` can find it again.
+    public func postMessage(channel: String, text: String, blocks: [SlackBlock]? = nil, threadTS: String? = nil,
+                            metadata: SlackMetadata? = nil) async throws(NotifyError) -> SlackMessageRef {
         let request = PostMessage(channel: channel, text: text, blocks: blocks?.isEmpty == true ? nil : blocks,
-                                  threadTS: threadTS)
-        let answer = try await call("chat.postMessage", request, channel: channel)
+                                  threadTS: threadTS, metadata: metadata)
+        let answer = try await call("chat.postMessage", request, channel: channel).answer
         guard let ts = answer.ts, !ts.isEmpty else {
             throw .permanent("Slack chat.postMessage answered ok without a message ts: check slack.base_url")
         }
@@ -49,9 +51,10 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
     }
 
     /// Posts `message` to `channel` (in the thread of `threadTS` when given).
-    public func postMessage(channel: String, message: SlackMessage,
-                            threadTS: String? = nil) async throws(NotifyError) -> SlackMessageRef {
-        try await postMessage(channel: channel, text: message.text, blocks: message.blocks, threadTS: threadTS)
+    public func postMessage(channel: String, message: SlackMessage, threadTS: String? = nil,
+                            metadata: SlackMetadata? = nil) async throws(NotifyError) -> SlackMessageRef {
+        try await postMessage(channel: channel, text: message.text, blocks: message.blocks, threadTS: threadTS,
+                              metadata: metadata)
     }
 
     /// Replaces the text and blocks of the message `ts` in `channel`.
@@ -65,7 +68,9 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
         try await update(channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks)
     }
 
-    private func call(_ method: String, _ body: some Encodable, channel: String) async throws(NotifyError) -> Answer {
+    /// Calls `method` with `body` as JSON; the decoded answer and the raw body of an `ok` answer.
+    func call(_ method: String, _ body: some Encodable,
+              channel: String) async throws(NotifyError) -> (answer: Answer, body: [UInt8]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes: [UInt8]
@@ -101,7 +106,7 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
         if let warning = answer.warning {
             logger.debug("Slack warning", metadata: ["method": "\(method)", "warning": "\(SlackErrorCatalog.plain(warning))"])
         }
-        return answer
+        return (answer, response.body)
     }
 
     private func classify(_ code: String, answer: Answer, method: String, channel: String,
@@ -120,13 +125,14 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
         var text: String
         var blocks: [SlackBlock]?
         var threadTS: String?
+        var metadata: SlackMetadata?
         // Responder's links must not be unfurled (an unfurl is a GET by Slack), nor names turned into mentions.
         var unfurlLinks = false
         var unfurlMedia = false
         var linkNames = false
 
         enum CodingKeys: String, CodingKey {
-            case channel, text, blocks
+            case channel, text, blocks, metadata
             case threadTS = "thread_ts"
             case unfurlLinks = "unfurl_links"
             case unfurlMedia = "unfurl_media"
@@ -147,7 +153,8 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
         }
     }
 
-    private struct Answer: Decodable {
+    /// The fields of a Web API answer Responder reads.
+    struct Answer: Decodable {
         struct Metadata: Decodable { var messages: [String]? }
         var ok: Bool
         var error: String?

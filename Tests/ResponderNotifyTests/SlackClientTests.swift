@@ -14,7 +14,7 @@ struct SlackClientTests {
 
     @Test("post, update, then a thread reply: channel and ts come back and the fake holds the updated message")
     func postUpdateReply() async throws {
-        try await FakeSlack.with { fake, baseURL in
+        try await FakeSlack.with(FakeSlack(epoch: 1_700_000_000)) { fake, baseURL in
             let client = Self.client(fake, baseURL)
             let message = SlackRunMessage.render(run: SlackTestRuns.run(), links: SlackTestRuns.links(), now: SlackTestRuns.start)
             let ref = try await client.postMessage(channel: "C0RESPONDER", message: message)

@@ -102,7 +102,7 @@ struct SlackFakeContractTests {
 
     @Test("accepted: increasing ts, and JSON without a charset passes with Slack's missing_charset warning")
     func accepted() async throws {
-        try await FakeSlack.with { fake, baseURL in
+        try await FakeSlack.with(FakeSlack(epoch: 1_700_000_000)) { fake, baseURL in
             let auth = ("Authorization", "Bearer \(fake.token)")
             let first = try await T.post("\(baseURL)/chat.postMessage", headers: [auth, ("Content-Type", "application/json")],
                                          body: #"{"channel":"C0RESPONDER","text":"t"}"#)

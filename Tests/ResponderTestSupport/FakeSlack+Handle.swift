@@ -25,8 +25,21 @@ extension FakeSlack {
             call.error = code
             return FakeHTTPReply(status: status, body: "{\"ok\":false,\"error\":\(FakeJSON.quote(code))\(extra)}")
         }
-        guard method == "chat.postMessage" || method == "chat.update" else { return refuse("unknown_method", status: 404) }
+        guard ["chat.postMessage", "chat.update", "conversations.history"].contains(method) else {
+            return refuse("unknown_method", status: 404)
+        }
         if request.method != "POST" { return refuse("invalid_post_type") }
+        let late = state.lateAnswers.isEmpty ? nil : state.lateAnswers.removeFirst()
+        var reply = apiReply(method, request, call: &call, state: &state)
+        reply.delay = late
+        return reply
+    }
+
+    private func apiReply(_ method: String, _ request: FakeHTTPRequest, call: inout Call, state: inout State) -> FakeHTTPReply {
+        func refuse(_ code: String, status: Int = 200, extra: String = "") -> FakeHTTPReply {
+            call.error = code
+            return FakeHTTPReply(status: status, body: "{\"ok\":false,\"error\":\(FakeJSON.quote(code))\(extra)}")
+        }
         if !state.failures.isEmpty {
             switch state.failures.removeFirst() {
             case .rateLimited(let header):
@@ -55,6 +68,7 @@ extension FakeSlack {
             return refuse("channel_not_found")
         }
         if state.notInChannel.contains(channel) { return refuse("not_in_channel") }
+        if method == "conversations.history" { return history(json, channel: channel, call: &call, state: state) }
         if state.archived.contains(channel) { return refuse("is_archived") }
         let text = json["text"]?.string ?? ""
         var blocks = json["blocks"]
@@ -85,6 +99,7 @@ extension FakeSlack {
         // Stricter than Slack: a reply must name a message this fake posted in that channel.
         if let threadTS, state.messages[threadTS]?.channel != channel { return refuse("thread_not_found") }
         let ts = post(channel: channel, threadTS: threadTS, text: text, blocks: blocks, state: &state)
+        state.messages[ts]?.metadata = json["metadata"]
         call.ts = ts
         return FakeHTTPReply(status: 200, body: "{\"ok\":true,\"channel\":\(FakeJSON.quote(channel)),"
             + "\"ts\":\(FakeJSON.quote(ts))\(warning)}")
@@ -133,7 +148,7 @@ extension FakeSlack {
     private func post(channel: String, threadTS: String?, text: String, blocks: FakeJSON?, state: inout State) -> String {
         state.sequence += 1
         let micros = state.sequence * 100
-        let ts = "\(1_700_000_000 + micros / 1_000_000)." + String(format: "%06d", micros % 1_000_000)
+        let ts = "\(epoch + micros / 1_000_000)." + String(format: "%06d", micros % 1_000_000)
         state.messages[ts] = Message(channel: channel, ts: ts, threadTS: threadTS, text: text, blocks: blocks, updates: 0)
         state.order.append(ts)
         return ts

@@ -1,6 +1,7 @@
 // A LOCAL FAKE of Slack, not the real service: it enforces the contract of Slack's Web API methods
-// chat.postMessage and chat.update (https://docs.slack.dev/reference/methods/chat.postMessage,
-// https://docs.slack.dev/reference/methods/chat.update: bearer token, JSON body, `{"ok":false,"error":...}` answers,
+// chat.postMessage, chat.update and conversations.history (https://docs.slack.dev/reference/methods/chat.postMessage,
+// https://docs.slack.dev/reference/methods/chat.update, https://docs.slack.dev/reference/methods/conversations.history:
+// bearer token, JSON body, `{"ok":false,"error":...}` answers,
 // Block Kit limits from https://docs.slack.dev/reference/block-kit) and of incoming webhooks
 // (https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks: `ok`, or 400/403/404/410 with a short
 // error text), so clients are tested against what the real API refuses. No real Slack can be reached here.
@@ -47,6 +48,8 @@ public final class FakeSlack: Sendable {
         public var blocks: FakeJSON?
         /// How many times it was updated.
         public var updates: Int
+        /// The `metadata` it was posted with.
+        public var metadata: FakeJSON? = nil
     }
 
     /// A failure programmed for the next calls.
@@ -71,6 +74,10 @@ public final class FakeSlack: Sendable {
         var sequence = 0
         /// Programmed failures, next first.
         var failures: [Failure] = []
+        /// Delays before answering the next Web API calls (carried out at once, answered late), next first.
+        var lateAnswers: [Duration] = []
+        /// Whether the token has the `channels:history` scope.
+        var historyScope = true
         /// Channels the bot has left.
         var notInChannel: Set<String> = []
         /// Archived channels.
@@ -89,12 +96,17 @@ public final class FakeSlack: Sendable {
     public let webhookSecret: String
     /// The channel incoming-webhook messages land in.
     public let webhookChannel: String
+    /// The seconds part of the first message's `ts`: messages are stamped `epoch` plus 100 µs per message posted.
+    public let epoch: Int
     /// The fake's state.
     let state = NIOLockedValueBox(State())
 
-    /// A fake accepting `token`, with `channels`, and a webhook at `/webhook/<webhookSecret>`.
+    /// A fake accepting `token`, with `channels`, and a webhook at `/webhook/<webhookSecret>`; its message `ts` values
+    /// start at `epoch` (now when nil, as Slack's do, so `conversations.history`'s `oldest` works on real times).
     public init(token: String = "xoxb-1111-2222-faketoken", channels: Set<String> = ["C0RESPONDER"],
-                webhookSecret: String = "T0000/B0000/fakewebhooksecret", webhookChannel: String = "C0RESPONDER") {
+                webhookSecret: String = "T0000/B0000/fakewebhooksecret", webhookChannel: String = "C0RESPONDER",
+                epoch: Int? = nil) {
+        self.epoch = epoch ?? Int(Date().timeIntervalSince1970)
         self.token = token
         self.channels = channels
         self.webhookSecret = webhookSecret
@@ -146,6 +158,15 @@ public final class FakeSlack: Sendable {
     public func refuseNext(_ count: Int = 1, error code: String, needed: String? = nil) {
         state.withLockedValue { $0.failures += Array(repeating: .slackError(code, needed: needed), count: count) }
     }
+
+    /// The next `count` Web API calls are carried out at once but answered only after `delay`: a client that gives
+    /// up sooner cannot know whether its call took effect.
+    public func answerLateNext(_ count: Int = 1, by delay: Duration) {
+        state.withLockedValue { $0.lateAnswers += Array(repeating: delay, count: count) }
+    }
+
+    /// The token lacks `channels:history`: `conversations.history` answers `missing_scope`.
+    public func withoutHistoryScope() { state.withLockedValue { $0.historyScope = false } }
 
     /// The bot is no longer a member of `channel` (`not_in_channel`).
     public func setNotInChannel(_ channel: String) { state.withLockedValue { _ = $0.notInChannel.insert(channel) } }

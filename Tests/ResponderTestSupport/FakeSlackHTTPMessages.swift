@@ -33,6 +33,8 @@ public struct FakeHTTPReply: Sendable, Equatable {
     public var body: String
     /// Further response headers.
     public var headers: [String: String]
+    /// How long the host waits before answering (nil: at once).
+    public var delay: Duration? = nil
 
     /// Creates a reply.
     public init(status: Int, retryAfter: String? = nil, contentType: String = "application/json; charset=utf-8",

@@ -25,6 +25,7 @@ public enum FakeServiceHost {
                 }
                 let reply = handle(FakeHTTPRequest(method: request.method.rawValue, path: request.uri.path,
                                                    headers: headers, body: bytes, query: request.uri.query ?? ""))
+                if let delay = reply.delay { try await Task.sleep(for: delay) }
                 var fields: HTTPFields = [.contentType: reply.contentType]
                 if let retryAfter = reply.retryAfter { fields[.retryAfter] = retryAfter }
                 for (name, value) in reply.headers {

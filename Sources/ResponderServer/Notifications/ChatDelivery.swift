@@ -27,7 +27,8 @@ struct ChatDelivery: NotificationDelivery {
         self.logger = logger
         self.now = now
         slack = config.slack.botToken.map {
-            SlackClient(token: $0.value, httpClient: httpClient, baseURL: config.slack.apiURL, logger: logger)
+            SlackClient(token: $0.value, httpClient: httpClient, baseURL: config.slack.apiURL,
+                        timeout: .milliseconds(Int64(config.slack.timeoutSeconds * 1000)), logger: logger)
         }
         webhook = config.slack.botToken == nil
             ? config.slack.webhookURL.map { SlackWebhookClient(url: $0.value, httpClient: httpClient, logger: logger) } : nil
@@ -45,7 +46,7 @@ struct ChatDelivery: NotificationDelivery {
             throw .permanent("run \(note.runID) is not in the store")
         }
         switch note.channel {
-        case .slack: try await deliverSlack(note, run: run)
+        case .slack: try await deliverSlack(note, run: run, retry: item.attempts > 0)
         case .pagerduty: try await deliverPagerDuty(note, run: run)
         }
     }
@@ -56,7 +57,9 @@ struct ChatDelivery: NotificationDelivery {
         }
     }
 
-    private func deliverSlack(_ note: OutboundNotification, run: Run) async throws(NotifyError) {
+    /// `retry`: an earlier attempt failed, perhaps after Slack had posted (a timeout, a lost answer, the location not
+    /// stored), so a run's first message is looked for before it is posted again.
+    private func deliverSlack(_ note: OutboundNotification, run: Run, retry: Bool) async throws(NotifyError) {
         let at = now()
         if let slack, let channel = config.slack.channel {
             let posted = try await location(note.runID)
@@ -68,8 +71,11 @@ struct ChatDelivery: NotificationDelivery {
                                                      buttonURLs: config.slack.signingSecret == nil)
                 if let posted {
                     try await slack.update(posted, with: message)
+                } else if retry, let earlier = try await earlierPost(slack, channel: channel, note: note) {
+                    try await remember(earlier, runID: note.runID)
+                    try await slack.update(earlier, with: message)
                 } else {
-                    let ref = try await slack.postMessage(channel: channel, message: message)
+                    let ref = try await slack.postMessage(channel: channel, message: message, metadata: .run(note.runID))
                     try await remember(ref, runID: note.runID)
                 }
             case .threadReply:
@@ -106,6 +112,23 @@ struct ChatDelivery: NotificationDelivery {
         case .resolve: _ = try await pagerDuty.send(.resolve(dedupKey: key))
         case .change: try await pagerDuty.sendChange(.step(run: run, text: note.text, now: note.createdAt))
         case .runMessage, .threadReply: throw .permanent("\(note.kind.rawValue) is not a PagerDuty notification")
+        }
+    }
+
+    /// The run's message an earlier attempt posted, found by its metadata; nil when there is none or when Slack will
+    /// not say (no `channels:history` scope, a channel name instead of an id): then it is posted again, and a
+    /// duplicate is possible, which beats no message.
+    private func earlierPost(_ slack: SlackClient, channel: String,
+                             note: OutboundNotification) async throws(NotifyError) -> SlackMessageRef? {
+        do {
+            // Five minutes before it was queued covers a clock that differs from Slack's.
+            return try await slack.findMessage(channel: channel, metadata: .run(note.runID),
+                                               since: note.createdAt.addingTimeInterval(-300))
+        } catch {
+            if case .retryable = error { throw error }
+            logger.warning("could not check whether an earlier attempt posted the run's Slack message; posting it again",
+                           metadata: ["run": "\(note.runID)", "error": "\(error)"])
+            return nil
         }
     }
 
