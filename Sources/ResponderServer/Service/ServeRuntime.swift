@@ -51,8 +51,6 @@ public struct ServeRuntime {
             eventLoopGroupProvider: .singleton,
             configuration: HTTPCertificateFetcher.recommendedClientConfiguration()
         )
-        let app: any Service
-        let runs: RunCoordinator
         let executors: ExecutorAssembly
         do {
             executors = try ExecutorAssembly.make(
@@ -63,42 +61,24 @@ public struct ServeRuntime {
             throw error
         }
         announce(executors.summary)
-        let notifications: NotificationAssembly
+        let assembly: ServeAssembly
         do {
-            notifications = try NotificationAssembly.make(
-                config: config, keys: try NotificationSetup.keys(config: config, state: state), port: config.listenPort,
-                journal: journal, httpClient: httpClient, logger: logger
-            )
-            announce(notifications.summary)
-            let service = notifications.service
             let settings = EngineSettings(forceDryRun: config.executors.dryRun)
-            let replica = storage.replicated ? OpenedStorage.replicaID(config: config) : "local"
-            runs = RunCoordinator(
-                store: try await storage.runs(keepEnded: settings.keepEnded), executor: executors.executor, playbooks: registry,
-                settings: settings, logger: logger, owner: replica,
-                lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
-                notifier: notifications.notifier, notificationsQueued: { service.wake() }
+            var parts = ServeAssembly.Parts(
+                config: config, journal: journal, runStore: try await storage.runs(keepEnded: settings.keepEnded), tls: tls,
+                alertmanagerAuth: auth, adminToken: adminToken, playbooks: registry, executor: executors.executor,
+                linkKeys: try NotificationSetup.keys(config: config, state: state),
+                sns: try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger),
+                httpClient: httpClient, logger: logger
             )
-            if storage.replicated {
-                announce("Replica \(replica): runs are claimed from the shared store with \(Int(config.database.leaseSeconds)) s leases")
-            }
-            let sns = try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger)
-            let deps = ServerDependencies(
-                config: config,
-                journal: journal,
-                metrics: ResponderMetrics(),
-                alertmanagerAuth: auth,
-                sns: sns,
-                playbooks: registry,
-                adminToken: adminToken,
-                runs: runs,
-                actions: notifications.actions
-            )
+            parts.owner = storage.replicated ? OpenedStorage.replicaID(config: config) : "local"
             let host = config.listenHost
-            let port = config.listenPort
-            app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
-                let bound = channel.localAddress?.port ?? port
-                announce("Responder listening on https://\(host):\(bound) (\(storage.location))")
+            let location = storage.location
+            parts.onListening = { announce("Responder listening on https://\(host):\($0) (\(location))") }
+            assembly = try ServeAssembly.make(parts)
+            announce(assembly.notifications.summary)
+            if storage.replicated {
+                announce("Replica \(parts.owner): runs are claimed from the shared store with \(Int(config.database.leaseSeconds)) s leases")
             }
         } catch {
             // The clients must be shut down before they are released, also when start-up fails.
@@ -106,21 +86,15 @@ public struct ServeRuntime {
             try? await httpClient.shutdown()
             throw error
         }
-        // The group stops its services in reverse order, each after the one before has finished: first the HTTPS
-        // server (no new webhooks, in-flight requests answered), then playbook reloads, the run timers, the
-        // notifications, the HTTP client they and the SNS hook use, and last the database pool everything above needs.
-        // The shutdown deadline comes first, so it watches all of that.
+        // The group stops its services in reverse order, each after the one before has finished: the assembly's (the
+        // HTTPS server first, the notifications last), then the HTTP client they and the SNS hook use, and last the
+        // database pool everything above needs. The shutdown deadline comes first, so it watches all of that.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ShutdownDeadline(limit: Self.shutdownDeadline, logger: logger), serviceName: "shutdown deadline"),
         ]
         if let pool = storage.pool { services.append(.init(service: pool, serviceName: "database pool")) }
-        services += [
-            .init(service: HTTPClientService(client: httpClient), serviceName: "http client"),
-            .init(service: notifications.service, serviceName: "notifications"),
-            .init(service: RunTimerService(coordinator: runs, executor: executors.executor), serviceName: "run timers"),
-            .init(service: PlaybookReloadService(registry: registry), serviceName: "playbook reload"),
-            .init(service: app, serviceName: "https server"),
-        ]
+        services.append(.init(service: HTTPClientService(client: httpClient), serviceName: "http client"))
+        services += assembly.services
         var configuration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         )

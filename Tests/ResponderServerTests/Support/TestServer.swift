@@ -54,52 +54,31 @@ struct TestServer: Sendable {
         config.listenPort = 0
         config.stateDirectory = folder
         config.alertmanager.bearerToken = Secret("test-bearer-token")
+        // The recorder carries nothing out; tests that check dry-run marks turn it on.
+        config.executors.dryRun = false
         configure(&config)
         let journal = try SQLiteJournal(path: folder + "/responder.sqlite", busyTimeout: busyTimeout)
         let now: @Sendable () -> Date = { clock.now.date }
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let certificate = try SelfSignedCertificate.loadOrCreate(in: folder)
-        let tls = try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath)
         let registry = PlaybookRegistry(logger: logger, load: playbooks)
-        let notifications = withNotifications
-            ? try NotificationAssembly.make(config: config, keys: [Self.linkKey], port: 0, journal: journal,
-                                            httpClient: HTTPClient.shared,
-                                            backoff: .init(initial: .milliseconds(50), maximum: .milliseconds(400)),
-                                            logger: logger, clock: clock)
-            : nil
-        let service = notifications?.service
-        let executor = try makeExecutor?(journal, registry, config) ?? RecordingExecutor(journal: journal, now: now)
-        let coordinator = withRuns
-            ? RunCoordinator(store: try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: now()),
-                             executor: executor, playbooks: registry, logger: logger,
-                             notifier: notifications?.notifier ?? RunNotifier(channels: []),
-                             notificationsQueued: { service?.wake() }, clock: clock)
-            : nil
-        let deps = ServerDependencies(
-            config: config,
-            journal: journal,
-            metrics: ResponderMetrics(),
-            alertmanagerAuth: WebhookAuthenticator(
-                bearerToken: config.alertmanager.bearerToken,
-                basicUsername: config.alertmanager.basicUsername,
-                basicPassword: config.alertmanager.basicPassword
-            ),
-            sns: try sns?(journal, config),
-            playbooks: registry,
-            adminToken: Secret(adminToken),
-            runs: coordinator,
-            actions: notifications?.actions,
-            now: now
-        )
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try ResponderHTTPServer.makeApplication(deps, tls: tls, logger: logger) { channel in
-            continuation.yield(channel.localAddress?.port ?? 0)
-        }
-        // The order of `serve`: the HTTPS server stops first, then the run timers, then the notifications.
-        let services: [any Service] = (notifications.map { [$0.service] } ?? [])
-            + (coordinator.map { [RunTimerService(coordinator: $0, executor: executor)] } ?? []) + [app]
-        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+        var parts = ServeAssembly.Parts(
+            config: config, journal: journal,
+            runStore: withRuns ? try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: now()) : nil,
+            tls: try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath),
+            alertmanagerAuth: WebhookAuthenticator(
+                bearerToken: config.alertmanager.bearerToken, basicUsername: config.alertmanager.basicUsername,
+                basicPassword: config.alertmanager.basicPassword),
+            adminToken: Secret(adminToken), playbooks: registry,
+            executor: try makeExecutor?(journal, registry, config) ?? RecordingExecutor(journal: journal, now: now),
+            linkKeys: [Self.linkKey], sns: try sns?(journal, config), httpClient: HTTPClient.shared, logger: logger)
+        parts.backoff = .init(initial: .milliseconds(50), maximum: .milliseconds(400))
+        parts.clock = clock
+        parts.onListening = { continuation.yield($0) }
+        let assembly = try ServeAssembly.make(parts)
+        let group = ServiceGroup(configuration: .init(services: assembly.services, logger: logger))
         let serverTask = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
@@ -111,7 +90,7 @@ struct TestServer: Sendable {
         )
         let server = TestServer(
             port: port, folder: folder, journal: journal, client: client, certificatePath: certificate.certificatePath,
-            playbooks: deps.playbooks, runs: coordinator, notifications: notifications
+            playbooks: registry, runs: assembly.runs, notifications: withNotifications ? assembly.notifications : nil
         )
         do {
             let result = try await body(server)

@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOSSL
+import ResponderCore
+import ResponderNotify
+import ResponderRuntime
+import ServiceLifecycle
+
+/// The services of `responder serve` wired from their parts: the run coordinator and its timers, the notification
+/// outbox, playbook reloads and the HTTPS server, in the order a graceful shutdown stops them. ``ServeRuntime`` builds
+/// the parts from the configuration and adds what belongs to a process (signals, the shutdown deadline, the HTTP
+/// client, the database pool); the tests run this same assembly in-process with their own parts.
+public struct ServeAssembly: Sendable {
+    /// What the assembly is built from.
+    public struct Parts: Sendable {
+        /// The effective configuration.
+        public var config: ResponderConfig
+        /// Every durable interface of the store.
+        public var journal: any ResponderStorage
+        /// The run driver's store port; nil serves ingest without runs (the runs API answers 404).
+        public var runStore: (any TransactionalRunStore)?
+        /// TLS of the HTTPS server.
+        public var tls: TLSConfiguration
+        /// Credentials expected on `POST /hooks/alertmanager`.
+        public var alertmanagerAuth: WebhookAuthenticator
+        /// Token of the admin API.
+        public var adminToken: Secret
+        /// The playbook set alerts are planned with.
+        public var playbooks: PlaybookRegistry
+        /// What carries out steps (live, dry-run, or a test's recorder).
+        public var executor: any StepExecutor
+        /// Keys that sign action links (the first signs).
+        public var linkKeys: [ActionLinkKey]
+        /// SNS delivery handling; nil answers 404 on `POST /hooks/sns`.
+        public var sns: SNSHook?
+        /// The HTTP client Slack and PagerDuty are reached with.
+        public var httpClient: HTTPClient
+        /// How failed notifications are retried.
+        public var backoff: NotificationService.Backoff = .init()
+        /// The clock runs, notifications and the HTTP routes read.
+        public var clock: any WallClock = SystemWallClock()
+        /// This replica's name in leases (`local` on SQLite).
+        public var owner = "local"
+        /// Logs.
+        public var logger: Logger
+        /// Called with the bound port once the HTTPS server listens.
+        public var onListening: @Sendable (Int) -> Void = { _ in }
+
+        /// Creates the parts; the rest keep their defaults.
+        public init(config: ResponderConfig, journal: any ResponderStorage, runStore: (any TransactionalRunStore)?,
+                    tls: TLSConfiguration, alertmanagerAuth: WebhookAuthenticator, adminToken: Secret,
+                    playbooks: PlaybookRegistry, executor: any StepExecutor, linkKeys: [ActionLinkKey], sns: SNSHook?,
+                    httpClient: HTTPClient, logger: Logger) {
+            self.config = config
+            self.journal = journal
+            self.runStore = runStore
+            self.tls = tls
+            self.alertmanagerAuth = alertmanagerAuth
+            self.adminToken = adminToken
+            self.playbooks = playbooks
+            self.executor = executor
+            self.linkKeys = linkKeys
+            self.sns = sns
+            self.httpClient = httpClient
+            self.logger = logger
+        }
+    }
+
+    /// The run driver; nil without a run store.
+    public let runs: RunCoordinator?
+    /// The notifier, outbox service and action-link settings.
+    public let notifications: NotificationAssembly
+    /// The services, in start order: a graceful shutdown stops them in reverse, the HTTPS server first (no new
+    /// webhooks, in-flight requests answered), then playbook reloads, the run timers and the notifications.
+    public let services: [ServiceGroupConfiguration.ServiceConfiguration]
+
+    /// Wires the parts.
+    public static func make(_ parts: Parts) throws -> ServeAssembly {
+        let config = parts.config
+        let clock = parts.clock
+        let now: @Sendable () -> Date = { clock.now.date }
+        let notifications = try NotificationAssembly.make(
+            config: config, keys: parts.linkKeys, port: config.listenPort, journal: parts.journal,
+            httpClient: parts.httpClient, backoff: parts.backoff, logger: parts.logger, clock: clock
+        )
+        let outbox = notifications.service
+        let settings = EngineSettings(forceDryRun: config.executors.dryRun)
+        let runs = parts.runStore.map {
+            RunCoordinator(store: $0, executor: parts.executor, playbooks: parts.playbooks, settings: settings,
+                           logger: parts.logger, owner: parts.owner,
+                           lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
+                           notifier: notifications.notifier, notificationsQueued: { outbox.wake() }, clock: clock)
+        }
+        let deps = ServerDependencies(
+            config: config, journal: parts.journal, metrics: ResponderMetrics(), alertmanagerAuth: parts.alertmanagerAuth,
+            sns: parts.sns, playbooks: parts.playbooks, adminToken: parts.adminToken, runs: runs,
+            actions: runs == nil ? nil : notifications.actions, now: now
+        )
+        let onListening = parts.onListening
+        let app = try ResponderHTTPServer.makeApplication(deps, tls: parts.tls, logger: parts.logger) { channel in
+            onListening(channel.localAddress?.port ?? config.listenPort)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: notifications.service, serviceName: "notifications"),
+        ]
+        if let runs {
+            services.append(.init(service: RunTimerService(coordinator: runs, executor: parts.executor), serviceName: "run timers"))
+        }
+        services += [
+            .init(service: PlaybookReloadService(registry: parts.playbooks), serviceName: "playbook reload"),
+            .init(service: app, serviceName: "https server"),
+        ]
+        return ServeAssembly(runs: runs, notifications: notifications, services: services)
+    }
+}
