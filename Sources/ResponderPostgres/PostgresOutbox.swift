@@ -43,10 +43,10 @@ extension PostgresStore: NotificationOutbox {
         return try decode("read the next notification attempt") { try rows.first?.decode(PostgresInstant?.self)?.date }
     }
 
-    /// Marks a notification delivered. The service already took it, so a database that does not answer is waited
-    /// for (``executeRecordingDone(_:_:)``): given up, the claim would run out and the notification be sent again.
+    /// Marks a notification delivered (the notification service keeps trying while the database does not answer:
+    /// given up, the claim would run out and the notification be sent again).
     public func markDelivered(_ id: Int64, attempts: Int, at: Date) async throws(JournalError) {
-        try await executeRecordingDone("mark notification \(id) delivered", """
+        try await execute("mark notification \(id) delivered", """
             UPDATE outbox SET status = 'delivered', attempts = \(attempts), sent_at = \(PostgresInstant(at)), last_error = NULL
             WHERE id = \(id)
             """)

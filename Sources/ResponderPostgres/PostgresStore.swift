@@ -199,32 +199,6 @@ public final class PostgresStore: Sendable, Service {
         _ = try await rows(action, query)
     }
 
-    /// Runs a statement that records something already done outside the database (a notification the chat service
-    /// accepted), retrying every 250 ms while it fails: until it lands, ``outboxClaim`` has passed (another replica
-    /// may take the work over by then), or the task is cancelled or the service group shuts down. A brief outage
-    /// (a restart, terminated connections) then costs a wait, not a second delivery.
-    func executeRecordingDone(_ action: String, _ query: PostgresQuery) async throws(JournalError) {
-        let started = ContinuousClock.now
-        var waited = false
-        while true {
-            do {
-                try await execute(action, query)
-                if waited { logger.notice("recorded after the database answered again", metadata: ["action": "\(action)"]) }
-                return
-            } catch {
-                guard !Task.isCancelled, !Task.isShuttingDownGracefully, ContinuousClock.now - started < outboxClaim else {
-                    throw error
-                }
-                if !waited {
-                    logger.warning("could not record what was done; retrying until the database answers",
-                                   metadata: ["action": "\(action)", "error": "\(error)"])
-                    waited = true
-                }
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
-
     /// A journal error saying what was being done and what the server said, without the password.
     func map(_ error: any Error, doing action: String) -> JournalError {
         PostgresErrors.map(error, doing: action, url: url)

@@ -43,6 +43,10 @@ public actor NotificationService: Service {
     private let logger: Logger
     private let clock: any WallClock
     private let wakeUp = WakeSignal()
+    /// Outcomes of attempts the store has not taken yet, oldest first.
+    private var unrecorded: [Outcome] = []
+    /// Whether the "not recorded" warning was logged and the store has not answered since.
+    private var outcomeWaiting = false
 
     /// Creates the service.
     public init(outbox: any NotificationOutbox, delivery: any NotificationDelivery, backoff: Backoff = Backoff(),
@@ -70,10 +74,16 @@ public actor NotificationService: Service {
         } onGracefulShutdown: { [wakeUp] in
             wakeUp.wake()
         }
+        if !unrecorded.isEmpty {
+            logger.error("stopping with notification outcomes the store never took; those notifications may be sent again",
+                         metadata: ["unrecorded": "\(unrecorded.count)"])
+        }
     }
 
-    /// Delivers everything due now (one pass per queue head until nothing is due); for tests and the loop.
+    /// Delivers everything due now (one pass per queue head until nothing is due); for tests and the loop. Outcomes
+    /// the store could not take yet are recorded first: until they are, nothing new is taken.
     public func drain() async {
+        guard await recordOutcomes() else { return }
         while true {
             let due: [OutboxItem]
             do {
@@ -85,40 +95,85 @@ public actor NotificationService: Service {
                 return
             }
             guard !due.isEmpty else { return }
-            for item in due { await attempt(item) }
+            for item in due {
+                unrecorded.append(await attempt(item))
+                guard await recordOutcomes() else { return }
+            }
         }
     }
 
-    private func attempt(_ item: OutboxItem) async {
+    /// What became of one attempt, to be written to the outbox.
+    private enum Outcome {
+        case delivered(id: Int64, attempts: Int, at: Date)
+        case retry(id: Int64, attempts: Int, next: Date, error: String)
+        case failed(id: Int64, attempts: Int, error: String, at: Date)
+    }
+
+    private func attempt(_ item: OutboxItem) async -> Outcome {
         let attempts = item.attempts + 1
-        let what: Logger.Metadata = ["run": "\(item.notification.runID)", "channel": "\(item.notification.channel.rawValue)",
-                                     "kind": "\(item.notification.kind.rawValue)", "attempt": "\(attempts)"]
+        let what = Self.metadata(item, attempts: attempts)
         do {
-            do {
-                try await delivery.deliver(item)
-                try await outbox.markDelivered(item.id, attempts: attempts, at: now)
-            } catch let error as NotifyError {
-                switch error {
-                case .retryable(let message, let retryAfter):
-                    let delay = backoff.delay(afterAttempts: attempts, retryAfter: retryAfter)
-                    logger.warning("notification not delivered; will retry", metadata: what.merging(
-                        ["error": "\(message)", "retry_in": "\(delay)"]) { $1 })
-                    try await outbox.markRetry(item.id, attempts: attempts, next: now.addingTimeInterval(delay.timeInterval),
-                                               error: error.description)
-                case .permanent(let message):
-                    logger.error("notification refused for good", metadata: what.merging(["error": "\(message)"]) { $1 })
-                    try await outbox.markFailed(item.id, attempts: attempts, error: message, at: now)
-                }
-            }
+            try await delivery.deliver(item)
+            return .delivered(id: item.id, attempts: attempts, at: now)
         } catch {
-            logger.error("outbox not updated; the notification may be delivered again", metadata: what.merging(
-                ["error": "\(error)"]) { $1 })
+            switch error {
+            case .retryable(let message, let retryAfter):
+                let delay = backoff.delay(afterAttempts: attempts, retryAfter: retryAfter)
+                logger.warning("notification not delivered; will retry", metadata: what.merging(
+                    ["error": "\(message)", "retry_in": "\(delay)"]) { $1 })
+                return .retry(id: item.id, attempts: attempts, next: now.addingTimeInterval(delay.timeInterval),
+                              error: error.description)
+            case .permanent(let message):
+                logger.error("notification refused for good", metadata: what.merging(["error": "\(message)"]) { $1 })
+                return .failed(id: item.id, attempts: attempts, error: message, at: now)
+            }
         }
+    }
+
+    /// Writes the outcomes not recorded yet, oldest first; false when the store refused one (it is kept and tried
+    /// again soon: a delivered notification left unrecorded would be sent again once a shared store's claim ran out,
+    /// a retry left unrecorded would wait for that claim instead of its backoff).
+    private func recordOutcomes() async -> Bool {
+        while let outcome = unrecorded.first {
+            do {
+                switch outcome {
+                case .delivered(let id, let attempts, let at):
+                    try await outbox.markDelivered(id, attempts: attempts, at: at)
+                case .retry(let id, let attempts, let next, let error):
+                    try await outbox.markRetry(id, attempts: attempts, next: next, error: error)
+                case .failed(let id, let attempts, let error, let at):
+                    try await outbox.markFailed(id, attempts: attempts, error: error, at: at)
+                }
+                unrecorded.removeFirst()
+                if outcomeWaiting {
+                    logger.notice("notification outcomes recorded after the store answered again")
+                    outcomeWaiting = false
+                }
+            } catch {
+                if !outcomeWaiting {
+                    logger.warning("notification outcome not recorded; retrying until the store answers",
+                                   metadata: ["error": "\(error)", "waiting": "\(unrecorded.count)"])
+                    outcomeWaiting = true
+                }
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func metadata(_ item: OutboxItem, attempts: Int) -> Logger.Metadata {
+        ["run": "\(item.notification.runID)", "channel": "\(item.notification.channel.rawValue)",
+         "kind": "\(item.notification.kind.rawValue)", "attempt": "\(attempts)"]
     }
 
     private var now: Date { clock.now.date }
 
     private func sleep() async {
+        if !unrecorded.isEmpty {
+            // The store was refusing writes: try again soon, it may be back.
+            await wakeUp.sleep(for: .milliseconds(250), on: clock)
+            return
+        }
         var delay = heartbeat
         if let next = try? await outbox.nextNotificationAttempt() {
             let until = Duration.clampedSeconds(max(0, next.timeIntervalSince(now)))
