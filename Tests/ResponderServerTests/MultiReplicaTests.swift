@@ -60,6 +60,17 @@ struct MultiReplicaTests {
         return try await client.execute(request, timeout: .init(timeout)).status
     }
 
+    /// `GET /metrics` of `replica`, as text.
+    static func metrics(of replica: Replica) async throws -> String {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(replica.state + "/tls/cert.pem"))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        defer { _ = client.shutdown() }
+        let response = try await client.execute(HTTPClientRequest(url: "https://localhost:\(replica.port)/metrics"),
+                                                 timeout: .seconds(10))
+        return String(buffer: try await response.body.collect(upTo: 1 << 20))
+    }
+
     /// Posts `file` to every replica at once.
     static func postToAll(_ file: String, _ replicas: [Replica]) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -134,22 +145,15 @@ struct MultiReplicaTests {
 
     @Test("notifications from two replicas: every queued Slack notification delivered exactly once, one message per run")
     func notificationsOnce() async throws {
-        try await FakeSlack.with { slack, apiURL in
+        try await FakeSlack.with { slack, _ in
             let database = try await PostgresServer.shared().createDatabase()
             let folders = try ServeFolders("replicas-notify")
             defer { folders.remove() }
             try CrashRecoveryTests.playbook.write(toFile: folders.playbooks + "/fast.yaml", atomically: true, encoding: .utf8)
-            let root = folders.temporary.path
-            try slack.token.write(toFile: root + "/slack-bot-token", atomically: true, encoding: .utf8)
-            try """
-                slack:
-                  bot_token_file: "\(root)/slack-bot-token"
-                  channel: C0RESPONDER
-                  api_url: "\(apiURL)"
-                """.write(toFile: root + "/responder.yaml", atomically: true, encoding: .utf8)
+            let config = try slack.writeServeConfiguration(in: folders.temporary.path)
             var replicas: [Replica] = []
             for index in 0..<2 {
-                replicas.append(try await Self.start(folders, name: "replica-\(index)", database: database, config: root + "/responder.yaml"))
+                replicas.append(try await Self.start(folders, name: "replica-\(index)", database: database, config: config))
             }
             try await Self.postToAll("v4_firing_minimal.json", replicas)
             try await Task.sleep(for: .milliseconds(300))

@@ -1,7 +1,8 @@
 import Hummingbird
 
-/// Times every request into `responder_http_request_duration_seconds`, labelled by matched route (not raw path, so
-/// probing random URLs cannot grow the label set).
+/// Times every request into `responder_http_request_duration_seconds` and counts those in progress in
+/// `responder_http_requests_in_flight`, labelled by matched route (not raw path, so probing random URLs cannot grow the
+/// label set).
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ResponderMetrics
 
@@ -12,6 +13,9 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let start = ContinuousClock.now
+        let route = context.endpointPath ?? "unmatched"
+        metrics.requestStarted(route: route)
+        defer { metrics.requestEnded(route: route) }
         do {
             let response = try await next(request, context)
             record(request, context: context, status: response.status.code, start: start)

@@ -1,4 +1,5 @@
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The server's Prometheus registry and the metrics it records, created through swift-metrics with an explicit
@@ -7,6 +8,7 @@ public final class ResponderMetrics: Sendable {
     /// The registry `GET /metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    private let inFlight = NIOLockedValueBox<[String: Int]>([:])
 
     /// Creates a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -47,6 +49,25 @@ public final class ResponderMetrics: Sendable {
             dimensions: [("route", route), ("method", method), ("status", String(status))],
             factory: factory
         ).record(duration: duration)
+    }
+
+    /// A request to `route` began: `responder_http_requests_in_flight{route}` counts it until ``requestEnded(route:)``
+    /// (a scrape of `/metrics` sees itself).
+    public func requestStarted(route: String) {
+        let count = inFlight.withLockedValue { counts in
+            counts[route, default: 0] += 1
+            return counts[route, default: 0]
+        }
+        Gauge(label: "responder_http_requests_in_flight", dimensions: [("route", route)], factory: factory).record(count)
+    }
+
+    /// A request to `route` was answered (or failed).
+    public func requestEnded(route: String) {
+        let count = inFlight.withLockedValue { counts in
+            counts[route, default: 0] = max(0, counts[route, default: 0] - 1)
+            return counts[route, default: 0]
+        }
+        Gauge(label: "responder_http_requests_in_flight", dimensions: [("route", route)], factory: factory).record(count)
     }
 
     /// Prometheus text exposition of every metric.
