@@ -9,6 +9,7 @@ enum Blocking {
     ) throws(Failure) -> Value {
         let box = Box<Result<Value, Failure>>()
         let done = DispatchSemaphore(value: 0)
+        // Not fire-and-forget: libFuzzer's callback is synchronous, and this thread waits below until the task ends.
         Task {
             do throws(Failure) {
                 box.value = .success(try await body())

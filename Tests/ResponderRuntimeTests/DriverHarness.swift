@@ -15,23 +15,7 @@ struct DriverHarness {
     static let start = RunSamples.start
 
     /// Emergency scale of `worker` to 12, then a ladder 11 … 8, one level per second after a 1 s hold.
-    static let playbook = """
-        targets:
-          - name: worker
-            compose: {project: demo, service: worker}
-            bounds: {floor: 2, ceiling: 20}
-        playbooks:
-          - name: fast-ladder
-            kind: emergency-scale
-            match: {matchers: ['alertname="HighQueueDepth"']}
-            actions:
-              - scale: {target: worker, to: 12}
-            step_down:
-              hold: 1s
-              every: 1s
-              levels:
-                worker: [11, 10, 9, 8]
-        """
+    static let playbook = FastLadder.yaml(levels: [11, 10, 9, 8])
 
     let clock: ManualClock
     let journal: SQLiteJournal

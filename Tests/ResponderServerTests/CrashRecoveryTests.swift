@@ -4,6 +4,7 @@ import NIOCore
 import NIOSSL
 import ResponderCore
 import ResponderStore
+import ResponderTestSupport
 import Testing
 
 /// The real binary, killed with SIGKILL at many points of a ladder and restarted: every step must be recorded exactly
@@ -11,23 +12,8 @@ import Testing
 /// within 2 s of the restart.
 @Suite("crash recovery of runs (kill -9 and restart)")
 struct CrashRecoveryTests {
-    static let playbook = """
-        targets:
-          - name: worker
-            compose: {project: demo, service: worker}
-            bounds: {floor: 2, ceiling: 20}
-        playbooks:
-          - name: fast-ladder
-            kind: emergency-scale
-            match: {matchers: ['alertname="HighQueueDepth"']}
-            actions:
-              - scale: {target: worker, to: 12}
-            step_down:
-              hold: 1s
-              every: 1s
-              levels:
-                worker: [11, 10, 9, 8, 7, 6, 5, 4]
-        """
+    /// Scale `worker` to 12, then a ladder 11 … 4, one level per second after a 1 s hold.
+    static let playbook = FastLadder.yaml(levels: [11, 10, 9, 8, 7, 6, 5, 4])
 
     struct Server {
         let process: ResponderProcess

@@ -105,19 +105,12 @@ struct DatabaseFaultTests {
             let database = proxy.map { direct.replacingOccurrences(of: ":\(server.port)/", with: ":\($0.port)/") } ?? direct
             let folders = try ServeFolders("fault-\(fault)")
             defer { folders.remove() }
-            try await FakeSlack.with { slack, apiURL in
+            try await FakeSlack.with { slack, _ in
                 try CrashRecoveryTests.playbook.write(toFile: folders.playbooks + "/fast.yaml", atomically: true, encoding: .utf8)
-                let root = folders.temporary.path
-                try slack.token.write(toFile: root + "/slack-bot-token", atomically: true, encoding: .utf8)
-                try """
-                    slack:
-                      bot_token_file: "\(root)/slack-bot-token"
-                      channel: C0RESPONDER
-                      api_url: "\(apiURL)"
-                    """.write(toFile: root + "/responder.yaml", atomically: true, encoding: .utf8)
+                let config = try slack.writeServeConfiguration(in: folders.temporary.path)
                 var replicas: [MultiReplicaTests.Replica] = []
                 for index in 0..<3 {
-                    replicas.append(try await start(folders, name: "replica-\(index)", database: database, config: root + "/responder.yaml"))
+                    replicas.append(try await start(folders, name: "replica-\(index)", database: database, config: config))
                 }
                 let harness = Harness(fault: fault, server: server, proxy: proxy, databaseName: Self.databaseName(direct),
                                       replicas: replicas)
@@ -145,8 +138,23 @@ struct DatabaseFaultTests {
         try await Task.sleep(for: .milliseconds(300))
         try await harness.deliverToAll(try Fixture.bytes("v4_resolved_minimal.json"))
 
-        // The ladder runs from resolve + 1 s, one step a second: the fault comes in the middle of it.
-        try await Task.sleep(for: .milliseconds(3_400))
+        // The ladder runs from resolve + 1 s, one step a second: the fault comes in the middle of it, once the action
+        // and two ladder steps are done (six are left). Timing it from the store, not from the deliveries' answers:
+        // on a loaded machine a slow answer made a fixed sleep land after the ladder's end.
+        let started = try await PostgresStore.withConnected(
+            url: direct, logger: .init(label: "test"), operationTimeout: .seconds(60)
+        ) { store -> Int in
+            var done = 0
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                let run = try await store.recentRuns(limit: 5).first { $0.playbook == "fast-ladder" }
+                done = run?.steps.filter { $0.status == .done }.count ?? 0
+                if done >= 3 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return done
+        }
+        try #require(started >= 3 && started <= 5, "the fault comes in the middle of the ladder (\(started) of 9 steps done)")
         let faultAt = Date()
         let back = try await inject(harness)
         let backAt = Date()

@@ -1,0 +1,40 @@
+/// The playbook the driver, crash, replica and fault tests run: an emergency scale of compose target `worker` to 12,
+/// then a ladder one level per second after a 1 s hold.
+public enum FastLadder {
+    /// The playbook file with ladder `levels` (after the scale to 12).
+    public static func yaml(levels: [Int]) -> String {
+        """
+        targets:
+          - name: worker
+            compose: {project: demo, service: worker}
+            bounds: {floor: 2, ceiling: 20}
+        playbooks:
+          - name: fast-ladder
+            kind: emergency-scale
+            match: {matchers: ['alertname="HighQueueDepth"']}
+            actions:
+              - scale: {target: worker, to: 12}
+            step_down:
+              hold: 1s
+              every: 1s
+              levels:
+                worker: [\(levels.map(String.init).joined(separator: ", "))]
+        """
+    }
+}
+
+extension FakeSlack {
+    /// Writes this fake's bot token to `<folder>/slack-bot-token` and a `serve` configuration posting to channel
+    /// `C0RESPONDER` through it to `<folder>/responder.yaml`; returns the configuration's path.
+    public func writeServeConfiguration(in folder: String) throws -> String {
+        try token.write(toFile: folder + "/slack-bot-token", atomically: true, encoding: .utf8)
+        let path = folder + "/responder.yaml"
+        try """
+            slack:
+              bot_token_file: "\(folder)/slack-bot-token"
+              channel: C0RESPONDER
+              api_url: "\(baseURL)"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
