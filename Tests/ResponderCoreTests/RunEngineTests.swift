@@ -292,6 +292,25 @@ struct RunEngineTests {
         #expect(h.engine.runs.values.filter(\.isOpen).map(\.playbook) == ["spike"], "CPU +2 at 10 raises nothing: it joins")
     }
 
+    @Test("a flood: a second emergency planned from the same counts raises no further than the run already planned, so it joins instead of cancelling that run's scale-up")
+    func floodDoesNotCancelScaleUps() throws {
+        let cpu = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))],
+                             ladder: .init(every: .seconds(600), levels: [("api", [.floor])]))
+        let set = F.set([cpu], targets: Self.targets)
+        var engine = RunEngine(runs: [])
+        var second = F.alert("CPUHigh")
+        second.fingerprint = "00bb"
+        second.idempotencyKey = "k2"
+        // One batch: both alerts planned from the same counts, before the first run's step has run.
+        _ = engine.handle(.alert(F.alert("CPUHigh"), playbooks: set, replicas: ["api": 2], autoscalerDesired: [:]), now: F.now)
+        _ = engine.handle(.alert(second, playbooks: set, replicas: ["api": 2], autoscalerDesired: [:]), now: F.now)
+        let runs = Array(engine.runs.values)
+        #expect(runs.count == 1 && runs.first?.isOpen == true, "\(runs.map { "\($0.id) \($0.status)" })")
+        let scale = try #require(runs.first?.steps.first { $0.target == "api" && $0.phase == .actions })
+        #expect([.pending, .running].contains(scale.status) && scale.to == 4, "the scale-up is still to run (\(scale.status))")
+        #expect(runs.first?.history.contains { $0.message.contains("joined") } == true)
+    }
+
     @Test("resume moves a step only by the part of the hold after it was scheduled")
     func holdBeforeResolve() throws {
         var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])

@@ -75,10 +75,13 @@ extension RunEngine {
         }
         var effects: [EngineEffect] = []
         let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
-        // An emergency that would raise a target further than it is now takes over from a lesser run on it.
-        let raises = timeline.steps.contains { $0.phase == .actions && ($0.to ?? 0) > ($0.from ?? Int.max) }
         for var other in busy {
-            if playbook.kind == .emergencyScale, other.kind != .emergencyScale || other.isSteppingDown || raises {
+            // An emergency takes over from a lesser run on its targets: one that is not an emergency, one stepping
+            // down, or one that raises a target less than this one would. Against what the other run plans, not the
+            // count now: in a flood of alerts its scale-up may not have run yet, and taking over from it each time
+            // would cancel every scale-up before it happens.
+            if playbook.kind == .emergencyScale,
+               other.kind != .emergencyScale || other.isSteppingDown || Self.raises(timeline, beyond: other) {
                 let orphaned = Set(other.targets).subtracting(targets).sorted()
                 cancelPending(&other, reason: "preempted by an emergency (\(playbook.name))")
                 let left = orphaned.isEmpty ? "" : "; \(orphaned.joined(separator: ", ")) stay where they are (no ladder will bring them down)"
@@ -102,6 +105,17 @@ extension RunEngine {
         store(run)
         effects.append(.notify(runID: id, message: "run \(id) started: \(playbook.name) for \(name)"))
         return effects
+    }
+
+    /// Whether `timeline` raises some target above the current count and above every value `other`'s actions set it
+    /// to (a target `other`'s actions never set counts as not planned).
+    static func raises(_ timeline: Plan.Timeline, beyond other: Run) -> Bool {
+        timeline.steps.contains { step in
+            guard step.phase == .actions, let target = step.target, let to = step.to, to > (step.from ?? Int.max) else { return false }
+            let planned = other.steps.filter { $0.phase == .actions && $0.target == target && $0.status != .cancelled }
+                .compactMap(\.to).max()
+            return planned.map { to > $0 } ?? true
+        }
     }
 
     private mutating func resolve(_ alert: NormalizedAlert, now: Date) -> [EngineEffect] {
