@@ -1,11 +1,10 @@
 import Foundation
 
 extension RecurringWindow {
-    /// Every occurrence whose window overlaps `from...through` — it ends after `from` and starts at or before
-    /// `through` — in order of start, at most `limit` of them (and never more than ``maxOccurrences``).
-    ///
-    /// Only instants in ``RFC3339/acceptedRange`` (1970–9999) are considered; an occurrence whose end would fall past
-    /// it is left out. A scheduled time in a daylight-saving gap starts at the first instant after the gap; a time in a
+    /// Every occurrence whose window overlaps `from...through` — it ends after `from` and starts at or before `through`
+    /// — in order of start, at most `limit` of them (and never more than ``maxOccurrences``). Only instants in
+    /// ``RFC3339/acceptedRange`` (1970–9999) are considered; an occurrence that would start before it or end after it
+    /// is left out. A scheduled time in a daylight-saving gap starts at the first instant after the gap; a time in a
     /// repeated hour starts at its first instance. When several scheduled times start at the same instant, one
     /// occurrence stands for them: the time at the end of the gap if the schedule names it too (03:00 for 02:30 and
     /// 03:00), else the earliest (02:00 for 02:00 and 02:30, both moved to 03:00). Days the cron expression cannot
@@ -56,7 +55,8 @@ extension RecurringWindow {
                     guard start <= upper else { return found }
                     let end = start + length
                     guard end <= accepted.upperBound else { return found }
-                    guard end > lower else { continue }
+                    // The first days scanned can start before 1970 in zones east of UTC.
+                    guard end > lower, start >= accepted.lowerBound else { continue }
                     found.append(EventWindowOccurrence(start: start, end: end, scheduled: scheduled,
                                                        timeZoneIdentifier: timeZoneIdentifier,
                                                        shift: Self.shift(of: resolution)))

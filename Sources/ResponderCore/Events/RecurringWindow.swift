@@ -36,7 +36,9 @@ public struct RecurringWindow: Equatable, Sendable {
                 + "\(Limits.text(Self.durations)); write e.g. 9h or 1h30m")
         }
         guard let zone = IANATimeZone.named(timeZoneIdentifier) else {
-            throw RecurringWindowError(.timeZone, "unknown time zone \(EventText.quoted(timeZoneIdentifier)); \(IANATimeZone.hint)")
+            throw RecurringWindowError(
+                .timeZone, "unknown time zone \(EventText.quoted(timeZoneIdentifier)); \(IANATimeZone.hint)"
+            )
         }
         guard except.count <= Self.maxExceptions else {
             throw RecurringWindowError(.except, "\(except.count) except dates, more than \(Self.maxExceptions); "

@@ -100,6 +100,11 @@ struct RecurringWindowTests {
         let first = H.window("0 0 1 1 *", "1d", "America/New_York")
             .occurrences(from: .distantPast, through: H.instant("1971-06-01T00:00:00Z"), limit: 10)
         #expect(H.starts(first) == ["1970-01-01T05:00:00.000Z", "1971-01-01T05:00:00.000Z"])
+        // Found by the schedule fuzz seeds: 1970-01-01T12:00 at +14:00 is 1969-12-31T22:00Z, before the range, and
+        // its 9h window reached into 1970, so it was listed.
+        let east = H.window("0 12 * * *", "9h", "Etc/GMT-14")
+            .occurrences(from: H.instant("1970-01-01T00:00:00Z"), through: H.instant("1970-01-02T00:00:00Z"), limit: 10)
+        #expect(H.starts(east) == ["1970-01-01T22:00:00.000Z"])
         let nan = Date(timeIntervalSince1970: .nan)
         #expect(window.occurrences(from: nan, through: .distantFuture, limit: 10).isEmpty)
         #expect(window.occurrences(from: .distantPast, through: Date(timeIntervalSince1970: .infinity), limit: 10).isEmpty)
