@@ -38,7 +38,9 @@ public struct EventTime: Equatable, Sendable {
             return EventTime(instant: instant, local: nil, timeZoneIdentifier: identifier, note: nil)
         }
         guard let local = LocalDateTime(parsing: text) else {
-            if let year = Int(text.prefix(4)), text.utf8.count >= 16, !LocalDate.years.contains(year) {
+            let digits = text.utf8.prefix(4)
+            if digits.count == 4, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+               let year = Int(text.prefix(4)), text.utf8.count >= 16, !LocalDate.years.contains(year) {
                 throw outOfRange(text)
             }
             throw EventTimeError(.malformed, "invalid time \(EventText.quoted(text)); \(forms)")

@@ -84,6 +84,8 @@ struct EventTimeTests {
         ("1960-01-01T00:00:00Z", nil, .outOfRange, "between the years 1970 and 9999"),
         ("9999-12-31T23:00", "America/New_York", .outOfRange, "between the years 1970 and 9999"),
         ("0000-01-01T00:00", "UTC", .outOfRange, "between the years 1970 and 9999"),
+        ("+123-01-01T00:00", "UTC", .malformed, "invalid time"),
+        ("-001-01-01T00:00", "UTC", .malformed, "invalid time"),
     ] as [(String, String?, EventTimeError.Kind, String)])
     func refusals(_ text: String, _ zone: String?, _ kind: EventTimeError.Kind, _ message: String) throws {
         let error = try refusal(text, zone)
