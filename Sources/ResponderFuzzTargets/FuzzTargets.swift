@@ -32,6 +32,9 @@ public enum FuzzTargets {
                    body: ActionLinkTarget.run),
         FuzzTarget(name: "templates", maxLength: 1024, summary: "playbook templates rendered with alert values",
                    body: TemplateTarget.run),
+        FuzzTarget(name: "schedule", maxLength: 512,
+                   summary: "cron expressions, recurring-window occurrences across DST, one-off event times",
+                   body: ScheduleTarget.run),
     ]
 
     /// The target called `name`, if any.
