@@ -150,11 +150,13 @@ struct Fields {
     }
 
     /// One of an enum's raw values.
-    func choice<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type, required: Bool = false) -> Value?
+    func choice<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type, required: Bool = false,
+                                                        among: [Value]? = nil) -> Value?
     where Value.RawValue == String {
         guard let value = node(key, required: required) else { return nil }
-        if let text = value.scalarText, let choice = Value(rawValue: text) { return choice }
-        let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+        let cases = among ?? Array(Value.allCases)
+        if let text = value.scalarText, let choice = cases.first(where: { $0.rawValue == text }) { return choice }
+        let allowed = cases.map(\.rawValue).joined(separator: ", ")
         problem(value.line, "\(name(key)) must be one of \(allowed)\(value.scalarText.map { " (not \"\($0)\")" } ?? "")")
         return nil
     }

@@ -73,11 +73,12 @@ struct PlaybookDecoder {
         if let node = match.node("sources") {
             if case .sequence(let items) = node.value {
                 for item in items {
-                    if let text = item.scalarText, let source = AlertSource(rawValue: text) {
+                    // `event` alerts name their playbook and skip matching, so it is not a source to match on.
+                    if let text = item.scalarText, let source = AlertSource(rawValue: text), source != .event {
                         sources.append(source)
                     } else {
                         log.add(file, item.line, "match.sources items must be one of "
-                        + AlertSource.allCases.map(\.rawValue).joined(separator: ", ")
+                        + AlertSource.allCases.filter { $0 != .event }.map(\.rawValue).joined(separator: ", ")
                         + (item.scalarText.map { " (not \"\($0)\")" } ?? ""))
                     }
                 }

@@ -176,7 +176,8 @@ struct ScenarioDecoder {
                 alert.problem(label.line, "\(alert.name("labels")): \"\(label.key)\" is not a label name (\(Syntax.identifierPattern))")
             }
         }
-        let source = alert.choice("source", AlertSource.self) ?? .alertmanager
+        // `event` alerts come from scheduled events only (``EventAlert``), never from a scenario's fire.
+        let source = alert.choice("source", AlertSource.self, among: [.alertmanager, .cloudwatch]) ?? .alertmanager
         let fingerprint = alert.string("fingerprint")
         guard log.count == before, let alertname else { return nil }
         let made = Scenario.inlineAlert(

@@ -12,40 +12,47 @@ extension PostgresStore: AlertJournal {
         let details = try encode(delivery.details)
         let logger = self.logger
         return try await conditionalTransaction("record a delivery") { connection -> (value: JournalReceipt, commit: Bool) in
-            let inserted = try await connection.query("""
-                INSERT INTO delivery (kind, idempotency_key, received_at, details, body)
-                VALUES (\(delivery.kind.rawValue), \(delivery.idempotencyKey), \(PostgresInstant(delivery.receivedAt)), \(details),
-                        \(delivery.body))
+            try await Self.insert(delivery, details: details, alerts: alerts, plans: plans, on: connection, logger: logger)
+        }
+    }
+
+    /// The statements of ``record(_:alerts:plans:)`` on `connection`, inside the caller's transaction: the receipt, and
+    /// whether to commit (a duplicate keyless delivery is rolled back).
+    static func insert(_ delivery: Delivery, details: String, alerts: [NormalizedAlert], plans: [String: String],
+                       on connection: PostgresConnection, logger: Logger) async throws -> (value: JournalReceipt, commit: Bool) {
+        let inserted = try await connection.query("""
+            INSERT INTO delivery (kind, idempotency_key, received_at, details, body)
+            VALUES (\(delivery.kind.rawValue), \(delivery.idempotencyKey), \(PostgresInstant(delivery.receivedAt)), \(details),
+                    \(delivery.body))
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            """, logger: logger).collect()
+        guard let deliveryID = try inserted.first?.decode(Int64.self) else {
+            return (JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: alerts.count, duplicateDelivery: true), false)
+        }
+        var fresh: [String] = []
+        var seen = Set<String>()
+        for alert in alerts where seen.insert(alert.idempotencyKey).inserted {
+            let labels = try JournalRows.encode(alert.labels)
+            let annotations = try JournalRows.encode(alert.annotations)
+            let rows = try await connection.query("""
+                INSERT INTO alert (delivery_id, idempotency_key, source, fingerprint, status, labels, annotations,
+                                   starts_at, ends_at, generator_url, group_key, receiver, received_at, plan)
+                VALUES (\(deliveryID), \(alert.idempotencyKey), \(alert.source.rawValue), \(alert.fingerprint),
+                        \(alert.status.rawValue), \(labels), \(annotations), \(alert.startsAt.instant), \(alert.endsAt.instant),
+                        \(alert.generatorURL), \(alert.groupKey), \(alert.receiver), \(PostgresInstant(delivery.receivedAt)),
+                        \(plans[alert.idempotencyKey]))
                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                 """, logger: logger).collect()
-            guard let deliveryID = try inserted.first?.decode(Int64.self) else {
-                return (JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: alerts.count, duplicateDelivery: true), false)
-            }
-            var fresh: [String] = []
-            var seen = Set<String>()
-            for alert in alerts where seen.insert(alert.idempotencyKey).inserted {
-                let labels = try JournalRows.encode(alert.labels)
-                let annotations = try JournalRows.encode(alert.annotations)
-                let rows = try await connection.query("""
-                    INSERT INTO alert (delivery_id, idempotency_key, source, fingerprint, status, labels, annotations,
-                                       starts_at, ends_at, generator_url, group_key, receiver, received_at, plan)
-                    VALUES (\(deliveryID), \(alert.idempotencyKey), \(alert.source.rawValue), \(alert.fingerprint),
-                            \(alert.status.rawValue), \(labels), \(annotations), \(alert.startsAt.instant), \(alert.endsAt.instant),
-                            \(alert.generatorURL), \(alert.groupKey), \(alert.receiver), \(PostgresInstant(delivery.receivedAt)),
-                            \(plans[alert.idempotencyKey]))
-                    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
-                    """, logger: logger).collect()
-                if !rows.isEmpty { fresh.append(alert.idempotencyKey) }
-            }
-            let duplicates = alerts.count - fresh.count
-            // A keyless delivery (an Alertmanager POST) that carries nothing new is an HA duplicate or a re-send.
-            if delivery.idempotencyKey == nil, fresh.isEmpty, !alerts.isEmpty {
-                return (JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: duplicates, duplicateDelivery: true), false)
-            }
-            let receipt = JournalReceipt(deliveryID: deliveryID, newAlerts: fresh.count, duplicateAlerts: duplicates,
-                                         duplicateDelivery: false, newAlertKeys: fresh)
-            return (receipt, true)
+            if !rows.isEmpty { fresh.append(alert.idempotencyKey) }
         }
+        let duplicates = alerts.count - fresh.count
+        // A keyless delivery (an Alertmanager POST) that carries nothing new is an HA duplicate or a re-send.
+        if delivery.idempotencyKey == nil, fresh.isEmpty, !alerts.isEmpty {
+            return (JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: duplicates, duplicateDelivery: true), false)
+        }
+        let receipt = JournalReceipt(deliveryID: deliveryID, newAlerts: fresh.count, duplicateAlerts: duplicates,
+                                     duplicateDelivery: false, newAlertKeys: fresh)
+        return (receipt, true)
     }
 
     /// The most recent alerts, newest first.

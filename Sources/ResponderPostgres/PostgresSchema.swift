@@ -125,6 +125,30 @@ enum PostgresSchema {
             "CREATE INDEX run_open_by_target ON run USING gin (target_list) WHERE status IN ('active', 'held')",
             "CREATE INDEX run_ended_by_playbook ON run(playbook, ended_at) WHERE ended_at IS NOT NULL",
         ]),
+        // Scheduled events (``EventStore``): `evt-<seq>`, prepared once by whichever replica gets there first.
+        ("v3-scheduled-events", [
+            """
+            CREATE TABLE scheduled_event (
+                seq bigserial PRIMARY KEY,
+                playbook text NOT NULL,
+                name text NOT NULL,
+                start_at timestamptz NOT NULL,
+                end_at timestamptz NOT NULL,
+                time_zone text,
+                prepare_at timestamptz NOT NULL,
+                labels text NOT NULL,
+                annotations text NOT NULL,
+                scheduled_by text NOT NULL,
+                created_at timestamptz NOT NULL,
+                revision integer NOT NULL,
+                prepared_at timestamptz,
+                cancelled_at timestamptz,
+                cancelled_by text
+            )
+            """,
+            "CREATE INDEX scheduled_event_due ON scheduled_event(prepare_at) WHERE cancelled_at IS NULL AND prepared_at IS NULL",
+            "CREATE INDEX scheduled_event_end ON scheduled_event(end_at)",
+        ]),
     ]
 
     /// Connects once (so an unreachable server or a bad login fails at once, naming what to fix) and applies the

@@ -114,6 +114,30 @@ enum JournalSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v7-scheduled-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE scheduled_event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    playbook TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    start_at TEXT NOT NULL,
+                    end_at TEXT NOT NULL,
+                    time_zone TEXT,
+                    prepare_at TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    annotations TEXT NOT NULL,
+                    scheduled_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    prepared_at TEXT,
+                    cancelled_at TEXT,
+                    cancelled_by TEXT
+                );
+                CREATE INDEX scheduled_event_due ON scheduled_event(prepare_at)
+                    WHERE cancelled_at IS NULL AND prepared_at IS NULL;
+                CREATE INDEX scheduled_event_end ON scheduled_event(end_at);
+                """)
+        }
         return migrator
     }
 }

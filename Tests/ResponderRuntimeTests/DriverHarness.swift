@@ -23,14 +23,15 @@ struct DriverHarness {
     let coordinator: RunCoordinator
 
     /// A driver over the journal at `path`.
-    static func make(path: String, executor: StreamingExecutor = StreamingExecutor()) async throws -> DriverHarness {
+    static func make(path: String, executor: StreamingExecutor = StreamingExecutor(),
+                     playbook: String = playbook) async throws -> DriverHarness {
         let journal = try SQLiteJournal(path: path)
         let clock = ManualClock(start: start)
-        let set = try PlaybookLoader.load(files: [("ladder.yaml", playbook)]).get()
+        let set = try PlaybookLoader.load(files: [("playbooks.yaml", playbook)]).get()
         let registry = PlaybookRegistry(logger: Logger(label: "t")) { .success(set) }
         let store = try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: start)
         let coordinator = RunCoordinator(store: store, executor: executor, playbooks: registry, logger: Logger(label: "t"),
-                                         clock: clock)
+                                         clock: clock, events: journal)
         executor.clock = clock
         return DriverHarness(clock: clock, journal: journal, executor: executor, coordinator: coordinator)
     }

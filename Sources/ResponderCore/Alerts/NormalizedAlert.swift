@@ -6,6 +6,8 @@ public enum AlertSource: String, Sendable, Codable, CaseIterable {
     case alertmanager
     /// An AWS CloudWatch alarm delivered through SNS.
     case cloudwatch
+    /// A scheduled event whose preparation is due (``EventAlert``); only Responder itself produces it.
+    case event
 }
 
 /// The state an alert reports.

@@ -12,6 +12,8 @@ public enum DeliveryKind: String, Sendable, Codable, CaseIterable {
     case snsSubscriptionConfirmation = "sns_subscription_confirmation"
     /// An SNS UnsubscribeConfirmation: recorded, its URLs are never followed.
     case snsUnsubscribeConfirmation = "sns_unsubscribe_confirmation"
+    /// A scheduled event whose preparation came due (``EventAlert``), journaled by Responder itself.
+    case scheduledEvent = "scheduled_event"
 }
 
 /// One accepted inbound request, as written to the journal.

@@ -76,6 +76,12 @@ public final class ManualClock: WallClock {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
+    /// Moves the clock forward to `date` (nothing when it stands there or later) and wakes the sleepers it reached.
+    public func advance(to date: Date) {
+        let gap = date.timeIntervalSince(now.date)
+        if gap > 0 { advance(by: .milliseconds(Int64((gap * 1000).rounded()))) }
+    }
+
     /// Returns once at least `count` tasks sleep on this clock (the code under test is waiting for time to pass).
     public func waitForSleepers(_ count: Int = 1) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

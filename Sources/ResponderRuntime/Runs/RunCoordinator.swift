@@ -17,6 +17,7 @@ public actor RunCoordinator: RunControl {
     private let logger: Logger
     private let clock: any WallClock
     private let targetsReader: any StepExecutor
+    private let events: (any EventStore)?
     /// This driver's name in the leases it holds.
     public nonisolated let owner: String
     private let lease: Duration
@@ -37,14 +38,15 @@ public actor RunCoordinator: RunControl {
 
     /// Creates the driver. `executor` is only read here (replica counts and autoscaler demand for new runs); the timer
     /// service executes the steps. `owner` names this driver in leases (unique per process); `lease` is how long a
-    /// claim holds without renewal.
+    /// claim holds without renewal. Scheduled `events` whose preparation is due are turned into alerts at each tick.
     public init(
         store: any TransactionalRunStore, executor: any StepExecutor, playbooks: PlaybookRegistry,
         settings: EngineSettings = EngineSettings(), logger: Logger, owner: String = "local", lease: Duration = .seconds(30),
         notifier: RunNotifier = RunNotifier(channels: []), notificationsQueued: @escaping @Sendable () -> Void = {},
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), events: (any EventStore)? = nil
     ) {
         self.store = store
+        self.events = events
         self.targetsReader = executor
         self.playbooks = playbooks
         self.settings = settings
@@ -164,7 +166,31 @@ public actor RunCoordinator: RunControl {
                                     value: view.runs.count, saveAll: view.runs.map(\.id))
             } ?? 0
         }
-        nextAttention = try? await store.nextAttention()
+        await prepareEvents(at: at)
+        let nextRun = try? await store.nextAttention()
+        let nextEvent = try? await events?.nextEventPreparation()
+        nextAttention = [nextRun ?? nil, nextEvent ?? nil].compactMap { $0 }.min()
+    }
+
+    /// Journals the alert of each scheduled event whose preparation is due (``EventAlert``), then wakes the ingest loop
+    /// that starts its run: one transaction per event, so a replica that stops in between leaves it due, and another
+    /// replica that got there first leaves nothing to do.
+    private func prepareEvents(at now: Date) async {
+        guard let events, accepting else { return }
+        do {
+            var prepared = 0
+            for event in try await events.dueEvents(at: now, limit: Self.claimBatch) {
+                if try await events.prepareEvent(event, alert: EventAlert.alert(for: event), at: now) {
+                    prepared += 1
+                    logger.info("scheduled event due: its run starts", metadata: [
+                        "event": "\(event.id)", "playbook": "\(event.playbook)", "start": "\(RFC3339.format(event.start))",
+                    ])
+                }
+            }
+            if prepared > 0 { drainWanted.wake() }
+        } catch {
+            logger.error("scheduled events not prepared; retrying at the next tick", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Runs claimed per transaction.

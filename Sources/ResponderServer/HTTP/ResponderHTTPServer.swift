@@ -41,6 +41,10 @@ public enum ResponderHTTPServer {
             RunsRoutes(token: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox).register(on: router)
             StatusRoutes(adminToken: deps.adminToken, coordinator: runs, journal: deps.journal, signer: deps.actions?.signer,
                          now: deps.now).register(on: router)
+            if let events = deps.journal as? any EventStore {
+                EventsRoutes(token: deps.adminToken, events: events, runs: runs, playbooks: deps.playbooks, now: deps.now)
+                    .register(on: router)
+            }
             if let settings = deps.actions {
                 let logger = Logger(label: "responder.actions")
                 let actions = ActionRoutes(signer: settings.signer, coordinator: runs, ledger: settings.ledger, logger: logger,

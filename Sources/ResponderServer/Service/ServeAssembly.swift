@@ -92,7 +92,8 @@ public struct ServeAssembly: Sendable {
             RunCoordinator(store: $0, executor: parts.executor, playbooks: parts.playbooks, settings: settings,
                            logger: parts.logger, owner: parts.owner,
                            lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
-                           notifier: notifications.notifier, notificationsQueued: { outbox.wake() }, clock: clock)
+                           notifier: notifications.notifier, notificationsQueued: { outbox.wake() }, clock: clock,
+                           events: parts.journal)
         }
         let deps = ServerDependencies(
             config: config, journal: parts.journal, metrics: ResponderMetrics(), alertmanagerAuth: parts.alertmanagerAuth,

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The alert a scheduled event becomes when its preparation is due: source `event`, firing, the event's labels and
+/// annotations plus its window (`event_start`, `event_end`), so the run starts through the same engine path as an
+/// alert-triggered pre-event (cooldown, preemption, one run per target, templates) and is found again by fingerprint.
+public enum EventAlert {
+    /// Label naming the event (`evt-<n>`).
+    public static let eventLabel = "responder_event"
+    /// Label naming the playbook; only alerts of source `event` are planned by it (a webhook cannot choose).
+    public static let playbookLabel = "responder_playbook"
+
+    /// The fingerprint of `eventID`'s runs.
+    public static func fingerprint(_ eventID: String) -> String { "event-\(eventID)" }
+
+    /// The alert for `event` (its current revision: a moved event is a new alert, and the old one is never journaled).
+    public static func alert(for event: ScheduledEvent) -> NormalizedAlert {
+        var labels = event.labels
+        labels["alertname"] = labels["alertname"] ?? "ScheduledEvent"
+        labels["event"] = labels["event"] ?? event.name
+        labels[eventLabel] = event.id
+        labels[playbookLabel] = event.playbook
+        var annotations = event.annotations
+        annotations["event_start"] = RFC3339.format(event.start)
+        annotations["event_end"] = RFC3339.format(event.end)
+        annotations["summary"] = annotations["summary"] ?? event.name
+        return NormalizedAlert(
+            source: .event, fingerprint: fingerprint(event.id), status: .firing, labels: labels, annotations: annotations,
+            startsAt: event.prepareAt, endsAt: nil, generatorURL: nil, groupKey: nil, receiver: nil,
+            idempotencyKey: "event/\(event.id)/r\(event.revision)"
+        )
+    }
+}

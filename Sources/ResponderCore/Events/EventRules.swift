@@ -1,0 +1,101 @@
+import Foundation
+
+/// What a new or moved event must satisfy, checked before it is stored: a pure function of the draft, the playbooks,
+/// the other events and the clock.
+public enum EventRules {
+    /// How far in the past a start may lie (a request sent at 18:00 for 18:00 arrives a little late).
+    public static let pastGrace: Duration = .seconds(300)
+    /// The longest window: past it, a typo in a year is more likely than an event.
+    public static let longestWindow: Duration = .seconds(31 * 86_400)
+    /// At most this many labels, and annotations.
+    public static let maxEntries = 32
+    /// The longest name, label or annotation value, in characters.
+    public static let maxText = 1_024
+
+    /// The targets `playbook` acts on (its actions and ladder), sorted.
+    public static func targets(of playbook: Playbook) -> [String] {
+        Set(playbook.actions.compactMap(\.target) + (playbook.ladder?.levels.map(\.target) ?? [])).sorted()
+    }
+
+    /// The preparation time of `draft` (start − the playbook's lead) when it may be scheduled; else the problem.
+    /// `others` are the stored events (the one being moved, with `movingID`, is left out of the overlap check).
+    public static func check(_ draft: EventDraft, playbooks: PlaybookSet, others: [ScheduledEvent], movingID: String? = nil,
+                             now: Date) -> Result<Date, EventProblem> {
+        guard let playbook = playbooks.playbooks.first(where: { $0.name == draft.playbook }) else {
+            let preEvent = playbooks.playbooks.filter { $0.kind == .preEvent }.map(\.name).sorted()
+            return .failure(.unknownPlaybook(draft.playbook, preEvent: preEvent))
+        }
+        guard playbook.kind == .preEvent else { return .failure(.notPreEvent(playbook.name, kind: playbook.kind.rawValue)) }
+        if let problem = textProblem(draft) { return .failure(problem) }
+        guard draft.end > draft.start else { return .failure(.endNotAfterStart(start: draft.start, end: draft.end)) }
+        guard draft.end.timeIntervalSince(draft.start) <= longestWindow.timeInterval else {
+            return .failure(.windowTooLong(start: draft.start, end: draft.end))
+        }
+        guard draft.start >= now.addingTimeInterval(-pastGrace.timeInterval) else {
+            return .failure(.startInPast(start: draft.start, now: now))
+        }
+        let targets = Set(targets(of: playbook))
+        let byName = Dictionary(playbooks.playbooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let clashes = others.filter { other in
+            guard other.id != movingID, other.cancelledAt == nil, other.start < draft.end, draft.start < other.end,
+                  let otherPlaybook = byName[other.playbook] else { return false }
+            return !targets.isDisjoint(with: Self.targets(of: otherPlaybook))
+        }
+        if !clashes.isEmpty {
+            return .failure(.overlaps(clashes.map { other in
+                let shared = targets.intersection(byName[other.playbook].map(Self.targets(of:)) ?? []).sorted()
+                return EventProblem.Overlap(id: other.id, name: other.name, start: other.start, end: other.end, targets: shared)
+            }))
+        }
+        let lead = playbook.event?.lead ?? .zero
+        return .success(draft.start.addingTimeInterval(-min(lead.timeInterval, 366 * 86_400)))
+    }
+
+    private static func textProblem(_ draft: EventDraft) -> EventProblem? {
+        if draft.name.trimmingCharacters(in: .whitespaces).isEmpty { return .invalidText("name is empty") }
+        if draft.name.count > maxText { return .invalidText("name is longer than \(maxText) characters") }
+        if draft.scheduledBy.count > 200 { return .invalidText("the actor is longer than 200 characters") }
+        for (what, entries) in [("labels", draft.labels), ("annotations", draft.annotations)] {
+            if entries.count > maxEntries { return .invalidText("more than \(maxEntries) \(what)") }
+            for (key, value) in entries {
+                if key.isEmpty || key.count > 128 { return .invalidText("\(what): a name must have 1 to 128 characters") }
+                if key.hasPrefix("responder_") { return .invalidText("\(what): \(key) is reserved (names starting with responder_)") }
+                if value.count > maxText { return .invalidText("\(what): \(key) is longer than \(maxText) characters") }
+            }
+        }
+        return nil
+    }
+}
+
+/// A request to schedule (or move) an event, before it has an id.
+public struct EventDraft: Sendable, Equatable {
+    /// The pre-event playbook.
+    public var playbook: String
+    /// Its name.
+    public var name: String
+    /// Start.
+    public var start: Date
+    /// End.
+    public var end: Date
+    /// The IANA zone the times were given in, if any.
+    public var timeZone: String?
+    /// Labels for templates.
+    public var labels: [String: String]
+    /// Annotations for templates.
+    public var annotations: [String: String]
+    /// Who asks.
+    public var scheduledBy: String
+
+    /// Creates a draft.
+    public init(playbook: String, name: String, start: Date, end: Date, timeZone: String? = nil,
+                labels: [String: String] = [:], annotations: [String: String] = [:], scheduledBy: String) {
+        self.playbook = playbook
+        self.name = name
+        self.start = start
+        self.end = end
+        self.timeZone = timeZone
+        self.labels = labels
+        self.annotations = annotations
+        self.scheduledBy = scheduledBy
+    }
+}

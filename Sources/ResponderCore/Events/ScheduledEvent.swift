@@ -1,0 +1,58 @@
+import Foundation
+
+/// A known traffic event (a launch, a sale, a release) a pre-event playbook prepares for: its run starts at
+/// `prepareAt` (start − the playbook's `event.lead`), and its ladder steps down after the end (+ `event.hold`).
+public struct ScheduledEvent: Sendable, Equatable, Codable {
+    /// `evt-<n>`, assigned by the store.
+    public var id: String
+    /// The pre-event playbook it runs.
+    public var playbook: String
+    /// What people call it ("Black Friday launch").
+    public var name: String
+    /// When the traffic starts.
+    public var start: Date
+    /// When it ends.
+    public var end: Date
+    /// The IANA zone it was given in, for display (nil when given with an offset).
+    public var timeZone: String?
+    /// When its run starts: start − the playbook's lead at the time it was scheduled or moved.
+    public var prepareAt: Date
+    /// Labels templates read as `${labels.<name>}`.
+    public var labels: [String: String]
+    /// Annotations templates read as `${annotations.<name>}`.
+    public var annotations: [String: String]
+    /// Who scheduled it (the API caller's `actor`, or `schedule` for a playbook's recurring window).
+    public var scheduledBy: String
+    /// When it was scheduled.
+    public var createdAt: Date
+    /// Bumped at every move, so a run prepared for an old window is told apart.
+    public var revision: Int
+    /// When its alert was journaled (its run then starts through the engine, found by ``EventAlert/fingerprint(_:)``).
+    public var preparedAt: Date?
+    /// When it was cancelled, and by whom.
+    public var cancelledAt: Date?
+    /// Who cancelled it.
+    public var cancelledBy: String?
+
+    /// Creates an event.
+    public init(id: String, playbook: String, name: String, start: Date, end: Date, timeZone: String? = nil,
+                prepareAt: Date, labels: [String: String] = [:], annotations: [String: String] = [:],
+                scheduledBy: String, createdAt: Date, revision: Int = 1, preparedAt: Date? = nil,
+                cancelledAt: Date? = nil, cancelledBy: String? = nil) {
+        self.id = id
+        self.playbook = playbook
+        self.name = name
+        self.start = start
+        self.end = end
+        self.timeZone = timeZone
+        self.prepareAt = prepareAt
+        self.labels = labels
+        self.annotations = annotations
+        self.scheduledBy = scheduledBy
+        self.createdAt = createdAt
+        self.revision = revision
+        self.preparedAt = preparedAt
+        self.cancelledAt = cancelledAt
+        self.cancelledBy = cancelledBy
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import ResponderCore
+
+extension SQLiteJournal: EventStore {
+    /// Stores `draft` as `evt-<n>` after `check` accepted it against the events still to end, in one transaction.
+    public func scheduleEvent(_ draft: EventDraft, at now: Date,
+                              check: @escaping @Sendable ([ScheduledEvent]) -> Result<Date, EventProblem>)
+        async throws(JournalError) -> Result<ScheduledEvent, EventProblem> {
+        try await eventWrite("schedule event \(draft.name)") { db in
+            let others = try EventRows.fetch(db, "WHERE cancelled_at IS NULL AND end_at > ?", [RFC3339.format(now)])
+            switch check(others) {
+            case .failure(let problem):
+                return .failure(problem)
+            case .success(let prepareAt):
+                try db.execute(sql: """
+                    INSERT INTO scheduled_event (playbook, name, start_at, end_at, time_zone, prepare_at, labels,
+                                                 annotations, scheduled_by, created_at, revision)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    """, arguments: [draft.playbook, draft.name, RFC3339.format(draft.start), RFC3339.format(draft.end),
+                                     draft.timeZone, RFC3339.format(prepareAt), try JournalRows.encode(draft.labels),
+                                     try JournalRows.encode(draft.annotations), draft.scheduledBy, RFC3339.format(now)])
+                guard let stored = try EventRows.fetch(db, "WHERE seq = ?", [db.lastInsertedRowID]).first else {
+                    throw JournalError.unavailable("an event was not found right after it was stored")
+                }
+                return .success(stored)
+            }
+        }
+    }
+
+    /// The event `id`.
+    public func event(id: String) async throws(JournalError) -> ScheduledEvent? {
+        guard let seq = EventRows.sequence(id) else { return nil }
+        return try await eventRead("read event \(id)") { db in try EventRows.fetch(db, "WHERE seq = ?", [seq]).first }
+    }
+
+    /// Events ending after `endingAfter`, soonest start first.
+    public func events(endingAfter: Date?, limit: Int) async throws(JournalError) -> [ScheduledEvent] {
+        try await eventRead("read events") { db in
+            if let endingAfter {
+                return try EventRows.fetch(db, "WHERE end_at > ? ORDER BY start_at, seq LIMIT ?",
+                                           [RFC3339.format(endingAfter), max(0, limit)])
+            }
+            return try EventRows.fetch(db, "ORDER BY start_at, seq LIMIT ?", [max(0, limit)])
+        }
+    }
+
+    /// Events whose preparation is due.
+    public func dueEvents(at now: Date, limit: Int) async throws(JournalError) -> [ScheduledEvent] {
+        try await eventRead("read due events") { db in
+            try EventRows.fetch(db, """
+                WHERE cancelled_at IS NULL AND prepared_at IS NULL AND prepare_at <= ? ORDER BY prepare_at, seq LIMIT ?
+                """, [RFC3339.format(now), max(0, limit)])
+        }
+    }
+
+    /// The earliest preparation still to come.
+    public func nextEventPreparation() async throws(JournalError) -> Date? {
+        try await eventRead("read the next event preparation") { db in
+            try String.fetchOne(db, sql: """
+                SELECT MIN(prepare_at) FROM scheduled_event WHERE cancelled_at IS NULL AND prepared_at IS NULL
+                """).flatMap { JournalRows.date($0) }
+        }
+    }
+
+    /// Journals the event's alert and marks it prepared, if it is unchanged.
+    public func prepareEvent(_ event: ScheduledEvent, alert: NormalizedAlert, at now: Date) async throws(JournalError) -> Bool {
+        try await eventWrite("prepare event \(event.id)") { db in
+            try db.execute(sql: """
+                UPDATE scheduled_event SET prepared_at = ?
+                WHERE seq = ? AND revision = ? AND cancelled_at IS NULL AND prepared_at IS NULL
+                """, arguments: [RFC3339.format(now), EventRows.sequence(event.id) ?? -1, event.revision])
+            guard db.changesCount == 1 else { return false }
+            let delivery = Delivery(kind: .scheduledEvent, idempotencyKey: alert.idempotencyKey, receivedAt: now,
+                                    details: ["event": event.id, "revision": "\(event.revision)"], body: "")
+            _ = try JournalWriter(db: db).record(delivery, alerts: [alert], plans: [:])
+            return true
+        }
+    }
+
+    /// Moves event `id` after `check` accepted the new window.
+    public func moveEvent(id: String, start: Date, end: Date, at now: Date,
+                          check: @escaping @Sendable (ScheduledEvent, [ScheduledEvent]) -> Result<Date, EventProblem>)
+        async throws(JournalError) -> Result<ScheduledEvent, EventProblem>? {
+        guard let seq = EventRows.sequence(id) else { return nil }
+        return try await eventWrite("move event \(id)") { db in
+            guard var event = try EventRows.fetch(db, "WHERE seq = ?", [seq]).first else { return nil }
+            let others = try EventRows.fetch(db, "WHERE cancelled_at IS NULL AND end_at > ? AND seq <> ?", [RFC3339.format(now), seq])
+            event.start = start
+            event.end = end
+            switch check(event, others) {
+            case .failure(let problem):
+                return .failure(problem)
+            case .success(let prepareAt):
+                event.prepareAt = prepareAt
+                event.revision += 1
+                try db.execute(sql: """
+                    UPDATE scheduled_event SET start_at = ?, end_at = ?, prepare_at = ?, revision = ? WHERE seq = ?
+                    """, arguments: [RFC3339.format(start), RFC3339.format(end), RFC3339.format(prepareAt), event.revision, seq])
+                return .success(event)
+            }
+        }
+    }
+
+    /// Cancels event `id`.
+    public func cancelEvent(id: String, by actor: String, at now: Date) async throws(JournalError) -> ScheduledEvent? {
+        guard let seq = EventRows.sequence(id) else { return nil }
+        return try await eventWrite("cancel event \(id)") { db in
+            try db.execute(sql: """
+                UPDATE scheduled_event SET cancelled_at = ?, cancelled_by = ? WHERE seq = ? AND cancelled_at IS NULL
+                """, arguments: [RFC3339.format(now), actor, seq])
+            return try EventRows.fetch(db, "WHERE seq = ?", [seq]).first
+        }
+    }
+
+    private func eventRead<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
+        do { return try await pool.read(body) } catch { throw Self.map(error, doing: doing) }
+    }
+
+    private func eventWrite<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
+        do { return try await pool.write(body) } catch { throw Self.map(error, doing: doing) }
+    }
+}
+
+/// Rows of table `scheduled_event`.
+enum EventRows {
+    /// The events `clause` (a WHERE and/or ORDER BY tail) selects; unreadable rows are skipped.
+    static func fetch(_ db: Database, _ clause: String, _ arguments: StatementArguments) throws -> [ScheduledEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM scheduled_event \(clause)", arguments: arguments).compactMap(event)
+    }
+
+    /// The row number in an id `evt-<n>`; nil for anything else.
+    static func sequence(_ id: String) -> Int64? {
+        guard id.hasPrefix("evt-"), let number = Int64(id.dropFirst(4)), number > 0, "evt-\(number)" == id else { return nil }
+        return number
+    }
+
+    static func event(_ row: Row) -> ScheduledEvent? {
+        guard let seq: Int64 = row["seq"], let playbook: String = row["playbook"], let name: String = row["name"],
+              let start = (row["start_at"] as String?).flatMap { JournalRows.date($0) },
+              let end = (row["end_at"] as String?).flatMap { JournalRows.date($0) },
+              let prepareAt = (row["prepare_at"] as String?).flatMap { JournalRows.date($0) },
+              let createdAt = (row["created_at"] as String?).flatMap { JournalRows.date($0) },
+              let revision: Int = row["revision"], let scheduledBy: String = row["scheduled_by"] else { return nil }
+        return ScheduledEvent(
+            id: "evt-\(seq)", playbook: playbook, name: name, start: start, end: end, timeZone: row["time_zone"], prepareAt: prepareAt,
+            labels: (try? JournalRows.decodeMap(row["labels"])) ?? [:],
+            annotations: (try? JournalRows.decodeMap(row["annotations"])) ?? [:],
+            scheduledBy: scheduledBy, createdAt: createdAt, revision: revision,
+            preparedAt: (row["prepared_at"] as String?).flatMap { JournalRows.date($0) },
+            cancelledAt: (row["cancelled_at"] as String?).flatMap { JournalRows.date($0) }, cancelledBy: row["cancelled_by"]
+        )
+    }
+}
