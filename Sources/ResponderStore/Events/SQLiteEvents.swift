@@ -137,18 +137,16 @@ enum EventRows {
 
     static func event(_ row: Row) -> ScheduledEvent? {
         guard let seq: Int64 = row["seq"], let playbook: String = row["playbook"], let name: String = row["name"],
-              let start = (row["start_at"] as String?).flatMap { JournalRows.date($0) },
-              let end = (row["end_at"] as String?).flatMap { JournalRows.date($0) },
-              let prepareAt = (row["prepare_at"] as String?).flatMap { JournalRows.date($0) },
-              let createdAt = (row["created_at"] as String?).flatMap { JournalRows.date($0) },
+              let start = JournalRows.date(row["start_at"]), let end = JournalRows.date(row["end_at"]),
+              let prepareAt = JournalRows.date(row["prepare_at"]), let createdAt = JournalRows.date(row["created_at"]),
               let revision: Int = row["revision"], let scheduledBy: String = row["scheduled_by"] else { return nil }
         return ScheduledEvent(
             id: "evt-\(seq)", playbook: playbook, name: name, start: start, end: end, timeZone: row["time_zone"], prepareAt: prepareAt,
             labels: (try? JournalRows.decodeMap(row["labels"])) ?? [:],
             annotations: (try? JournalRows.decodeMap(row["annotations"])) ?? [:],
             scheduledBy: scheduledBy, createdAt: createdAt, revision: revision,
-            preparedAt: (row["prepared_at"] as String?).flatMap { JournalRows.date($0) },
-            cancelledAt: (row["cancelled_at"] as String?).flatMap { JournalRows.date($0) }, cancelledBy: row["cancelled_by"]
+            preparedAt: JournalRows.date(row["prepared_at"]), cancelledAt: JournalRows.date(row["cancelled_at"]),
+            cancelledBy: row["cancelled_by"]
         )
     }
 }
