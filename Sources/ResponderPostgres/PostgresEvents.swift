@@ -42,7 +42,7 @@ extension PostgresStore: EventStore {
 
     /// The event `id`.
     public func event(id: String) async throws(JournalError) -> ScheduledEvent? {
-        guard let seq = Self.sequence(id) else { return nil }
+        guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         let rows = try await rows("read event \(id)", "SELECT \(unescaped: Self.eventColumns) FROM scheduled_event WHERE seq = \(seq)")
         return try decode("read event \(id)") { try rows.first.flatMap(Self.event) }
     }
@@ -78,7 +78,7 @@ extension PostgresStore: EventStore {
     /// Journals the event's alert and marks it prepared, if it is unchanged: one transaction, so a replica that dies
     /// in between leaves neither, and two replicas cannot both prepare it.
     public func prepareEvent(_ event: ScheduledEvent, alert: NormalizedAlert, at now: Date) async throws(JournalError) -> Bool {
-        guard let seq = Self.sequence(event.id) else { return false }
+        guard let seq = ScheduledEvent.sequence(of: event.id) else { return false }
         let logger = self.logger
         let delivery = Delivery(kind: .scheduledEvent, idempotencyKey: alert.idempotencyKey, receivedAt: now,
                                 details: ["event": event.id, "revision": "\(event.revision)"], body: "")
@@ -99,7 +99,7 @@ extension PostgresStore: EventStore {
     public func moveEvent(id: String, start: Date, end: Date, at now: Date,
                           check: @escaping @Sendable (ScheduledEvent, [ScheduledEvent]) -> Result<Date, EventProblem>)
         async throws(JournalError) -> Result<ScheduledEvent, EventProblem>? {
-        guard let seq = Self.sequence(id) else { return nil }
+        guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         let logger = self.logger
         return try await transaction("move event \(id)") { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.eventsLock))", logger: logger)
@@ -129,7 +129,7 @@ extension PostgresStore: EventStore {
 
     /// Cancels event `id` (once).
     public func cancelEvent(id: String, by actor: String, at now: Date) async throws(JournalError) -> ScheduledEvent? {
-        guard let seq = Self.sequence(id) else { return nil }
+        guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         let logger = self.logger
         return try await transaction("cancel event \(id)") { connection in
             try await connection.query("""
@@ -146,11 +146,6 @@ extension PostgresStore: EventStore {
         prepared_at, cancelled_at, cancelled_by
         """
 
-    /// The row number in an id `evt-<n>`; nil for anything else.
-    static func sequence(_ id: String) -> Int64? {
-        guard id.hasPrefix("evt-"), let number = Int64(id.dropFirst(4)), number > 0, "evt-\(number)" == id else { return nil }
-        return number
-    }
 
     private static func events(on connection: PostgresConnection, logger: Logger,
                                _ clause: PostgresQuery) async throws -> [ScheduledEvent] {

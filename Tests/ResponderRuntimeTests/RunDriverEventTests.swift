@@ -9,23 +9,7 @@ import Testing
 /// its alert is journaled once, its run starts with the actions at start − lead, and the ladder comes after end + hold.
 @Suite("scheduled events through the run driver")
 struct RunDriverEventTests {
-    static let playbook = """
-        targets:
-          - name: worker
-            compose: {project: demo, service: worker}
-            bounds: {floor: 2, ceiling: 20}
-        playbooks:
-          - name: launch
-            kind: pre-event
-            match: {sources: [alertmanager], matchers: ['alertname="NeverSent"']}
-            event: {lead: 1h, hold: 30m}
-            actions:
-              - scale: {target: worker, to: 15}
-            step_down:
-              every: 10m
-              levels:
-                worker: [8]
-        """
+    static let playbook = LaunchPlaybook.yaml(target: "worker", lead: "1h", hold: "30m", scaleTo: 15, every: "10m", level: 8)
 
     @Test("prepared at start − lead (not a second earlier), one run, actions then the ladder after end + hold")
     func preparesOnTime() async throws {

@@ -9,28 +9,13 @@ import Testing
 /// clock: schedule, list, show, move, cancel, the refusals, and the run an event starts when its preparation is due.
 @Suite("events API")
 struct EventsAPITests {
-    static let playbooks = """
-        targets:
-          - name: api
-            compose: {project: shop, service: api}
-            bounds: {floor: 2, ceiling: 20}
-        playbooks:
-          - name: launch
-            kind: pre-event
-            match: {matchers: ['alertname="ScheduledTrafficEvent"']}
-            event: {lead: 1h, hold: 30m}
-            actions:
-              - scale: {target: api, to: 12}
-            step_down:
-              every: 10m
-              levels:
-                api: [6]
+    static let playbooks = LaunchPlaybook.yaml(lead: "1h", hold: "30m", every: "10m", more: """
           - name: spike
             kind: emergency-scale
             match: {matchers: ['alertname="Spike"']}
             actions:
               - scale: {target: api, by: 2}
-        """
+        """)
 
     static let admin = [("Authorization", "Bearer \(TestServer.adminToken)"), ("Content-Type", "application/json")]
 

@@ -1,4 +1,5 @@
 import Foundation
+import ResponderTestSupport
 import Testing
 
 /// `responder events` against the real `responder serve` binary, as an on-call engineer uses it: defaults read from
@@ -6,23 +7,7 @@ import Testing
 /// printed with a failing exit status.
 @Suite("responder events (CLI against the real server)")
 struct EventsCommandTests {
-    static let playbooks = """
-        targets:
-          - name: api
-            compose: {project: shop, service: api}
-            bounds: {floor: 2, ceiling: 20}
-        playbooks:
-          - name: launch
-            kind: pre-event
-            match: {matchers: ['alertname="ScheduledTrafficEvent"']}
-            event: {lead: 24h, hold: 1h}
-            actions:
-              - scale: {target: api, to: 12}
-            step_down:
-              every: 30m
-              levels:
-                api: [6]
-        """
+    static let playbooks = LaunchPlaybook.yaml(lead: "24h", hold: "1h", every: "30m")
 
     /// Runs `responder events ARGUMENTS --state STATE --url URL` and returns its exit status and output.
     static func events(_ arguments: [String], folders: ServeFolders, port: Int) async throws -> (status: Int32, output: String) {

@@ -38,3 +38,31 @@ extension FakeSlack {
         return path
     }
 }
+
+/// The pre-event playbook `launch` the event tests schedule: compose target `target` (floor 2, ceiling 20) scaled to
+/// `scaleTo` at start − `lead`, stepped down to `level` `every` after end + `hold`; `more` adds playbooks (YAML list
+/// items at the `playbooks:` indentation).
+public enum LaunchPlaybook {
+    /// The playbook file.
+    public static func yaml(target: String = "api", lead: String, hold: String, scaleTo: Int = 12, every: String,
+                            level: Int = 6, more: String = "") -> String {
+        """
+        targets:
+          - name: \(target)
+            compose: {project: shop, service: \(target)}
+            bounds: {floor: 2, ceiling: 20}
+        playbooks:
+          - name: launch
+            kind: pre-event
+            match: {matchers: ['alertname="ScheduledTrafficEvent"']}
+            event: {lead: \(lead), hold: \(hold)}
+            actions:
+              - scale: {target: \(target), to: \(scaleTo)}
+            step_down:
+              every: \(every)
+              levels:
+                \(target): [\(level)]
+        \(more)
+        """
+    }
+}

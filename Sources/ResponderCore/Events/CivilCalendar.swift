@@ -1,4 +1,5 @@
-/// Proleptic Gregorian calendar arithmetic on wall-clock dates, without a time zone.
+/// Proleptic Gregorian calendar arithmetic on wall-clock dates, without a time zone (RFC 3339 parsing and formatting
+/// use it too).
 ///
 /// Foundation's `Calendar` gives the same dates for the years events may use (1970–9999); counting days with integers
 /// instead lets a schedule scan years of days without allocating a `DateComponents` for each one.

@@ -34,6 +34,12 @@ public struct ScheduledEvent: Sendable, Equatable, Codable {
     /// Who cancelled it.
     public var cancelledBy: String?
 
+    /// The store's row number in an id `evt-<n>`; nil for anything else (a lookup of a malformed id finds nothing).
+    public static func sequence(of id: String) -> Int64? {
+        guard id.hasPrefix("evt-"), let number = Int64(id.dropFirst(4)), number > 0, "evt-\(number)" == id else { return nil }
+        return number
+    }
+
     /// Creates an event.
     public init(id: String, playbook: String, name: String, start: Date, end: Date, timeZone: String? = nil,
                 prepareAt: Date, labels: [String: String] = [:], annotations: [String: String] = [:],

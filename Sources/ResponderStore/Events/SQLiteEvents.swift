@@ -30,7 +30,7 @@ extension SQLiteJournal: EventStore {
 
     /// The event `id`.
     public func event(id: String) async throws(JournalError) -> ScheduledEvent? {
-        guard let seq = EventRows.sequence(id) else { return nil }
+        guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         return try await eventRead("read event \(id)") { db in try EventRows.fetch(db, "WHERE seq = ?", [seq]).first }
     }
 
@@ -69,7 +69,7 @@ extension SQLiteJournal: EventStore {
             try db.execute(sql: """
                 UPDATE scheduled_event SET prepared_at = ?
                 WHERE seq = ? AND revision = ? AND cancelled_at IS NULL AND prepared_at IS NULL
-                """, arguments: [RFC3339.format(now), EventRows.sequence(event.id) ?? -1, event.revision])
+                """, arguments: [RFC3339.format(now), ScheduledEvent.sequence(of: event.id) ?? -1, event.revision])
             guard db.changesCount == 1 else { return false }
             let delivery = Delivery(kind: .scheduledEvent, idempotencyKey: alert.idempotencyKey, receivedAt: now,
                                     details: ["event": event.id, "revision": "\(event.revision)"], body: "")
@@ -82,7 +82,7 @@ extension SQLiteJournal: EventStore {
     public func moveEvent(id: String, start: Date, end: Date, at now: Date,
                           check: @escaping @Sendable (ScheduledEvent, [ScheduledEvent]) -> Result<Date, EventProblem>)
         async throws(JournalError) -> Result<ScheduledEvent, EventProblem>? {
-        guard let seq = EventRows.sequence(id) else { return nil }
+        guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         return try await eventWrite("move event \(id)") { db in
             guard var event = try EventRows.fetch(db, "WHERE seq = ?", [seq]).first else { return nil }
             let others = try EventRows.fetch(db, "WHERE cancelled_at IS NULL AND end_at > ? AND seq <> ?", [RFC3339.format(now), seq])
@@ -104,7 +104,7 @@ extension SQLiteJournal: EventStore {
 
     /// Cancels event `id`.
     public func cancelEvent(id: String, by actor: String, at now: Date) async throws(JournalError) -> ScheduledEvent? {
-        guard let seq = EventRows.sequence(id) else { return nil }
+        guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         return try await eventWrite("cancel event \(id)") { db in
             try db.execute(sql: """
                 UPDATE scheduled_event SET cancelled_at = ?, cancelled_by = ? WHERE seq = ? AND cancelled_at IS NULL
@@ -129,11 +129,6 @@ enum EventRows {
         try Row.fetchAll(db, sql: "SELECT * FROM scheduled_event \(clause)", arguments: arguments).compactMap(event)
     }
 
-    /// The row number in an id `evt-<n>`; nil for anything else.
-    static func sequence(_ id: String) -> Int64? {
-        guard id.hasPrefix("evt-"), let number = Int64(id.dropFirst(4)), number > 0, "evt-\(number)" == id else { return nil }
-        return number
-    }
 
     static func event(_ row: Row) -> ScheduledEvent? {
         guard let seq: Int64 = row["seq"], let playbook: String = row["playbook"], let name: String = row["name"],
