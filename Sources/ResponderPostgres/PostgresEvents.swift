@@ -103,27 +103,21 @@ extension PostgresStore: EventStore {
         let logger = self.logger
         return try await transaction("move event \(id)") { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.eventsLock))", logger: logger)
-            guard var event = try await Self.events(on: connection, logger: logger, "WHERE seq = \(seq) FOR UPDATE").first else {
+            guard let event = try await Self.events(on: connection, logger: logger, "WHERE seq = \(seq) FOR UPDATE").first else {
                 return nil
             }
             let others = try await Self.events(on: connection, logger: logger, """
                 WHERE cancelled_at IS NULL AND end_at > \(PostgresInstant(now)) AND seq <> \(seq)
                 """)
-            event.start = start
-            event.end = end
-            switch check(event, others) {
-            case .failure(let problem):
-                return .failure(problem)
-            case .success(let prepareAt):
-                event.prepareAt = prepareAt
-                event.revision += 1
+            let moved = event.moved(start: start, end: end, others: others, check: check)
+            if case .success(let event) = moved {
                 try await connection.query("""
                     UPDATE scheduled_event SET start_at = \(PostgresInstant(start)), end_at = \(PostgresInstant(end)),
-                        prepare_at = \(PostgresInstant(prepareAt)), revision = \(event.revision)
+                        prepare_at = \(PostgresInstant(event.prepareAt)), revision = \(event.revision)
                     WHERE seq = \(seq)
                     """, logger: logger)
-                return .success(event)
             }
+            return moved
         }
     }
 

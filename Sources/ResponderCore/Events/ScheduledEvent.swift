@@ -40,6 +40,20 @@ public struct ScheduledEvent: Sendable, Equatable, Codable {
         return number
     }
 
+    /// This event with a new window, as `check` accepts it against `others` (its preparation time from `check`, the
+    /// revision bumped); the problem instead when `check` refuses. Both stores move events through it.
+    public func moved(start: Date, end: Date, others: [ScheduledEvent],
+                      check: (ScheduledEvent, [ScheduledEvent]) -> Result<Date, EventProblem>) -> Result<ScheduledEvent, EventProblem> {
+        var event = self
+        event.start = start
+        event.end = end
+        return check(event, others).map { prepareAt in
+            event.prepareAt = prepareAt
+            event.revision += 1
+            return event
+        }
+    }
+
     /// Creates an event.
     public init(id: String, playbook: String, name: String, start: Date, end: Date, timeZone: String? = nil,
                 prepareAt: Date, labels: [String: String] = [:], annotations: [String: String] = [:],

@@ -84,21 +84,15 @@ extension SQLiteJournal: EventStore {
         async throws(JournalError) -> Result<ScheduledEvent, EventProblem>? {
         guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
         return try await eventWrite("move event \(id)") { db in
-            guard var event = try EventRows.fetch(db, "WHERE seq = ?", [seq]).first else { return nil }
+            guard let event = try EventRows.fetch(db, "WHERE seq = ?", [seq]).first else { return nil }
             let others = try EventRows.fetch(db, "WHERE cancelled_at IS NULL AND end_at > ? AND seq <> ?", [RFC3339.format(now), seq])
-            event.start = start
-            event.end = end
-            switch check(event, others) {
-            case .failure(let problem):
-                return .failure(problem)
-            case .success(let prepareAt):
-                event.prepareAt = prepareAt
-                event.revision += 1
+            let moved = event.moved(start: start, end: end, others: others, check: check)
+            if case .success(let event) = moved {
                 try db.execute(sql: """
                     UPDATE scheduled_event SET start_at = ?, end_at = ?, prepare_at = ?, revision = ? WHERE seq = ?
-                    """, arguments: [RFC3339.format(start), RFC3339.format(end), RFC3339.format(prepareAt), event.revision, seq])
-                return .success(event)
+                    """, arguments: [RFC3339.format(start), RFC3339.format(end), RFC3339.format(event.prepareAt), event.revision, seq])
             }
+            return moved
         }
     }
 
