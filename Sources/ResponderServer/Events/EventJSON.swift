@@ -2,41 +2,21 @@ import Foundation
 import Hummingbird
 import ResponderCore
 
-/// The body of `POST /api/events` and `PATCH /api/events/{id}`.
-struct EventRequestBody: Decodable, Sendable {
-    var playbook: String?
-    var name: String?
-    var start: String?
-    var end: String?
-    var timeZone: String?
-    var labels: [String: String]?
-    var annotations: [String: String]?
-    var actor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case playbook, name, start, end, labels, annotations, actor
-        case timeZone = "time_zone"
-    }
-
+/// Reading the body of `POST /api/events` and `PATCH /api/events/{id}` (``EventRequest``) from a request.
+enum EventRequestBody {
     /// Why a body was refused, as the response to send.
     struct Refusal: Error {
         let response: Response
     }
 
     /// Reads at most `limit` bytes of JSON; a bigger, malformed or wrongly typed body is refused with what is wrong.
-    static func read(_ request: Request, limit: Int) async -> Result<EventRequestBody, Refusal> {
+    static func read(_ request: Request, limit: Int) async -> Result<EventRequest, Refusal> {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: limit) } catch {
             return .failure(Refusal(response: JSONResponse.error(.contentTooLarge, "the body is larger than \(limit) bytes")))
         }
-        do {
-            return .success(try JSONDecoder().decode(EventRequestBody.self, from: Data(buffer: buffer)))
-        } catch let error as DecodingError {
-            return .failure(Refusal(response: JSONResponse.error(.badRequest, "the body is not an event: \(error.readableDescription)")))
-        } catch {
-            return .failure(Refusal(response: JSONResponse.error(.badRequest, "the body is not JSON")))
-        }
+        return EventRequest.decode(Array(buffer: buffer)).mapError { Refusal(response: JSONResponse.error(.badRequest, $0.description)) }
     }
 }
 

@@ -32,24 +32,15 @@ struct EventsRoutes: Sendable {
 
     func schedule(_ request: Request) async -> Response {
         guard authorized(request) else { return Self.unauthorized }
-        let body: EventRequestBody
+        let draft: EventDraft
         switch await EventRequestBody.read(request, limit: Self.maxBody) {
-        case .success(let read): body = read
         case .failure(let refusal): return refusal.response
+        case .success(let body):
+            switch body.draft() {
+            case .success(let read): draft = read
+            case .failure(let problem): return JSONResponse.error(.badRequest, problem.description)
+            }
         }
-        guard let playbook = body.playbook, let name = body.name, let startText = body.start, let endText = body.end else {
-            return JSONResponse.error(.badRequest, "playbook, name, start and end are required")
-        }
-        let start: Date
-        let end: Date
-        switch (EventTimeText.parse(startText, zone: body.timeZone, field: "start"),
-                EventTimeText.parse(endText, zone: body.timeZone, field: "end")) {
-        case (.success(let first), .success(let second)): (start, end) = (first, second)
-        case (.failure(let problem), _), (_, .failure(let problem)): return JSONResponse.error(.badRequest, problem.message)
-        }
-        let draft = EventDraft(playbook: playbook, name: name, start: start, end: end, timeZone: body.timeZone,
-                               labels: body.labels ?? [:], annotations: body.annotations ?? [:],
-                               scheduledBy: String((body.actor ?? "api").prefix(100)))
         guard let set = await playbooks.playbooks else {
             return JSONResponse.error(.serviceUnavailable, "no playbooks are loaded: fix them and reload")
         }
@@ -106,7 +97,7 @@ struct EventsRoutes: Sendable {
 
     func move(_ request: Request, id: String) async -> Response {
         guard authorized(request) else { return Self.unauthorized }
-        let body: EventRequestBody
+        let body: EventRequest
         switch await EventRequestBody.read(request, limit: Self.maxBody) {
         case .success(let read): body = read
         case .failure(let refusal): return refusal.response
@@ -125,15 +116,15 @@ struct EventsRoutes: Sendable {
             var start = current.start
             var end = current.end
             if let text = body.start {
-                switch EventTimeText.parse(text, zone: zone, field: "start") {
+                switch EventRequest.time(text, zone: zone, field: "start") {
                 case .success(let date): start = date
-                case .failure(let problem): return JSONResponse.error(.badRequest, problem.message)
+                case .failure(let problem): return JSONResponse.error(.badRequest, problem.description)
                 }
             }
             if let text = body.end {
-                switch EventTimeText.parse(text, zone: zone, field: "end") {
+                switch EventRequest.time(text, zone: zone, field: "end") {
                 case .success(let date): end = date
-                case .failure(let problem): return JSONResponse.error(.badRequest, problem.message)
+                case .failure(let problem): return JSONResponse.error(.badRequest, problem.description)
                 }
             }
             let moved = try await events.moveEvent(id: id, start: start, end: end, at: at) { event, others in
