@@ -12,11 +12,6 @@ public enum EventRules {
     /// The longest name, label or annotation value, in characters.
     public static let maxText = 1_024
 
-    /// The targets `playbook` acts on (its actions and ladder), sorted.
-    public static func targets(of playbook: Playbook) -> [String] {
-        Set(playbook.actions.compactMap(\.target) + (playbook.ladder?.levels.map(\.target) ?? [])).sorted()
-    }
-
     /// The preparation time of `draft` (start − the playbook's lead) when it may be scheduled; else the problem.
     /// `others` are the stored events (the one being moved, with `movingID`, is left out of the overlap check).
     public static func check(_ draft: EventDraft, playbooks: PlaybookSet, others: [ScheduledEvent], movingID: String? = nil,
@@ -34,16 +29,16 @@ public enum EventRules {
         guard draft.start >= now.addingTimeInterval(-pastGrace.timeInterval) else {
             return .failure(.startInPast(start: draft.start, now: now))
         }
-        let targets = Set(targets(of: playbook))
+        let targets = playbook.targets
         let byName = Dictionary(playbooks.playbooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let clashes = others.filter { other in
             guard other.id != movingID, other.cancelledAt == nil, other.start < draft.end, draft.start < other.end,
                   let otherPlaybook = byName[other.playbook] else { return false }
-            return !targets.isDisjoint(with: Self.targets(of: otherPlaybook))
+            return !targets.isDisjoint(with: otherPlaybook.targets)
         }
         if !clashes.isEmpty {
             return .failure(.overlaps(clashes.map { other in
-                let shared = targets.intersection(byName[other.playbook].map(Self.targets(of:)) ?? []).sorted()
+                let shared = targets.intersection(byName[other.playbook]?.targets ?? []).sorted()
                 return EventProblem.Overlap(id: other.id, name: other.name, start: other.start, end: other.end, targets: shared)
             }))
         }

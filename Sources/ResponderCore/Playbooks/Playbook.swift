@@ -27,6 +27,11 @@ public struct Playbook: Sendable, Equatable {
     public var ladder: Ladder?
     /// Safety gates.
     public var gates: Gates
+
+    /// The targets its actions and ladder act on.
+    public var targets: Set<String> {
+        Set(actions.compactMap(\.target) + (ladder?.levels.map(\.target) ?? []))
+    }
     /// For `pre-event`: how long before the event start the actions run, and the hold after its end.
     public var event: EventTiming?
     /// After a run of this playbook ends, firings within this window start nothing.

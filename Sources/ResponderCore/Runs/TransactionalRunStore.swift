@@ -104,8 +104,7 @@ public struct RunFootprint: Sendable, Equatable {
         var playbooks: Set<String> = []
         for playbook in set?.playbooks ?? [] where alerts.contains(where: { PlaybookMatching.evaluate(playbook, alert: $0).matched }) {
             playbooks.insert(playbook.name)
-            targets.formUnion(playbook.actions.compactMap(\.target))
-            targets.formUnion(playbook.ladder?.levels.map(\.target) ?? [])
+            targets.formUnion(playbook.targets)
         }
         self.init(fingerprints: Set(alerts.map(\.fingerprint)), targets: targets, playbooks: playbooks)
     }
