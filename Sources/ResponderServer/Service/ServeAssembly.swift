@@ -77,6 +77,11 @@ public struct ServeAssembly: Sendable {
     /// webhooks, in-flight requests answered), then playbook reloads, the run timers and the notifications.
     public let services: [ServiceGroupConfiguration.ServiceConfiguration]
 
+    /// The engine settings `config` gives (the run store is opened with their `keepEnded` before the assembly).
+    public static func settings(_ config: ResponderConfig) -> EngineSettings {
+        EngineSettings(forceDryRun: config.executors.dryRun)
+    }
+
     /// Wires the parts.
     public static func make(_ parts: Parts) throws -> ServeAssembly {
         let config = parts.config
@@ -87,7 +92,7 @@ public struct ServeAssembly: Sendable {
             httpClient: parts.httpClient, backoff: parts.backoff, logger: parts.logger, clock: clock
         )
         let outbox = notifications.service
-        let settings = EngineSettings(forceDryRun: config.executors.dryRun)
+        let settings = Self.settings(config)
         let runs = parts.runStore.map {
             RunCoordinator(store: $0, executor: parts.executor, playbooks: parts.playbooks, settings: settings,
                            logger: parts.logger, owner: parts.owner,

@@ -63,9 +63,9 @@ public struct ServeRuntime {
         announce(executors.summary)
         let assembly: ServeAssembly
         do {
-            let settings = EngineSettings(forceDryRun: config.executors.dryRun)
             var parts = ServeAssembly.Parts(
-                config: config, journal: journal, runStore: try await storage.runs(keepEnded: settings.keepEnded), tls: tls,
+                config: config, journal: journal,
+                runStore: try await storage.runs(keepEnded: ServeAssembly.settings(config).keepEnded), tls: tls,
                 alertmanagerAuth: auth, adminToken: adminToken, playbooks: registry, executor: executors.executor,
                 linkKeys: try NotificationSetup.keys(config: config, state: state),
                 sns: try SNSHookFactory.make(config: config.sns, journal: journal, httpClient: httpClient, logger: logger),

@@ -66,7 +66,8 @@ struct TestServer: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var parts = ServeAssembly.Parts(
             config: config, journal: journal,
-            runStore: withRuns ? try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: now()) : nil,
+            runStore: withRuns ? try await SQLiteRunTransactions(journal: journal, keepEnded: ServeAssembly.settings(config).keepEnded,
+                                                                  now: now()) : nil,
             tls: try TLSConfigurationFactory.server(certificatePath: certificate.certificatePath, keyPath: certificate.keyPath),
             alertmanagerAuth: WebhookAuthenticator(
                 bearerToken: config.alertmanager.bearerToken, basicUsername: config.alertmanager.basicUsername,
