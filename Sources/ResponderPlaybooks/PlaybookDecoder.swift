@@ -21,7 +21,7 @@ struct PlaybookDecoder {
     /// Where problems go.
     let log: ProblemLog
 
-    private static let keys = ["name", "kind", "description", "match", "actions", "step_down", "gates", "event", "cooldown",
+    private static let keys = ["name", "kind", "description", "match", "actions", "step_down", "gates", "event", "schedule", "cooldown",
                                "dedup_window", "missed_deadline", "page", "dry_run"]
 
     /// Decodes `node`, reporting every problem found in it.
@@ -52,6 +52,7 @@ struct PlaybookDecoder {
         let ladder = decodeLadder(fields, references: &references)
         let gates = decodeGates(fields, kind: kind)
         let event = decodeEvent(fields, kind: kind)
+        let schedule = decodeSchedule(fields, kind: kind)
         let cooldown = fields.boundedDuration("cooldown") ?? .zero
         let dedupWindow = fields.boundedDuration("dedup_window") ?? .seconds(300)
         let missed = fields.choice("missed_deadline", Playbook.MissedDeadlinePolicy.self) ?? .fire
@@ -62,7 +63,7 @@ struct PlaybookDecoder {
         }
         let playbook = Playbook(
             name: name, kind: kind, description: description, match: match, actions: actions, ladder: ladder, gates: gates,
-            event: event, cooldown: cooldown, dedupWindow: dedupWindow, missedDeadline: missed, page: page, dryRun: dryRun,
+            event: event, schedule: schedule, cooldown: cooldown, dedupWindow: dedupWindow, missedDeadline: missed, page: page, dryRun: dryRun,
             location: location)
         return Decoded(name: name, nameLine: nameLine, location: location, references: references, playbook: playbook)
     }
@@ -172,9 +173,10 @@ struct PlaybookDecoder {
             return nil
         }
         guard kind == .preEvent else { return nil }
-        guard let map = fields.mapping("event", allowed: ["lead", "hold"]) else {
+        guard let map = fields.mapping("event", allowed: ["lead", "hold", "overlap"]) else {
             return Playbook.EventTiming(lead: .zero, hold: .zero)
         }
-        return Playbook.EventTiming(lead: map.boundedDuration("lead") ?? .zero, hold: map.boundedDuration("hold") ?? .zero)
+        return Playbook.EventTiming(lead: map.boundedDuration("lead") ?? .zero, hold: map.boundedDuration("hold") ?? .zero,
+                                    overlap: map.choice("overlap", Playbook.OverlapPolicy.self) ?? .refuse)
     }
 }

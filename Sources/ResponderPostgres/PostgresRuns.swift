@@ -45,6 +45,14 @@ extension PostgresStore: RunRepository {
             """)
     }
 
+    /// The most recent runs of the alert with `fingerprint`, newest first.
+    public func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] {
+        try await readRuns("read the runs of alert \(fingerprint)", """
+            SELECT id, body FROM run WHERE alert_fingerprint = \(fingerprint)
+            ORDER BY started_at DESC, number DESC, id DESC LIMIT \(max(0, limit))
+            """)
+    }
+
     /// Runs that ended at or after `since`, oldest end first.
     public func endedRuns(since: Date) async throws(JournalError) -> [Run] {
         try await readRuns("read ended runs", """

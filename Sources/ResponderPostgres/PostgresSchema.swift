@@ -149,6 +149,22 @@ enum PostgresSchema {
             "CREATE INDEX scheduled_event_due ON scheduled_event(prepare_at) WHERE cancelled_at IS NULL AND prepared_at IS NULL",
             "CREATE INDEX scheduled_event_end ON scheduled_event(end_at)",
         ]),
+        // Occurrences of playbook schedules (created once each), and runs told of a move or cancellation.
+        ("v4-event-occurrences", [
+            "ALTER TABLE scheduled_event ADD COLUMN occurrence text",
+            "ALTER TABLE scheduled_event ADD COLUMN prepared_revision integer",
+            "ALTER TABLE scheduled_event ADD COLUMN cancel_mode text",
+            "UPDATE scheduled_event SET prepared_revision = revision WHERE prepared_at IS NOT NULL",
+            """
+            CREATE UNIQUE INDEX scheduled_event_occurrence ON scheduled_event(playbook, occurrence)
+                WHERE occurrence IS NOT NULL
+            """,
+            """
+            CREATE INDEX scheduled_event_update ON scheduled_event(seq)
+                WHERE prepared_at IS NOT NULL AND prepared_revision < revision
+            """,
+            "CREATE INDEX run_by_fingerprint ON run(alert_fingerprint, started_at)",
+        ]),
     ]
 
     /// Connects once (so an unreachable server or a bad login fails at once, naming what to fix) and applies the

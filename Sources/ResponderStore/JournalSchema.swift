@@ -138,6 +138,19 @@ enum JournalSchema {
                 CREATE INDEX scheduled_event_end ON scheduled_event(end_at);
                 """)
         }
+        migrator.registerMigration("v8-event-occurrences") { db in
+            try db.execute(sql: """
+                ALTER TABLE scheduled_event ADD COLUMN occurrence TEXT;
+                ALTER TABLE scheduled_event ADD COLUMN prepared_revision INTEGER;
+                ALTER TABLE scheduled_event ADD COLUMN cancel_mode TEXT;
+                UPDATE scheduled_event SET prepared_revision = revision WHERE prepared_at IS NOT NULL;
+                CREATE UNIQUE INDEX scheduled_event_occurrence ON scheduled_event(playbook, occurrence)
+                    WHERE occurrence IS NOT NULL;
+                CREATE INDEX scheduled_event_update ON scheduled_event(seq)
+                    WHERE prepared_at IS NOT NULL AND prepared_revision < revision;
+                CREATE INDEX run_by_fingerprint ON run(alert_fingerprint, started_at);
+                """)
+        }
         return migrator
     }
 }

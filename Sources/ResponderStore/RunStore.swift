@@ -46,6 +46,15 @@ extension SQLiteJournal: RunRepository {
         )
     }
 
+    /// The most recent runs of the alert with `fingerprint`, newest first.
+    public func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] {
+        try await readRuns(
+            doing: "read the runs of alert \(fingerprint)",
+            sql: "SELECT id, body FROM run WHERE alert_fingerprint = ? ORDER BY started_at DESC, rowid DESC LIMIT ?",
+            arguments: [fingerprint, max(0, limit)]
+        )
+    }
+
     /// Runs that ended at or after `since`, oldest end first.
     public func endedRuns(since: Date) async throws(JournalError) -> [Run] {
         // RFC 3339 UTC text with fixed-width fields sorts like the instants it names.

@@ -68,17 +68,18 @@ struct PostgresEventStoreTests {
             let sale = try await stores[0].scheduleEvent(other, at: Self.now) { Self.check(other, $0) }.get()
             let later = Self.now.addingTimeInterval(30 * 3600)
             let moved = try #require(try await stores[1].moveEvent(id: sale.id, start: later, end: later.addingTimeInterval(3600),
-                                                                    at: Self.now) { event, others in
-                Self.check(EventDraft(playbook: event.playbook, name: event.name, start: event.start, end: event.end,
+                                                                    timeZone: "Europe/Berlin", at: Self.now) { event, others in
+                Self.check(EventDraft(playbook: event.playbook, name: event.name, start: later, end: later.addingTimeInterval(3600),
                                       scheduledBy: "bob"), others)
             }).get()
+            #expect(try await stores[0].event(id: sale.id)?.timeZone == "Europe/Berlin", "a move stores the zone it was given in")
             #expect(moved.revision == 2 && moved.prepareAt == later.addingTimeInterval(-3600))
             #expect(try await !stores[0].prepareEvent(sale, alert: EventAlert.alert(for: sale), at: later), "revision 1 is stale")
-            #expect(try await stores[0].cancelEvent(id: sale.id, by: "carol", at: Self.now)?.cancelledBy == "carol")
-            #expect(try await stores[1].cancelEvent(id: sale.id, by: "dave", at: later)?.cancelledBy == "carol")
+            #expect(try await stores[0].cancelEvent(id: sale.id, by: "carol", mode: .ladder, at: Self.now)?.cancelledBy == "carol")
+            #expect(try await stores[1].cancelEvent(id: sale.id, by: "dave", mode: .abort, at: later)?.cancelledBy == "carol")
             #expect(try await !stores[1].prepareEvent(moved, alert: EventAlert.alert(for: moved), at: later))
             #expect(try await stores[0].event(id: "evt-0") == nil)
-            let unknown = try await stores[0].moveEvent(id: "nope", start: later, end: later, at: later) { _, _ in .success(later) }
+            let unknown = try await stores[0].moveEvent(id: "nope", start: later, end: later, timeZone: nil, at: later) { _, _ in .success(later) }
             #expect(unknown == nil)
         }
     }

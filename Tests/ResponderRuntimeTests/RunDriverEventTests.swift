@@ -58,7 +58,7 @@ struct RunDriverEventTests {
         let start = DriverHarness.start.addingTimeInterval(3600)
         let draft = EventDraft(playbook: "launch", name: "launch", start: start, end: start.addingTimeInterval(600), scheduledBy: "a")
         let event = try await harness.journal.scheduleEvent(draft, at: DriverHarness.start) { _ in .success(start) }.get()
-        _ = try await harness.journal.cancelEvent(id: event.id, by: "bob", at: DriverHarness.start)
+        _ = try await harness.journal.cancelEvent(id: event.id, by: "bob", mode: .ladder, at: DriverHarness.start)
         try await harness.running {
             await harness.clock.waitForSleepers(2)
             harness.clock.advance(to: start.addingTimeInterval(60))

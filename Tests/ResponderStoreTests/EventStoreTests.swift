@@ -83,19 +83,22 @@ struct EventStoreTests {
         #expect(try await journal.dueEvents(at: Self.now.addingTimeInterval(7200), limit: 10).isEmpty)
 
         let later = Self.now.addingTimeInterval(14 * 3600)
-        let moved = try #require(try await journal.moveEvent(id: sale.id, start: later, end: later.addingTimeInterval(3600), at: Self.now) {
-            event, others in Self.check(EventDraft(playbook: event.playbook, name: event.name, start: event.start, end: event.end,
-                                                  scheduledBy: "bob"), others)
+        let moved = try #require(try await journal.moveEvent(id: sale.id, start: later, end: later.addingTimeInterval(3600),
+                                                             timeZone: "Europe/Berlin", at: Self.now) {
+            event, others in Self.check(EventDraft(playbook: event.playbook, name: event.name, start: later,
+                                                  end: later.addingTimeInterval(3600), scheduledBy: "bob"), others)
         }).get()
+        let stored = try await journal.event(id: sale.id)
+        #expect(moved.timeZone == "Europe/Berlin" && stored?.timeZone == "Europe/Berlin", "a move stores the zone it was given in")
         #expect(moved.revision == 2 && moved.start == later && moved.prepareAt == later.addingTimeInterval(-3600))
         #expect(try await !journal.prepareEvent(sale, alert: EventAlert.alert(for: sale), at: later), "revision 1 is stale")
         #expect(try await journal.recentAlerts(limit: 10).count == 1)
 
-        let cancelled = try #require(try await journal.cancelEvent(id: sale.id, by: "carol", at: Self.now))
+        let cancelled = try #require(try await journal.cancelEvent(id: sale.id, by: "carol", mode: .ladder, at: Self.now))
         #expect(cancelled.cancelledBy == "carol" && cancelled.cancelledAt == Self.now)
-        #expect(try await journal.cancelEvent(id: sale.id, by: "dave", at: later)?.cancelledBy == "carol", "cancelled once")
+        #expect(try await journal.cancelEvent(id: sale.id, by: "dave", mode: .abort, at: later)?.cancelledBy == "carol", "cancelled once")
         #expect(try await !journal.prepareEvent(moved, alert: EventAlert.alert(for: moved), at: later))
         #expect(try await journal.dueEvents(at: later, limit: 10).isEmpty)
-        #expect(try await journal.cancelEvent(id: "evt-77", by: "x", at: later) == nil)
+        #expect(try await journal.cancelEvent(id: "evt-77", by: "x", mode: .ladder, at: later) == nil)
     }
 }

@@ -39,6 +39,16 @@ public enum EventProblem: Error, Sendable, Equatable, CustomStringConvertible {
     case overlaps([Overlap])
     /// A name, label or annotation is empty, too long, too many or reserved.
     case invalidText(String)
+    /// The event was cancelled: it cannot move.
+    case cancelled(String)
+    /// This occurrence of a schedule is already an event (maybe cancelled).
+    case alreadyScheduled(String)
+    /// The event's run started: its start stays (only its end can move).
+    case startLocked(id: String, start: Date)
+    /// The event's window is over: it cannot move.
+    case ended(String)
+    /// A new end lies further in the past than ``EventRules/pastGrace``.
+    case endInPast(end: Date, now: Date)
 
     /// What is wrong and what to do.
     public var description: String {
@@ -61,6 +71,17 @@ public enum EventProblem: Error, Sendable, Equatable, CustomStringConvertible {
             return "overlaps \(list.joined(separator: "; ")): move or cancel it first"
         case .invalidText(let detail):
             return detail
+        case .cancelled(let id):
+            return "event \(id) was cancelled: schedule a new one"
+        case .alreadyScheduled(let id):
+            return "this occurrence is already event \(id)"
+        case .startLocked(let id, let start):
+            return "event \(id) has started preparing: its start stays \(RFC3339.format(start)); move only its end, "
+                + "or cancel it and schedule a new one"
+        case .ended(let id):
+            return "event \(id) is over: schedule a new one"
+        case .endInPast(let end, let now):
+            return "the end \(RFC3339.format(end)) is in the past (now \(RFC3339.format(now))): to end it now, cancel it"
         }
     }
 }

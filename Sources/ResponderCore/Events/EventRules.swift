@@ -13,9 +13,12 @@ public enum EventRules {
     public static let maxText = 1_024
 
     /// The preparation time of `draft` (start − the playbook's lead) when it may be scheduled; else the problem.
-    /// `others` are the stored events (the one being moved, with `movingID`, is left out of the overlap check).
-    public static func check(_ draft: EventDraft, playbooks: PlaybookSet, others: [ScheduledEvent], movingID: String? = nil,
+    /// `others` are the stored events. `moving` is the stored event `draft` moves (left out of the overlap check): a
+    /// cancelled one cannot move, and one whose run started keeps its start and preparation time and may only change
+    /// its end (to no earlier than now, less ``pastGrace``).
+    public static func check(_ draft: EventDraft, playbooks: PlaybookSet, others: [ScheduledEvent], moving: ScheduledEvent? = nil,
                              now: Date) -> Result<Date, EventProblem> {
+        if let moving, moving.cancelledAt != nil { return .failure(.cancelled(moving.id)) }
         guard let playbook = playbooks.playbooks.first(where: { $0.name == draft.playbook }) else {
             let preEvent = playbooks.playbooks.filter { $0.kind == .preEvent }.map(\.name).sorted()
             return .failure(.unknownPlaybook(draft.playbook, preEvent: preEvent))
@@ -26,24 +29,41 @@ public enum EventRules {
         guard draft.end.timeIntervalSince(draft.start) <= longestWindow.timeInterval else {
             return .failure(.windowTooLong(start: draft.start, end: draft.end))
         }
-        guard draft.start >= now.addingTimeInterval(-pastGrace.timeInterval) else {
+        let started = moving.flatMap { $0.preparedAt == nil ? nil : $0 }
+        if let started {
+            guard draft.start == started.start else { return .failure(.startLocked(id: started.id, start: started.start)) }
+            guard started.end > now.addingTimeInterval(-pastGrace.timeInterval) else { return .failure(.ended(started.id)) }
+            guard draft.end >= now.addingTimeInterval(-pastGrace.timeInterval) else {
+                return .failure(.endInPast(end: draft.end, now: now))
+            }
+        } else if draft.occurrence == nil, draft.start < now.addingTimeInterval(-pastGrace.timeInterval) {
+            // An occurrence in progress is created late (a new schedule, downtime); its preparation decides.
             return .failure(.startInPast(start: draft.start, now: now))
         }
-        let targets = playbook.targets
-        let byName = Dictionary(playbooks.playbooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let clashes = others.filter { other in
-            guard other.id != movingID, other.cancelledAt == nil, other.start < draft.end, draft.start < other.end,
-                  let otherPlaybook = byName[other.playbook] else { return false }
-            return !targets.isDisjoint(with: otherPlaybook.targets)
+        if let clashes = overlaps(draft, playbook: playbook, playbooks: playbooks, others: others, movingID: moving?.id) {
+            return .failure(.overlaps(clashes))
         }
-        if !clashes.isEmpty {
-            return .failure(.overlaps(clashes.map { other in
-                let shared = targets.intersection(byName[other.playbook]?.targets ?? []).sorted()
-                return EventProblem.Overlap(id: other.id, name: other.name, start: other.start, end: other.end, targets: shared)
-            }))
-        }
+        if let started { return .success(started.prepareAt) }
         let lead = playbook.event?.lead ?? .zero
         return .success(draft.start.addingTimeInterval(-min(lead.timeInterval, 366 * 86_400)))
+    }
+
+    /// The events `draft` overlaps on shared targets, nil when none: an overlap is allowed when the event that starts
+    /// later has a playbook with `event.overlap: extend` (its run joins the earlier one and extends its window).
+    private static func overlaps(_ draft: EventDraft, playbook: Playbook, playbooks: PlaybookSet, others: [ScheduledEvent],
+                                 movingID: String?) -> [EventProblem.Overlap]? {
+        let targets = playbook.targets
+        let byName = Dictionary(playbooks.playbooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let clashes = others.compactMap { other -> EventProblem.Overlap? in
+            guard other.id != movingID, other.cancelledAt == nil, other.start < draft.end, draft.start < other.effectiveEnd,
+                  let otherPlaybook = byName[other.playbook] else { return nil }
+            let shared = targets.intersection(otherPlaybook.targets)
+            guard !shared.isEmpty else { return nil }
+            let later = other.start > draft.start ? otherPlaybook : playbook
+            if later.event?.overlap == .extend { return nil }
+            return EventProblem.Overlap(id: other.id, name: other.name, start: other.start, end: other.end, targets: shared.sorted())
+        }
+        return clashes.isEmpty ? nil : clashes
     }
 
     private static func textProblem(_ draft: EventDraft) -> EventProblem? {
@@ -80,10 +100,14 @@ public struct EventDraft: Sendable, Equatable {
     public var annotations: [String: String]
     /// Who asks.
     public var scheduledBy: String
+    /// For an occurrence of a playbook's recurring schedule: its ``EventWindowOccurrence/identity``.
+    public var occurrence: String?
 
     /// Creates a draft.
     public init(playbook: String, name: String, start: Date, end: Date, timeZone: String? = nil,
-                labels: [String: String] = [:], annotations: [String: String] = [:], scheduledBy: String) {
+                labels: [String: String] = [:], annotations: [String: String] = [:], scheduledBy: String,
+                occurrence: String? = nil) {
+        self.occurrence = occurrence
         self.playbook = playbook
         self.name = name
         self.start = start

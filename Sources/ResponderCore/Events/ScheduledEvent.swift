@@ -33,6 +33,35 @@ public struct ScheduledEvent: Sendable, Equatable, Codable {
     public var cancelledAt: Date?
     /// Who cancelled it.
     public var cancelledBy: String?
+    /// What a cancellation does to a run already started: its ladder starts now, or it is aborted where it stands.
+    public var cancelMode: CancelMode?
+    /// The revision whose alert was journaled last; behind ``revision`` when the event was moved or cancelled after
+    /// its run started, until the run is told (its ladder retimed, or aborted).
+    public var preparedRevision: Int?
+    /// For an occurrence of a playbook's recurring `schedule`: which one (``EventWindowOccurrence/identity``), so it is
+    /// created once however many replicas and restarts see it, and a cancelled one is not created again.
+    public var occurrence: String?
+
+    /// What cancelling an event whose run started does to that run.
+    public enum CancelMode: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The ladder starts now, as if the event had ended (the default: capacity comes down gradually).
+        case ladder
+        /// The run is aborted where it stands (capacity stays where it is until someone scales it).
+        case abort
+    }
+
+    /// True when the run started for an earlier revision and must be told of a move or a cancellation.
+    public var runNeedsUpdate: Bool {
+        guard preparedAt != nil, let preparedRevision else { return false }
+        return preparedRevision < revision
+    }
+
+    /// The end the run's ladder counts from: the end, or the moment of a cancellation with ``CancelMode/ladder`` when
+    /// that came first.
+    public var effectiveEnd: Date {
+        guard let cancelledAt, cancelMode == .ladder else { return end }
+        return min(end, cancelledAt)
+    }
 
     /// The store's row number in an id `evt-<n>`; nil for anything else (a lookup of a malformed id finds nothing).
     public static func sequence(of id: String) -> Int64? {
@@ -40,14 +69,16 @@ public struct ScheduledEvent: Sendable, Equatable, Codable {
         return number
     }
 
-    /// This event with a new window, as `check` accepts it against `others` (its preparation time from `check`, the
-    /// revision bumped); the problem instead when `check` refuses. Both stores move events through it.
-    public func moved(start: Date, end: Date, others: [ScheduledEvent],
+    /// This event with a new window (and zone, when given), once `check` accepted the move of this stored event
+    /// against `others` (giving the preparation time; the revision is bumped); the problem instead when `check`
+    /// refuses. Both stores move events through it.
+    public func moved(start: Date, end: Date, timeZone: String?, others: [ScheduledEvent],
                       check: (ScheduledEvent, [ScheduledEvent]) -> Result<Date, EventProblem>) -> Result<ScheduledEvent, EventProblem> {
-        var event = self
-        event.start = start
-        event.end = end
-        return check(event, others).map { prepareAt in
+        check(self, others).map { prepareAt in
+            var event = self
+            event.start = start
+            event.end = end
+            event.timeZone = timeZone ?? self.timeZone
             event.prepareAt = prepareAt
             event.revision += 1
             return event
@@ -58,7 +89,8 @@ public struct ScheduledEvent: Sendable, Equatable, Codable {
     public init(id: String, playbook: String, name: String, start: Date, end: Date, timeZone: String? = nil,
                 prepareAt: Date, labels: [String: String] = [:], annotations: [String: String] = [:],
                 scheduledBy: String, createdAt: Date, revision: Int = 1, preparedAt: Date? = nil,
-                cancelledAt: Date? = nil, cancelledBy: String? = nil) {
+                cancelledAt: Date? = nil, cancelledBy: String? = nil, cancelMode: CancelMode? = nil,
+                preparedRevision: Int? = nil, occurrence: String? = nil) {
         self.id = id
         self.playbook = playbook
         self.name = name
@@ -74,5 +106,8 @@ public struct ScheduledEvent: Sendable, Equatable, Codable {
         self.preparedAt = preparedAt
         self.cancelledAt = cancelledAt
         self.cancelledBy = cancelledBy
+        self.cancelMode = cancelMode
+        self.preparedRevision = preparedRevision ?? (preparedAt == nil ? nil : revision)
+        self.occurrence = occurrence
     }
 }

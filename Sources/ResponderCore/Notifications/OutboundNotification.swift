@@ -24,9 +24,11 @@ public struct OutboundNotification: Sendable, Equatable, Codable {
         case resolve
         /// PagerDuty: a change event (a step was carried out) saying `text`.
         case change
+        /// Slack: a message of its own about a scheduled event (its `runID` is the event's id) saying `text`.
+        case eventMessage = "event_message"
     }
 
-    /// The run it is about.
+    /// The run it is about (for ``Kind/eventMessage``, the event's id: notifications about one event keep their order).
     public var runID: String
     /// Where it goes.
     public var channel: Channel

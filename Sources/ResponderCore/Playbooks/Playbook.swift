@@ -34,6 +34,8 @@ public struct Playbook: Sendable, Equatable {
     }
     /// For `pre-event`: how long before the event start the actions run, and the hold after its end.
     public var event: EventTiming?
+    /// For `pre-event`: a recurring window whose occurrences become scheduled events.
+    public var schedule: EventSchedule?
     /// After a run of this playbook ends, firings within this window start nothing.
     public var cooldown: Duration
     /// A firing of the same alert within this window joins the existing run instead of starting one.
@@ -50,7 +52,7 @@ public struct Playbook: Sendable, Equatable {
     /// Creates a playbook.
     public init(
         name: String, kind: Kind, description: String? = nil, match: Match, actions: [Action], ladder: Ladder? = nil,
-        gates: Gates = Gates(), event: EventTiming? = nil, cooldown: Duration = .zero, dedupWindow: Duration = .seconds(300),
+        gates: Gates = Gates(), event: EventTiming? = nil, schedule: EventSchedule? = nil, cooldown: Duration = .zero, dedupWindow: Duration = .seconds(300),
         missedDeadline: MissedDeadlinePolicy = .fire, page: Bool? = nil, dryRun: Bool = false, location: FileLocation
     ) {
         self.name = name
@@ -61,6 +63,7 @@ public struct Playbook: Sendable, Equatable {
         self.ladder = ladder
         self.gates = gates
         self.event = event
+        self.schedule = schedule
         self.cooldown = cooldown
         self.dedupWindow = dedupWindow
         self.missedDeadline = missedDeadline
@@ -176,11 +179,23 @@ public struct Playbook: Sendable, Equatable {
         public var lead: Duration
         /// After the event ends, wait this long before the ladder ("monitor traffic for 1 hour").
         public var hold: Duration
+        /// Whether a later event may overlap an earlier one on the same targets.
+        public var overlap: OverlapPolicy
 
         /// Creates event timing.
-        public init(lead: Duration, hold: Duration) {
+        public init(lead: Duration, hold: Duration, overlap: OverlapPolicy = .refuse) {
             self.lead = lead
             self.hold = hold
+            self.overlap = overlap
         }
+    }
+
+    /// `event.overlap`: what scheduling an event of this playbook that overlaps an earlier one on shared targets does.
+    public enum OverlapPolicy: String, Sendable, Equatable, CaseIterable, Codable {
+        /// Refused, naming the event it overlaps (the default).
+        case refuse
+        /// Accepted: when its preparation is due, it joins the earlier event's run and extends that run's window to
+        /// its own end.
+        case extend
     }
 }

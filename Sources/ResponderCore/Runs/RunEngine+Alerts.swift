@@ -30,6 +30,11 @@ extension RunEngine {
         let name = alert.labels["alertname"] ?? alert.fingerprint
         // The same alert firing again for its own run: a join, or a re-fire during the ladder.
         if var own = runs.values.first(where: { $0.isOpen && $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint }) {
+            // A scheduled event's later revision: it was moved, or cancelled with the ladder starting now.
+            if let end = Self.eventEnd(of: alert) {
+                let moved = retimeLadder(&own, end: end, onlyLater: false, because: alert.annotations[EventAlert.changeAnnotation] ?? "event \(alert.labels["event"] ?? name) changed", now: now)
+                return moved.map { [$0] } ?? []
+            }
             guard own.resolvedAt != nil else {
                 record(&own, now, "alert \(name) fired again; joined (one run per alert)")
                 store(own)
@@ -56,6 +61,14 @@ extension RunEngine {
                 store(own)
                 return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again; re-escalating (on_refire: re-escalate)")]
             }
+        }
+        // The update of an event whose run has ended (or never started, having joined another): nothing to start.
+        if alert.annotations[EventAlert.changeAnnotation] != nil {
+            guard playbook.event?.overlap == .extend, let end = Self.eventEnd(of: alert),
+                  var joined = runs.values.filter({ $0.isOpen && $0.kind == .preEvent && !Set($0.targets).isDisjoint(with: targets) })
+                    .min(by: { $0.id < $1.id }) else { return [] }
+            let reason = alert.annotations[EventAlert.changeAnnotation] ?? "event changed"
+            return retimeLadder(&joined, end: end, onlyLater: true, because: "\(reason), extending it", now: now).map { [$0] } ?? []
         }
         // dedup_window: the same alert starting this playbook again soon after a run of it began is the same incident.
         if let recent = runs.values.filter({ $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint && !$0.isOpen })
@@ -91,6 +104,12 @@ extension RunEngine {
             } else {
                 record(&other, now, "alert \(name) (playbook \(playbook.name)) joined: one run per target")
                 store(other)
+                // A later event of an `event.overlap: extend` playbook keeps the earlier event's capacity until it ends.
+                if playbook.event?.overlap == .extend, other.kind == .preEvent, let end = Self.eventEnd(of: alert),
+                   let extended = retimeLadder(&other, end: end, onlyLater: true,
+                                               because: "event \(alert.labels["event"] ?? name) (\(playbook.name)) extends it", now: now) {
+                    return effects + [extended]
+                }
                 return effects + [.notify(runID: other.id, message: "\(name) matched \(playbook.name); \(other.id) already owns \(other.targets.joined(separator: ", ")), so it joined that run")]
             }
         }

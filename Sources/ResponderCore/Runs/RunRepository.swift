@@ -19,6 +19,9 @@ public protocol RunRepository: Sendable {
     /// The `limit` most recently started runs, newest start first.
     func recentRuns(limit: Int) async throws(JournalError) -> [Run]
 
+    /// The `limit` most recent runs started by the alert with `fingerprint` (a scheduled event's, say), newest first.
+    func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run]
+
     /// Runs that ended at or after `since`, oldest end first (cooldowns after a restart).
     func endedRuns(since: Date) async throws(JournalError) -> [Run]
 

@@ -16,6 +16,8 @@ public actor PlaybookRegistry {
     private var current: PlaybookSet?
     private var lastError: String?
     private let logger: Logger
+    /// Bumped at every successful load, so readers can tell a new set from the one they saw.
+    public private(set) var generation = 0
 
     /// Creates a registry that loads with `load` (and loads once now).
     public init(logger: Logger, load: @escaping @Sendable () -> Result<PlaybookSet, any Error>) {
@@ -24,6 +26,7 @@ public actor PlaybookRegistry {
         switch load() {
         case .success(let set):
             current = set
+            generation = 1
         case .failure(let error):
             lastError = "\(error)"
             logger.error("playbooks not loaded", metadata: ["problems": "\(error)"])
@@ -43,6 +46,7 @@ public actor PlaybookRegistry {
         case .success(let set):
             current = set
             lastError = nil
+            generation += 1
             logger.info("playbooks reloaded", metadata: ["files": "\(set.files.count)", "playbooks": "\(set.playbooks.count)"])
             return .success(set)
         case .failure(let error):

@@ -12,4 +12,10 @@ public protocol RunControl: Sendable {
     func run(id: String) async throws(JournalError) -> Run?
     /// Recent runs, newest first.
     func recentRuns(limit: Int) async throws(JournalError) -> [Run]
+    /// A scheduled event changed: the driver's next tick comes now (it tells a started run, prepares a moved event).
+    func eventsChanged()
+    /// Queues a chat message about a scheduled event.
+    func announce(_ text: String, eventID: String) async
+    /// The most recent runs of one alert (a scheduled event's), newest first.
+    func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run]
 }

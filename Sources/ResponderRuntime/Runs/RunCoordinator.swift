@@ -9,15 +9,15 @@ import ResponderCore
 /// (another replica, or this one after a restart), re-checking the step that was running. Steps are not run here:
 /// they are handed to the run timer service's task group (``executions``), which reports each result back.
 public actor RunCoordinator: RunControl {
-    private let store: any TransactionalRunStore
-    private let playbooks: PlaybookRegistry
-    private let settings: EngineSettings
-    private let notifier: RunNotifier
-    private let notificationsQueued: @Sendable () -> Void
-    private let logger: Logger
+    let store: any TransactionalRunStore
+    let playbooks: PlaybookRegistry
+    let settings: EngineSettings
+    let notifier: RunNotifier
+    let notificationsQueued: @Sendable () -> Void
+    let logger: Logger
     private let clock: any WallClock
     private let targetsReader: any StepExecutor
-    private let events: (any EventStore)?
+    let events: (any EventStore)?
     /// This driver's name in the leases it holds.
     public nonisolated let owner: String
     private let lease: Duration
@@ -27,14 +27,18 @@ public actor RunCoordinator: RunControl {
     private var lastTick = Date.distantPast
     private var lastBacklogCheck = Date.distantPast
     private var nextAttention: Date?
+    /// When the playbooks' recurring schedules are next turned into events (nil before the first tick).
+    var nextOccurrencePass: Date?
+    /// The playbook generation the schedules were last read from (a reload triggers a pass).
+    var occurrenceGeneration = 0
     private var reportedUnreadable: Set<String> = []
     private let wakeUp = WakeSignal()
-    private let drainWanted = WakeSignal()
+    let drainWanted = WakeSignal()
     private let drain: BacklogDrain
     private let started: AsyncStream<StepExecution>.Continuation
     /// Steps started and not yet handed to the executor's task group, in order (``RunTimerService`` reads them).
     public nonisolated let executions: AsyncStream<StepExecution>
-    private var accepting = true
+    var accepting = true
 
     /// Creates the driver. `executor` is only read here (replica counts and autoscaler demand for new runs); the timer
     /// service executes the steps. `owner` names this driver in leases (unique per process); `lease` is how long a
@@ -60,7 +64,7 @@ public actor RunCoordinator: RunControl {
         (executions, started) = AsyncStream.makeStream(of: StepExecution.self)
     }
 
-    private var now: Date { clock.now.date }
+    var now: Date { clock.now.date }
 
     // MARK: - Alerts
 
@@ -91,6 +95,11 @@ public actor RunCoordinator: RunControl {
             return Self.outcome(&engine, before: view.runs, notifier: notifier, at: at, effects: effects, value: true,
                                 processed: view.unprocessedAlerts)
         }
+    }
+
+    /// A scheduled event changed (moved, cancelled): the next tick comes now, and tells its run.
+    public nonisolated func eventsChanged() {
+        wakeUp.wake()
     }
 
     /// Newly journaled alerts are waiting: the ingest loop (``drainLoop()``) reads them back from the journal.
@@ -166,31 +175,11 @@ public actor RunCoordinator: RunControl {
                                     value: view.runs.count, saveAll: view.runs.map(\.id))
             } ?? 0
         }
+        await scheduleOccurrences(at: at)
         await prepareEvents(at: at)
         let nextRun = try? await store.nextAttention()
         let nextEvent = try? await events?.nextEventPreparation()
-        nextAttention = [nextRun ?? nil, nextEvent ?? nil].compactMap { $0 }.min()
-    }
-
-    /// Journals the alert of each scheduled event whose preparation is due (``EventAlert``), then wakes the ingest loop
-    /// that starts its run: one transaction per event, so a replica that stops in between leaves it due, and another
-    /// replica that got there first leaves nothing to do.
-    private func prepareEvents(at now: Date) async {
-        guard let events, accepting else { return }
-        do {
-            var prepared = 0
-            for event in try await events.dueEvents(at: now, limit: Self.claimBatch) {
-                if try await events.prepareEvent(event, alert: EventAlert.alert(for: event), at: now) {
-                    prepared += 1
-                    logger.info("scheduled event due: its run starts", metadata: [
-                        "event": "\(event.id)", "playbook": "\(event.playbook)", "start": "\(RFC3339.format(event.start))",
-                    ])
-                }
-            }
-            if prepared > 0 { drainWanted.wake() }
-        } catch {
-            logger.error("scheduled events not prepared; retrying at the next tick", metadata: ["error": "\(error)"])
-        }
+        nextAttention = [nextRun ?? nil, nextEvent ?? nil, nextOccurrencePass].compactMap { $0 }.min()
     }
 
     /// Runs claimed per transaction.
@@ -228,6 +217,11 @@ public actor RunCoordinator: RunControl {
     /// Recent runs, newest first.
     public func recentRuns(limit: Int) async throws(JournalError) -> [Run] {
         try await store.recentRuns(limit: limit)
+    }
+
+    /// The most recent runs of one alert, from the store.
+    public func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] {
+        try await store.runs(alertFingerprint: fingerprint, limit: limit)
     }
 
     /// Steps this driver has started whose result is not saved yet.

@@ -48,6 +48,8 @@ struct EventsRoutes: Sendable {
         do {
             switch try await events.scheduleEvent(draft, at: at, check: { EventRules.check(draft, playbooks: set, others: $0, now: at) }) {
             case .success(let event):
+                runs.eventsChanged()
+                await runs.announce(EventAnnouncement.text(.scheduled, event), eventID: event.id)
                 return RunJSON.response(.created, EventView(event, run: nil, now: at))
             case .failure(let problem):
                 return Self.refusal(problem)
@@ -66,9 +68,10 @@ struct EventsRoutes: Sendable {
         }
         let at = now()
         do {
-            let all = try await events.events(endingAfter: nil, limit: 5_000)
-            let runs = try await runsByEvent()
-            let views = all.map { EventView($0, run: runs[$0.id], now: at) }
+            // Upcoming and active events have not ended (a cancelled one that has is past either way).
+            let all = try await events.events(endingAfter: ["upcoming", "active"].contains(when) ? at : nil, limit: 5_000)
+            var views: [EventView] = []
+            for event in all { views.append(EventView(event, run: try await run(of: event), now: at)) }
             let chosen: [EventView]
             switch when {
             case "upcoming": chosen = views.filter { $0.status == EventStatus.scheduled.rawValue }
@@ -88,8 +91,7 @@ struct EventsRoutes: Sendable {
         guard authorized(request) else { return Self.unauthorized }
         do {
             guard let event = try await events.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
-            let run = try await runsByEvent()[event.id]
-            return RunJSON.response(.ok, EventView(event, run: run, now: now()))
+            return RunJSON.response(.ok, EventView(event, run: try await run(of: event), now: now()))
         } catch {
             return Self.unavailable
         }
@@ -108,10 +110,6 @@ struct EventsRoutes: Sendable {
         let at = now()
         do {
             guard let current = try await events.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
-            if current.cancelledAt != nil { return JSONResponse.error(.gone, "event \(id) was cancelled") }
-            if current.preparedAt != nil {
-                return JSONResponse.error(.conflict, "event \(id) has started (its run prepares it): cancel it (DELETE) and schedule a new one")
-            }
             let zone = body.timeZone ?? current.timeZone
             var start = current.start
             var end = current.end
@@ -127,16 +125,19 @@ struct EventsRoutes: Sendable {
                 case .failure(let problem): return JSONResponse.error(.badRequest, problem.description)
                 }
             }
-            let moved = try await events.moveEvent(id: id, start: start, end: end, at: at) { event, others in
-                let draft = EventDraft(playbook: event.playbook, name: event.name, start: event.start, end: event.end,
-                                       labels: event.labels, annotations: event.annotations, scheduledBy: event.scheduledBy)
-                // Prepared by a replica since it was read: too late to move.
-                if event.preparedAt != nil { return .failure(.invalidText("event \(id) has started: cancel it and schedule a new one")) }
-                return EventRules.check(draft, playbooks: set, others: others, movingID: id, now: at)
+            let (newStart, newEnd) = (start, end)
+            // Checked against the event as stored in the store's transaction: cancelled or started since it was read.
+            let moved = try await events.moveEvent(id: id, start: start, end: end, timeZone: body.timeZone, at: at) { stored, others in
+                let draft = EventDraft(playbook: stored.playbook, name: stored.name, start: newStart, end: newEnd,
+                                       labels: stored.labels, annotations: stored.annotations, scheduledBy: stored.scheduledBy)
+                return EventRules.check(draft, playbooks: set, others: others, moving: stored, now: at)
             }
             switch moved {
             case nil: return JSONResponse.error(.notFound, "no event \(id)")
-            case .success(let event)?: return RunJSON.response(.ok, EventView(event, run: nil, now: at))
+            case .success(let event)?:
+                runs.eventsChanged()
+                await runs.announce(EventAnnouncement.text(.moved, event), eventID: event.id)
+                return RunJSON.response(.ok, EventView(event, run: try await run(of: event), now: at))
             case .failure(let problem)?: return Self.refusal(problem)
             }
         } catch {
@@ -146,40 +147,40 @@ struct EventsRoutes: Sendable {
 
     func cancel(_ request: Request, id: String) async -> Response {
         guard authorized(request) else { return Self.unauthorized }
-        let actor = String((request.uri.queryParameters.get("actor").map { String($0) } ?? "api").prefix(100))
+        let query = request.uri.queryParameters
+        let actor = String((query.get("actor").map { String($0) } ?? "api").prefix(100))
+        let modeText = query.get("cancel").map { String($0) } ?? ScheduledEvent.CancelMode.ladder.rawValue
+        guard let mode = ScheduledEvent.CancelMode(rawValue: modeText) else {
+            return JSONResponse.error(.badRequest, "cancel must be ladder (the run steps down now) or abort (it stops where it is)")
+        }
         let at = now()
         do {
-            guard let event = try await events.cancelEvent(id: id, by: actor, at: at) else {
+            guard let before = try await events.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
+            guard before.cancelledAt == nil else { return JSONResponse.error(.gone, "event \(id) was already cancelled") }
+            guard let event = try await events.cancelEvent(id: id, by: actor, mode: mode, at: at) else {
                 return JSONResponse.error(.notFound, "no event \(id)")
             }
-            // Started: its run is aborted where it stands, as a person's abort (the ladder does not run).
-            var run = try await runsByEvent()[event.id]
-            if let open = run, open.isOpen {
-                do {
-                    try await runs.command(.abort, runID: open.id, actor: actor)
-                } catch {
-                    return JSONResponse.error(.conflict, "event \(id) cancelled, but its run \(open.id) was not aborted: \(error)")
-                }
-                run = try await runs.run(id: open.id)
+            // Its run (if started) is told by the driver at its next tick, woken now: the same path after a crash.
+            runs.eventsChanged()
+            if event.cancelledBy == actor {
+                await runs.announce(EventAnnouncement.text(.cancelled(runStarted: event.preparedAt != nil), event), eventID: event.id)
             }
-            return RunJSON.response(.ok, EventView(event, run: run, now: at))
+            return RunJSON.response(.ok, EventView(event, run: try await run(of: event), now: at))
         } catch {
             return Self.unavailable
         }
     }
 
-    /// The newest run of each event, found by the fingerprint of its alert among the recent runs.
-    private func runsByEvent() async throws -> [String: Run] {
-        var found: [String: Run] = [:]
-        for run in try await runs.recentRuns(limit: 500).reversed() where run.alertFingerprint.hasPrefix("event-") {
-            found[String(run.alertFingerprint.dropFirst("event-".count))] = run
-        }
-        return found
+    /// The newest run of `event`, found by the fingerprint of its alert; nil before it started.
+    private func run(of event: ScheduledEvent) async throws(JournalError) -> Run? {
+        guard event.preparedAt != nil else { return nil }
+        return try await runs.runs(alertFingerprint: EventAlert.fingerprint(event.id), limit: 1).first
     }
 
     private static func refusal(_ problem: EventProblem) -> Response {
         switch problem {
-        case .overlaps: JSONResponse.error(.conflict, problem.description)
+        case .overlaps, .startLocked, .alreadyScheduled: JSONResponse.error(.conflict, problem.description)
+        case .cancelled, .ended: JSONResponse.error(.gone, problem.description)
         case .unknownPlaybook: JSONResponse.error(.notFound, problem.description)
         default: JSONResponse.error(.unprocessableContent, problem.description)
         }

@@ -42,6 +42,7 @@ struct ChatDelivery: NotificationDelivery {
 
     func deliver(_ item: OutboxItem) async throws(NotifyError) {
         let note = item.notification
+        if note.kind == .eventMessage { return try await deliverEventMessage(note) }
         guard let run = try await load(note.runID) else {
             throw .permanent("run \(note.runID) is not in the store")
         }
@@ -82,8 +83,8 @@ struct ChatDelivery: NotificationDelivery {
                 let text = SlackRunMessage.eventText(run: run, event: RunEvent(at: note.createdAt, message: note.text),
                                                      inThread: posted != nil)
                 _ = try await slack.postMessage(channel: posted?.channel ?? channel, text: text, threadTS: posted?.ts)
-            case .trigger, .acknowledge, .resolve, .change:
-                throw .permanent("\(note.kind.rawValue) is not a Slack notification")
+            case .trigger, .acknowledge, .resolve, .change, .eventMessage:
+                throw .permanent("\(note.kind.rawValue) is not a Slack run notification")
             }
         } else if let webhook {
             switch note.kind {
@@ -95,8 +96,8 @@ struct ChatDelivery: NotificationDelivery {
             case .threadReply:
                 try await webhook.post(text: SlackRunMessage.eventText(
                     run: run, event: RunEvent(at: note.createdAt, message: note.text), inThread: false))
-            case .trigger, .acknowledge, .resolve, .change:
-                throw .permanent("\(note.kind.rawValue) is not a Slack notification")
+            case .trigger, .acknowledge, .resolve, .change, .eventMessage:
+                throw .permanent("\(note.kind.rawValue) is not a Slack run notification")
             }
         } else {
             throw .permanent("Slack is not configured (slack.bot_token with slack.channel, or slack.webhook_url)")
@@ -111,7 +112,19 @@ struct ChatDelivery: NotificationDelivery {
         case .acknowledge: _ = try await pagerDuty.send(.acknowledge(dedupKey: key))
         case .resolve: _ = try await pagerDuty.send(.resolve(dedupKey: key))
         case .change: try await pagerDuty.sendChange(.step(run: run, text: note.text, now: note.createdAt))
-        case .runMessage, .threadReply: throw .permanent("\(note.kind.rawValue) is not a PagerDuty notification")
+        case .runMessage, .threadReply, .eventMessage: throw .permanent("\(note.kind.rawValue) is not a PagerDuty notification")
+        }
+    }
+
+    /// A scheduled event's message: a Slack message of its own (events have no thread until their run starts).
+    private func deliverEventMessage(_ note: OutboundNotification) async throws(NotifyError) {
+        guard note.channel == .slack else { throw .permanent("event messages go to Slack only") }
+        if let slack, let channel = config.slack.channel {
+            _ = try await slack.postMessage(channel: channel, text: note.text, threadTS: nil)
+        } else if let webhook {
+            try await webhook.post(text: note.text)
+        } else {
+            throw .permanent("Slack is not configured (slack.bot_token with slack.channel, or slack.webhook_url)")
         }
     }
 

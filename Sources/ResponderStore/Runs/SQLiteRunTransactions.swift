@@ -96,6 +96,10 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     public func run(id: String) async throws(JournalError) -> Run? { try await journal.run(id: id) }
     /// The `limit` most recently started runs.
     public func recentRuns(limit: Int) async throws(JournalError) -> [Run] { try await journal.recentRuns(limit: limit) }
+    /// The most recent runs of one alert.
+    public func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] {
+        try await journal.runs(alertFingerprint: fingerprint, limit: limit)
+    }
     /// Runs ended at or after `since`.
     public func endedRuns(since: Date) async throws(JournalError) -> [Run] { try await journal.endedRuns(since: since) }
     /// The highest run number stored.

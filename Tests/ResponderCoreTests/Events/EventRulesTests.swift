@@ -80,7 +80,7 @@ struct EventRulesTests {
         #expect((try? EventRules.check(Self.draft(startIn: 48, length: 4), playbooks: Self.set,
                                        others: [otherTargets, cancelled, after], now: Self.now).get()) != nil,
                 "touching end to start is not an overlap")
-        #expect((try? EventRules.check(Self.draft(startIn: 49), playbooks: Self.set, others: [existing], movingID: "evt-1",
+        #expect((try? EventRules.check(Self.draft(startIn: 49), playbooks: Self.set, others: [existing], moving: existing,
                                        now: Self.now).get()) != nil, "moving an event does not clash with itself")
     }
 

@@ -1,0 +1,45 @@
+import Foundation
+
+/// A pre-event playbook's recurring `schedule:`: each occurrence of its window becomes a scheduled event ``ahead`` of
+/// time (visible in `GET /api/events`, cancellable one by one), prepared and stepped down like any other event.
+public struct EventSchedule: Sendable, Equatable {
+    /// How far ahead occurrences become events: from an hour to 31 days.
+    public static let aheadRange: ClosedRange<Duration> = .seconds(3_600)...EventRules.longestWindow
+    /// The default: a week, so the coming week's windows can be seen and cancelled.
+    public static let defaultAhead: Duration = .seconds(7 * 86_400)
+
+    /// When occurrences start, how long they last, in which zone, and the dates left out.
+    public var window: RecurringWindow
+    /// How far ahead of its preparation an occurrence becomes an event.
+    public var ahead: Duration
+    /// The events' name (default: the playbook's name); each is followed by its local start.
+    public var name: String?
+
+    /// Creates a schedule.
+    public init(window: RecurringWindow, ahead: Duration = EventSchedule.defaultAhead, name: String? = nil) {
+        self.window = window
+        self.ahead = ahead
+        self.name = name
+    }
+
+    /// The events the schedules of `playbooks` ask for at `now`: every occurrence that has not ended and whose
+    /// preparation (start − the playbook's lead) is at most ``ahead`` away, as drafts a store creates once each (by
+    /// playbook and ``EventWindowOccurrence/identity``). Occurrences already over are never asked for, so after
+    /// downtime at most the one in progress is caught up (as the playbook's `missed_deadline` says).
+    public static func drafts(for playbooks: PlaybookSet, now: Date) -> [EventDraft] {
+        playbooks.playbooks.flatMap { playbook -> [EventDraft] in
+            guard playbook.kind == .preEvent, let schedule = playbook.schedule else { return [] }
+            let lead = min(playbook.event?.lead ?? .zero, Limits.duration.upperBound).timeInterval
+            let through = now.addingTimeInterval(schedule.ahead.timeInterval + lead)
+            return schedule.window.occurrences(from: now, through: through, limit: 100).map { occurrence in
+                EventDraft(playbook: playbook.name, name: "\(schedule.name ?? playbook.name) \(occurrence.scheduled)",
+                           start: occurrence.start, end: occurrence.end, timeZone: occurrence.timeZoneIdentifier,
+                           labels: [:], annotations: ["schedule": schedule.window.cron.text],
+                           scheduledBy: scheduledBy, occurrence: occurrence.identity)
+            }
+        }
+    }
+
+    /// Who schedules occurrences.
+    public static let scheduledBy = "schedule"
+}
