@@ -72,6 +72,7 @@ struct ShutdownTests {
             if !inFlight { try await Task.sleep(for: .milliseconds(25)) }
         }
         #expect(inFlight, "the delivery reached the server's handler")
+        let handled = ContinuousClock.now
         let signalled = ContinuousClock.now
         replica.process.process.terminate()
         let status = try await replica.process.waitForExit(limit: .seconds(20))
@@ -86,7 +87,10 @@ struct ShutdownTests {
         // The store's operation limit (1 s here) ends the query the black hole holds and closes its connection (the
         // pool's own, so the query can no longer hang until the deadline: the replica exits in about 1.5 s); the HTTPS
         // server, stopped first, waits for the request it is handling, which gets its 503.
-        #expect(answer?.1 ?? .seconds(99) < .seconds(2), "a delivery the database cannot take is answered within 2 s")
+        // Counted from when the handler was seen holding the delivery, not from the send: on a loaded machine the
+        // TLS handshake before it took several tenths of a second (a clean-clone run measured 2.3 s from the send).
+        let answered = answer.map { sent + $0.1 - handled } ?? .seconds(99)
+        #expect(answered < .seconds(2), "a delivery the database cannot take is answered within 2 s of reaching the handler")
         #expect(answer?.0 == .serviceUnavailable, "the delivery the database never saw was refused, so the sender retries")
         await proxy.close()
     }
