@@ -83,4 +83,12 @@ struct PostgresEventStoreTests {
             #expect(unknown == nil)
         }
     }
+
+    @Test("occurrences are stored once; moves and cancellations of a started event are due until its run is told, once")
+    func occurrencesAndUpdates() async throws {
+        try await Fixtures.withStores(1) { stores in
+            let failures = try await EventStoreContract.occurrencesAndUpdates(stores[0], now: Self.now)
+            #expect(failures.isEmpty, "\(failures)")
+        }
+    }
 }

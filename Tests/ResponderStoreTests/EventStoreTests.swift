@@ -101,4 +101,13 @@ struct EventStoreTests {
         #expect(try await journal.dueEvents(at: later, limit: 10).isEmpty)
         #expect(try await journal.cancelEvent(id: "evt-77", by: "x", mode: .ladder, at: later) == nil)
     }
+
+    @Test("occurrences are stored once; moves and cancellations of a started event are due until its run is told, once")
+    func occurrencesAndUpdates() async throws {
+        let folder = try TemporaryFolder("events")
+        defer { folder.remove() }
+        let journal = try SQLiteJournal(path: folder.path + "/responder.sqlite")
+        let failures = try await EventStoreContract.occurrencesAndUpdates(journal, now: Self.now)
+        #expect(failures.isEmpty, "\(failures)")
+    }
 }
