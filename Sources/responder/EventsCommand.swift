@@ -67,7 +67,8 @@ struct EventsCommand: AsyncParsableCommand {
 
     /// `responder events move`.
     struct Move: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move the start and/or end of an event not started yet.")
+        static let configuration = CommandConfiguration(
+            abstract: "Move the start and/or end of an event (once its preparation started, only its end: the run's ladder follows).")
         @OptionGroup var server: ServerOptions
         @Argument(help: "The event id (evt-N).") var id: String
         @Option(help: "New start.") var start: String?
@@ -90,18 +91,24 @@ struct EventsCommand: AsyncParsableCommand {
 
     /// `responder events cancel`.
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel an event: nothing runs, or its run is aborted once started.")
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel an event: before its preparation nothing runs; once started its run steps down now, or is aborted.")
         @OptionGroup var server: ServerOptions
         @Argument(help: "The event id (evt-N).") var id: String
         @Option(help: "Who cancels it (default: $USER).") var actor: String?
+        @Option(help: "For a started event: ladder (its run steps down now, the default) or abort (it stops where it is).")
+        var mode: ScheduledEvent.CancelMode = .ladder
 
         func run() async throws {
             let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
-            let data = try await AdminClient(options: server).send(.DELETE, "/api/events/\(List.query(id))?actor=\(List.query(who))")
+            let data = try await AdminClient(options: server).send(
+                .DELETE, "/api/events/\(List.query(id))?actor=\(List.query(who))&cancel=\(mode.rawValue)")
             try EventsOutput.print(data, format: server.format, single: true)
         }
     }
 }
+
+extension ScheduledEvent.CancelMode: ExpressibleByArgument {}
 
 /// `NAME=VALUE` options as a map; a pair without `=` is an error naming the option.
 private func pairs(_ items: [String], _ option: String) throws -> [String: String] {

@@ -50,7 +50,9 @@ struct EventsCommandTests {
                                          "--tz", "Europe/Berlin"], folders: folders, port: port)
         #expect(gap.status == 1 && gap.output.contains("400: start:"), "a local time the clocks skip: \(gap.output)")
 
-        let cancelled = try await Self.events(["cancel", "evt-1", "--actor", "bob"], folders: folders, port: port)
+        let badMode = try await Self.events(["cancel", "evt-1", "--mode", "later"], folders: folders, port: port)
+        #expect(badMode.status != 0, "an unknown cancel mode is refused before anything is sent")
+        let cancelled = try await Self.events(["cancel", "evt-1", "--actor", "bob", "--mode", "abort"], folders: folders, port: port)
         #expect(cancelled.status == 0 && cancelled.output.contains("cancelled"), "\(cancelled.output)")
         let upcoming = try await Self.events(["list"], folders: folders, port: port)
         #expect(upcoming.output.contains("no events"), "\(upcoming.output)")
