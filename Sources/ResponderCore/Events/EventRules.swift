@@ -12,7 +12,8 @@ public enum EventRules {
     /// The longest name, label or annotation value, in characters.
     public static let maxText = 1_024
 
-    /// The preparation time of `draft` (start − the playbook's lead) when it may be scheduled; else the problem.
+    /// The preparation time of `draft` (start − the playbook's lead, or `now` when that has passed, except for an
+    /// occurrence of a schedule) when it may be scheduled; else the problem.
     /// `others` are the stored events. `moving` is the stored event `draft` moves (left out of the overlap check): a
     /// cancelled one cannot move, and one whose run started keeps its start and preparation time and may only change
     /// its end (to no earlier than now, less ``pastGrace``).
@@ -45,7 +46,10 @@ public enum EventRules {
         }
         if let started { return .success(started.prepareAt) }
         let lead = playbook.event?.lead ?? .zero
-        return .success(draft.start.addingTimeInterval(-min(lead.timeInterval, 366 * 86_400)))
+        let prepareAt = draft.start.addingTimeInterval(-min(lead.timeInterval, 366 * 86_400))
+        // Scheduled (or moved) with less than the lead ahead: the preparation is due now, not late. An occurrence of a
+        // schedule keeps start − lead, so one created after downtime is judged by the playbook's missed_deadline.
+        return .success(draft.occurrence == nil ? max(prepareAt, now) : prepareAt)
     }
 
     /// The events `draft` overlaps on shared targets, nil when none: an overlap is allowed when the event that starts

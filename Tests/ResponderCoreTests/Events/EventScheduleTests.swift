@@ -186,3 +186,21 @@ struct EventScheduleTests {
         #expect(harness.engine.runs.values.filter(\.isOpen).isEmpty, "an update of an ended run starts nothing")
     }
 }
+
+extension EventScheduleTests {
+    @Test("an event scheduled with less than its lead ahead prepares now, on time; an occurrence keeps start − lead")
+    func shortNotice() throws {
+        let set = Self.set([try Self.hours(missed: .skip)])
+        let now = Self.monday
+        let soon = EventDraft(playbook: "hours", name: "soon", start: now.addingTimeInterval(600), end: now.addingTimeInterval(4000),
+                              scheduledBy: "alice")
+        let prepareAt = try EventRules.check(soon, playbooks: set, others: [], now: now).get()
+        #expect(prepareAt == now, "lead 1h, start in 10 min: prepare now")
+        let event = Self.event(soon, prepareAt: prepareAt)
+        #expect(EventPreparation.decide(event, playbooks: set, now: now.addingTimeInterval(1), grace: .seconds(300)) == .prepare(late: nil),
+                "not a missed deadline, even with missed_deadline: skip")
+        var occurrence = soon
+        occurrence.occurrence = "2026-12-21T01:10 Europe/Berlin"
+        #expect(try EventRules.check(occurrence, playbooks: set, others: [], now: now).get() == now.addingTimeInterval(600 - 3600))
+    }
+}
