@@ -29,6 +29,7 @@ struct ServerOptions: ParsableArguments {
         case table, json
     }
 
+    /// The process environment, which holds the defaults of the flags.
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The base URL without a trailing slash.
@@ -50,6 +51,13 @@ struct ServerOptions: ParsableArguments {
         return token
     }
 
+    /// Who is acting, for the server's history: `given`, else $USER, else `cli`.
+    func actor(_ given: String?) -> String {
+        if let given { return given }
+        if let user = environment["USER"], !user.isEmpty { return user }
+        return "cli"
+    }
+
     /// The CA file to trust, if any.
     var trustedCA: String? {
         if let caFile { return caFile }
@@ -61,6 +69,7 @@ struct ServerOptions: ParsableArguments {
 
 /// One admin API call: the status and the body, with the server's `{"error": ...}` turned into a thrown message.
 struct AdminClient {
+    /// Where the server is and how to authenticate.
     let options: ServerOptions
 
     /// Sends `method path` with `body` (JSON) and returns the body of a 2xx answer; anything else is an error that
@@ -83,6 +92,15 @@ struct AdminClient {
             throw error
         }
     }
+
+    /// `text` percent-encoded as one path segment or query value (only RFC 3986's unreserved characters stay), so an
+    /// id such as `a/b?c` stays one segment instead of naming another route.
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     private func send(_ method: HTTPMethod, _ path: String, body: [String: Any]?, with client: HTTPClient) async throws -> Data {
         var request = HTTPClientRequest(url: options.baseURL + path)

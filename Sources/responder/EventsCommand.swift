@@ -26,7 +26,7 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             var body: [String: Any] = ["playbook": playbook, "name": name ?? playbook, "start": start, "end": end,
                                        "labels": try pairs(label, "--label"), "annotations": try pairs(annotation, "--annotation"),
-                                       "actor": actor ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"]
+                                       "actor": server.actor(actor)]
             if let tz { body["time_zone"] = tz }
             let data = try await AdminClient(options: server).send(.POST, "/api/events", body: body)
             try EventsOutput.print(data, format: server.format, single: true)
@@ -40,17 +40,9 @@ struct EventsCommand: AsyncParsableCommand {
         @Option(help: "upcoming, active, past or all.") var when = "upcoming"
 
         func run() async throws {
-            let data = try await AdminClient(options: server).send(.GET, "/api/events?when=\(Self.query(when))")
+            let data = try await AdminClient(options: server).send(.GET, "/api/events?when=\(AdminClient.escape(when))")
             try EventsOutput.print(data, format: server.format, single: false)
         }
-
-        /// `text` percent-encoded as one path segment or query value (only RFC 3986's unreserved characters stay).
-        static func query(_ text: String) -> String {
-            text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-        }
-
-        private static let unreserved = CharacterSet(
-            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     }
 
     /// `responder events show`.
@@ -60,7 +52,7 @@ struct EventsCommand: AsyncParsableCommand {
         @Argument(help: "The event id (evt-N).") var id: String
 
         func run() async throws {
-            let data = try await AdminClient(options: server).send(.GET, "/api/events/\(List.query(id))")
+            let data = try await AdminClient(options: server).send(.GET, "/api/events/\(AdminClient.escape(id))")
             try EventsOutput.print(data, format: server.format, single: true)
         }
     }
@@ -84,7 +76,7 @@ struct EventsCommand: AsyncParsableCommand {
             if let start { body["start"] = start }
             if let end { body["end"] = end }
             if let tz { body["time_zone"] = tz }
-            let data = try await AdminClient(options: server).send(.PATCH, "/api/events/\(List.query(id))", body: body)
+            let data = try await AdminClient(options: server).send(.PATCH, "/api/events/\(AdminClient.escape(id))", body: body)
             try EventsOutput.print(data, format: server.format, single: true)
         }
     }
@@ -100,9 +92,9 @@ struct EventsCommand: AsyncParsableCommand {
         var mode: ScheduledEvent.CancelMode = .ladder
 
         func run() async throws {
-            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+            let who = server.actor(actor)
             let data = try await AdminClient(options: server).send(
-                .DELETE, "/api/events/\(List.query(id))?actor=\(List.query(who))&cancel=\(mode.rawValue)")
+                .DELETE, "/api/events/\(AdminClient.escape(id))?actor=\(AdminClient.escape(who))&cancel=\(mode.rawValue)")
             try EventsOutput.print(data, format: server.format, single: true)
         }
     }
@@ -124,9 +116,10 @@ private func pairs(_ items: [String], _ option: String) throws -> [String: Strin
 
 /// Prints events as a table a person reads, or the server's JSON as it came.
 enum EventsOutput {
+    /// Prints `data`, one event when `single`, else `{"events": [...]}`, in `format`.
     static func print(_ data: Data, format: ServerOptions.OutputFormat, single: Bool) throws {
         if format == .json {
-            Swift.print(String(decoding: data, as: UTF8.self))
+            TableOutput.printJSON(data)
             return
         }
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
@@ -135,17 +128,12 @@ enum EventsOutput {
             Swift.print("no events")
             return
         }
-        let header = ["ID", "STATUS", "PLAYBOOK", "NAME", "START", "END", "PREPARE AT", "RUN"]
         let rows = events.map { event -> [String] in
             let run = event["run"] as? [String: Any]
             return [event["id"], event["status"], event["playbook"], event["name"], event["start"], event["end"],
                     event["prepare_at"], run.map { "\($0["id"] ?? "-") \($0["status"] ?? "")" }]
-                .map { value in TerminalText.printable(value.map { "\($0)" } ?? "-", keepNewlines: false) }
+                .map(TableOutput.cell)
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
-            Swift.print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
+        TableOutput.print([["ID", "STATUS", "PLAYBOOK", "NAME", "START", "END", "PREPARE AT", "RUN"]] + rows)
     }
 }

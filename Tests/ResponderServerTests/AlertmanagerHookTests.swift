@@ -176,7 +176,13 @@ struct AlertmanagerHookTests {
             )
             #expect(exchange.closedByServer)
             #expect(ContinuousClock.now - started < .seconds(10))
-            #expect(try await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status == 200)
+            // The server still serves. Retried as a sender would: on a loaded machine the 1 s idle timeout can also cut
+            // this client's handshake (seen as a connection reset in a full-suite run).
+            var status: Int?
+            for _ in 0..<3 where status == nil {
+                status = try? await server.postAlertmanager(try Fixture.bytes("v4_firing_minimal.json")).status
+            }
+            #expect(status == 200)
         }
     }
 }

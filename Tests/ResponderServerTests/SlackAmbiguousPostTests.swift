@@ -12,7 +12,9 @@ struct SlackAmbiguousPostTests {
         let base = NotificationsEndToEndTests.configure(slack: slack, pagerDuty: pagerDuty)
         return { config in
             base(&config)
-            config.slack.timeoutSeconds = 0.3
+            // 1 s, not less: the first post must reach the fake before the client gives up, which on a loaded 2-core
+            // machine took longer than 0.3 s (the post never landed, so there was nothing to find or post twice).
+            config.slack.timeoutSeconds = 1
         }
     }
 
@@ -36,7 +38,7 @@ struct SlackAmbiguousPostTests {
     func retryFindsTheMessage() async throws {
         try await FakeSlack.with { slack, _ in
             try await FakePagerDuty.with { pagerDuty, _ in
-                slack.answerLateNext(1, by: .seconds(2))
+                slack.answerLateNext(1, by: .seconds(3))
                 try await Self.fireAndDeliver(slack, pagerDuty)
                 let top = slack.messages.filter { $0.threadTS == nil }
                 #expect(top.count == 1, "one message per run: \(top.map(\.text))")
@@ -54,7 +56,7 @@ struct SlackAmbiguousPostTests {
         try await FakeSlack.with { slack, _ in
             try await FakePagerDuty.with { pagerDuty, _ in
                 slack.withoutHistoryScope()
-                slack.answerLateNext(1, by: .seconds(2))
+                slack.answerLateNext(1, by: .seconds(3))
                 try await Self.fireAndDeliver(slack, pagerDuty)
                 #expect(slack.calls.contains { $0.method == "conversations.history" && $0.error == "missing_scope" })
                 let top = slack.messages.filter { $0.threadTS == nil }
