@@ -10,7 +10,14 @@ public enum EventAlert {
     public static let playbookLabel = "responder_playbook"
 
     /// The fingerprint of `eventID`'s runs.
-    public static func fingerprint(_ eventID: String) -> String { "event-\(eventID)" }
+    public static func fingerprint(_ eventID: String) -> String { fingerprintPrefix + eventID }
+
+    /// The event whose run has `fingerprint`, or nil when it is not an event's.
+    public static func eventID(fingerprint: String) -> String? {
+        fingerprint.hasPrefix(fingerprintPrefix) ? String(fingerprint.dropFirst(fingerprintPrefix.count)) : nil
+    }
+
+    private static let fingerprintPrefix = "event-"
 
     /// The alert for `event` (its current revision: a moved event is a new alert, and the old one is never journaled).
     public static func alert(for event: ScheduledEvent) -> NormalizedAlert {

@@ -67,8 +67,8 @@ struct EventsRoutes: Sendable {
         let at = now()
         do {
             let all = try await events.events(endingAfter: nil, limit: 5_000)
-            let runs = try await runsByEvent()
-            let views = all.map { EventView($0, run: runs[$0.id], now: at) }
+            let found = try await EventRuns.recent(runs)
+            let views = all.map { EventView($0, run: found.run(of: $0), now: at) }
             let chosen: [EventView]
             switch when {
             case "upcoming": chosen = views.filter { $0.status == EventStatus.scheduled.rawValue }
@@ -88,7 +88,7 @@ struct EventsRoutes: Sendable {
         guard authorized(request) else { return Self.unauthorized }
         do {
             guard let event = try await events.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
-            let run = try await runsByEvent()[event.id]
+            let run = try await EventRuns.recent(runs).run(of: event)
             return RunJSON.response(.ok, EventView(event, run: run, now: now()))
         } catch {
             return Self.unavailable
@@ -153,7 +153,7 @@ struct EventsRoutes: Sendable {
                 return JSONResponse.error(.notFound, "no event \(id)")
             }
             // Started: its run is aborted where it stands, as a person's abort (the ladder does not run).
-            var run = try await runsByEvent()[event.id]
+            var run = try await EventRuns.recent(runs).run(of: event)
             if let open = run, open.isOpen {
                 do {
                     try await runs.command(.abort, runID: open.id, actor: actor)
@@ -166,15 +166,6 @@ struct EventsRoutes: Sendable {
         } catch {
             return Self.unavailable
         }
-    }
-
-    /// The newest run of each event, found by the fingerprint of its alert among the recent runs.
-    private func runsByEvent() async throws -> [String: Run] {
-        var found: [String: Run] = [:]
-        for run in try await runs.recentRuns(limit: 500).reversed() where run.alertFingerprint.hasPrefix("event-") {
-            found[String(run.alertFingerprint.dropFirst("event-".count))] = run
-        }
-        return found
     }
 
     private static func refusal(_ problem: EventProblem) -> Response {
