@@ -1,6 +1,9 @@
 import Foundation
 import ResponderCore
+import ResponderPlaybooks
+import ResponderRuntime
 @testable import ResponderServer
+import ResponderTestSupport
 import Testing
 
 /// `GET /` in a real browser: Debian's Chromium, headless, loads the page over HTTPS from a real server, and the test
@@ -63,6 +66,7 @@ struct StatusPageTests {
             #expect(dom.range(of: #"in (9m|10m) [0-9]{2}s"#, options: .regularExpression) != nil,
                     "the countdown to the first ladder step, refreshed by the page's script")
             #expect(dom.contains("HighQueueDepth") && dom.contains("Recent alerts"))
+            #expect(dom.contains("Upcoming events (0)") && dom.contains("No upcoming events."))
             #expect(!dom.contains("data-action="), "no actions for an anonymous visitor")
 
             try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
@@ -87,6 +91,76 @@ struct StatusPageTests {
                                              headers: [("Content-Type", "application/x-www-form-urlencoded")])
             #expect(held.status == 200)
             #expect(try await server.runs?.run(id: "run-1")?.status == .held)
+        }
+    }
+
+    /// The admin token and a JSON body, for the events API.
+    static let admin = [("Authorization", "Bearer \(TestServer.adminToken)"), ("Content-Type", "application/json")]
+
+    /// Schedules an event through `POST /api/events` and returns its id.
+    static func schedule(_ server: TestServer, _ json: String) async throws -> String {
+        let answer = try await server.send(.POST, "/api/events", body: Array(json.utf8), headers: admin)
+        #expect(answer.status == 201, "\(answer.body)")
+        let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+        return try #require(object?["id"] as? String)
+    }
+
+    /// The rows of the upcoming-events table in `html`, in page order: each event's id and the row's HTML.
+    static func eventRows(_ html: String) -> [(id: String, html: String)] {
+        html.components(separatedBy: #"<tr class="event" id="event-"#).dropFirst().map { chunk in
+            (String(chunk.prefix { $0 != "\"" }), chunk.components(separatedBy: "</tr>").first ?? "")
+        }
+    }
+
+    @Test("upcoming events: soonest first, with a countdown from the server's clock; names escaped, cancelled events left out; the browser keeps counting from the server's time")
+    func upcomingEvents() async throws {
+        let clock = ManualClock(start: RunSamples.start)  // 2026-01-01T00:00:00Z
+        let set = try PlaybookLoader.load(files: [("events.yaml", LaunchPlaybook.yaml(lead: "1h", hold: "30m", every: "10m"))]).get()
+        try await TestServer.with(playbooks: { .success(set) }, clock: clock, runs: true) { server in
+            let hostile = try await Self.schedule(server, """
+                {"playbook":"launch","name":"<script>alert(1)</script>","start":"2026-01-02T00:12:00Z","end":"2026-01-02T02:00:00Z"}
+                """)
+            let berlin = try await Self.schedule(server, """
+                {"playbook":"launch","name":"Friday launch","start":"2026-01-01T18:30","end":"2026-01-01T20:00","time_zone":"Europe/Berlin"}
+                """)
+            let dropped = try await Self.schedule(server, """
+                {"playbook":"launch","name":"Dropped sale","start":"2026-01-01T12:00:00Z","end":"2026-01-01T13:00:00Z"}
+                """)
+            #expect(try await server.send(.DELETE, "/api/events/\(dropped)", headers: Self.admin).status == 200)
+
+            let page = try await server.send(.GET, "/")
+            #expect(page.status == 200)
+            #expect(page.body.contains("Upcoming events (2)"))
+            let rows = Self.eventRows(page.body)
+            // The hostile one was scheduled first; the Berlin launch starts sooner (17:30 UTC); the cancelled one sooner still.
+            #expect(rows.map(\.id) == [berlin, hostile])
+            #expect(!page.body.contains("Dropped sale"))
+            let first = try #require(rows.first?.html)
+            let second = try #require(rows.last?.html)
+            // Preparation is the start − the 1 h lead: 16:30 and 23:12 UTC, seen at 00:00 UTC.
+            #expect(first.contains(">prepares in 16 h 30 min</span>"), "\(first)")
+            #expect(first.contains(#"data-at="2026-01-01T16:30:00.000Z""#))
+            #expect(first.contains("<b class=\"event-name\">Friday launch</b>") && first.contains(">launch<"))
+            #expect(first.contains(#"<time datetime="2026-01-01T17:30:00.000Z">2026-01-01T17:30:00Z</time>"#))
+            #expect(first.contains("2026-01-01T18:30 Europe/Berlin") && first.contains("2026-01-01T17:30 Europe/Berlin"),
+                    "start and preparation in the event's zone too")
+            #expect(second.contains(">prepares in 23 h 12 min</span>"), "\(second)")
+            #expect(second.contains(#"<b class="event-name">&lt;script&gt;alert(1)&lt;/script&gt;</b>"#))
+            #expect(!page.body.contains("<script>alert(1)") && page.body.components(separatedBy: "<script").count == 2,
+                    "the only script is the page's own")
+
+            // Preparing 1 s after the page's time: after Chromium's 3 s of virtual time the page's script says it is due,
+            // while the others still count from the server's manual clock, not the browser's own (a real date).
+            let soon = try await Self.schedule(server, """
+                {"playbook":"launch","name":"Soon","start":"2026-01-01T01:00:01Z","end":"2026-01-01T01:30:00Z"}
+                """)
+            let dom = try Self.chromium(["--dump-dom", server.baseURL + "/"])
+            let shown = Dictionary(Self.eventRows(dom).map { ($0.id, $0.html) }, uniquingKeysWith: { first, _ in first })
+            #expect(Self.eventRows(dom).map(\.id) == [soon, berlin, hostile])
+            #expect(shown[soon]?.contains(#"class="event-countdown""#) == true)
+            #expect(shown[soon]?.contains(">preparation due</span>") == true, "\(shown[soon] ?? dom)")
+            #expect(shown[berlin]?.contains(">prepares in 16 h 30 min</span>") == true, "\(shown[berlin] ?? dom)")
+            #expect(shown[hostile]?.contains("&lt;script&gt;alert(1)&lt;/script&gt;") == true)
         }
     }
 

@@ -14,7 +14,14 @@ public enum EventAlert {
     public static let changeAnnotation = "responder_event_change"
 
     /// The fingerprint of `eventID`'s runs.
-    public static func fingerprint(_ eventID: String) -> String { "event-\(eventID)" }
+    public static func fingerprint(_ eventID: String) -> String { fingerprintPrefix + eventID }
+
+    /// The event whose run has `fingerprint`, or nil when it is not an event's.
+    public static func eventID(fingerprint: String) -> String? {
+        fingerprint.hasPrefix(fingerprintPrefix) ? String(fingerprint.dropFirst(fingerprintPrefix.count)) : nil
+    }
+
+    private static let fingerprintPrefix = "event-"
 
     /// The alert for `event` (its current revision: a moved event is a new alert, and the old one is never journaled).
     /// For an event whose run started, the alert of a later revision tells that run its new end (a move, or a

@@ -39,9 +39,10 @@ public enum ResponderHTTPServer {
         router.post("/-/reload") { request, _ in await admin.reload(request) }
         if let runs = deps.runs {
             RunsRoutes(token: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox).register(on: router)
+            let events = deps.journal as? any EventStore
             StatusRoutes(adminToken: deps.adminToken, coordinator: runs, journal: deps.journal, signer: deps.actions?.signer,
-                         now: deps.now).register(on: router)
-            if let events = deps.journal as? any EventStore {
+                         events: events, now: deps.now).register(on: router)
+            if let events {
                 EventsRoutes(token: deps.adminToken, events: events, runs: runs, playbooks: deps.playbooks, now: deps.now)
                     .register(on: router)
             }

@@ -3,35 +3,45 @@ import ResponderCore
 import ResponderNotify
 
 /// The status page at `GET /`, rendered on the server (no build step, no external assets): active runs with their last
-/// and next steps and a countdown to each due timer, recent alerts, and for a signed-in user the actions of each run.
-/// Countdowns are rendered as text and refreshed each second by a small inline script; without JavaScript the text
-/// is right as of the page load.
+/// and next steps and a countdown to each due timer, upcoming scheduled events, recent alerts, and for a signed-in user
+/// the actions of each run. Countdowns are rendered as text and refreshed each second by a small inline script; without
+/// JavaScript the text is right as of the page load.
 enum StatusPage {
     /// What the page shows.
     struct Content {
+        /// The open runs, oldest first.
         var runs: [Run]
+        /// Recent runs, newest first (the ended ones are listed).
         var recentRuns: [Run]
+        /// Recent alerts, newest first.
         var alerts: [JournaledAlert]
+        /// The time the page is rendered at.
         var now: Date
         /// Action links per open run, for a signed-in user; empty otherwise.
         var links: [String: [RunCommand: ActionLink]]
+        /// Whether the visitor signed in with the admin token.
         var signedIn: Bool
+        /// Upcoming scheduled events (``upcoming(_:runs:now:)``); nil when the server keeps no events.
+        var events: [UpcomingEvent]? = nil
     }
 
+    /// The page's HTML.
     static func render(_ content: Content) -> String {
         var html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex"><meta http-equiv="refresh" content="60">
             <title>Responder</title><style>\(style)</style></head><body>
-            <header><h1>Responder</h1><p>as of <time datetime="\(stamp(content.now))">\(escape(human(content.now)))</time>
+            <header><h1>Responder</h1><p>as of <time id="as-of" datetime="\(stamp(content.now))">\(escape(human(content.now)))</time>
             · \(content.signedIn ? "signed in" : "<a href=\"/?sign-in=1\">sign in</a> to act on runs")</p></header>
             <main>
             <section id="active-runs"><h2>Active runs (\(content.runs.count))</h2>
             """
         if content.runs.isEmpty { html += "<p class=\"empty\">No active runs.</p>" }
         for run in content.runs { html += runCard(run, now: content.now, links: content.links[run.id] ?? [:]) }
-        html += "</section><section id=\"recent-runs\"><h2>Recently ended</h2>"
+        html += "</section>"
+        if let events = content.events { html += eventsSection(events, now: content.now) }
+        html += "<section id=\"recent-runs\"><h2>Recently ended</h2>"
         let ended = content.recentRuns.filter { !$0.isOpen }.prefix(10)
         if ended.isEmpty { html += "<p class=\"empty\">None.</p>" } else {
             html += "<table><tr><th>run</th><th>playbook</th><th>status</th><th>ended</th></tr>"
@@ -108,6 +118,7 @@ enum StatusPage {
         return "in \(s)s"
     }
 
+    /// `text` safe inside HTML text and quoted attribute values.
     static func escape(_ text: String) -> String { ActionPage.escapeHTML(text) }
 
     private static func stamp(_ date: Date) -> String { RFC3339.format(date) }
@@ -116,20 +127,32 @@ enum StatusPage {
         String(RFC3339.format(date).prefix(19)).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
-    /// The inline script, also hashed for the Content-Security-Policy.
+    /// The inline script, also hashed for the Content-Security-Policy. It counts from the server's time at rendering
+    /// (the header's `as-of`) plus the time since, so a browser whose clock is off still shows what the server will do;
+    /// run timers are `time.countdown` (``countdown(_:)``), events' `.event-countdown` with `data-at`, `data-before`
+    /// and `data-after` (``EventCountdown``, ``timeLeft(_:)``).
     static let script = """
-        function tick(){var n=Date.now();document.querySelectorAll('time.countdown').forEach(function(t){\
+        var o=0,a=document.getElementById('as-of'),v=a&&Date.parse(a.getAttribute('datetime'));if(v)o=v-Date.now();\
+        function p(v){return (v<10?'0':'')+v;}\
+        function left(s){if(s<60)return s+' s';var m=Math.ceil(s/60),d=Math.floor(m/1440),h=Math.floor(m%1440/60);m%=60;\
+        return d>0?d+' d'+(h>0?' '+h+' h':''):(h>0?h+' h'+(m>0?' '+m+' min':''):m+' min');}\
+        function tick(){var n=Date.now()+o;document.querySelectorAll('time.countdown').forEach(function(t){\
         var s=Math.ceil((Date.parse(t.getAttribute('datetime'))-n)/1000);if(s<=0){t.textContent='due now';return;}\
-        var h=Math.floor(s/3600),m=Math.floor(s%3600/60),x=s%60;function p(v){return (v<10?'0':'')+v;}\
-        t.textContent=h>0?'in '+h+'h '+p(m)+'m':(m>0?'in '+m+'m '+p(x)+'s':'in '+x+'s');});}tick();setInterval(tick,1000);
+        var h=Math.floor(s/3600),m=Math.floor(s%3600/60),x=s%60;\
+        t.textContent=h>0?'in '+h+'h '+p(m)+'m':(m>0?'in '+m+'m '+p(x)+'s':'in '+x+'s');});\
+        document.querySelectorAll('.event-countdown').forEach(function(e){\
+        var s=Math.ceil((Date.parse(e.getAttribute('data-at'))-n)/1000);\
+        e.textContent=s>0?e.getAttribute('data-before')+left(s):e.getAttribute('data-after');});}tick();setInterval(tick,1000);
         """
 
+    /// The inline style sheet, also hashed for the Content-Security-Policy.
     static let style = """
         body{font:15px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}header{background:#1d2330;color:#fff;\
         padding:12px 24px}header a{color:#9cf}h1{margin:0;font-size:20px}main{padding:16px 24px;max-width:1100px}\
         .run{background:#fff;border:1px solid #dde;border-radius:6px;padding:8px 16px;margin:8px 0}.status{font-size:12px;\
         padding:2px 6px;border-radius:4px;background:#e7f0ff}.status.held{background:#fff2cc}table{border-collapse:collapse;\
         width:100%;background:#fff}td,th{border-bottom:1px solid #eee;padding:4px 8px;text-align:left;font-size:13px}\
-        .labels{color:#556}.actions form{display:inline}.actions button{margin-right:6px}.abort{color:#b00}.empty{color:#667}
+        .labels{color:#556}.actions form{display:inline}.actions button{margin-right:6px}.abort{color:#b00}.empty{color:#667}\
+        .event-id,.local{color:#556;font-size:12px}.event-countdown,.event-phase{font-weight:600;white-space:nowrap}
         """
 }

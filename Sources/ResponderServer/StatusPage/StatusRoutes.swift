@@ -8,18 +8,32 @@ import ResponderNotify
 
 /// `GET /`: the status page. Anyone who can reach the server sees runs and alerts; a user signed in with the admin
 /// token (HTTP basic auth, any user name, the token as password; or a bearer token) also gets each run's actions, as
-/// forms posting to fresh single-use signed links, so they go through the same path as the chat links.
+/// forms posting to fresh single-use signed links, so they go through the same path as the chat links. With an event
+/// store, the page also lists the upcoming scheduled events.
 struct StatusRoutes: Sendable {
+    /// The token a visitor signs in with.
     let adminToken: Secret
+    /// The runs shown, and the runs events started.
     let coordinator: any RunControl
+    /// The recent alerts shown.
     let journal: any AlertJournal
+    /// Signs the action links of a signed-in visitor; nil when actions are off.
     let signer: ActionLinkSigner?
+    /// The scheduled events listed; nil when the server keeps none (the section is left out).
+    let events: (any EventStore)?
+    /// The clock.
     let now: @Sendable () -> Date
 
+    /// Events read per page: the cancelled ones among them are dropped before the first
+    /// ``StatusPage/maxUpcomingEvents`` are listed.
+    static let eventsRead = 500
+
+    /// Adds `GET /` to `router`.
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in await self.page(request) }
     }
 
+    /// The page, 401 for `?sign-in=1` without credentials, 503 while a store is unavailable.
     func page(_ request: Request) async -> Response {
         let signedIn = Self.isSignedIn(request.headers[.authorization], token: adminToken)
         if !signedIn, request.uri.queryParameters.get("sign-in") != nil {
@@ -32,9 +46,14 @@ struct StatusRoutes: Sendable {
         let at = now()
         let recent: [Run]
         let alerts: [JournaledAlert]
+        var upcoming: [StatusPage.UpcomingEvent]?
         do {
             recent = try await coordinator.recentRuns(limit: 100)
             alerts = try await journal.recentAlerts(limit: 20)
+            if let events {
+                let listed = try await events.events(endingAfter: at, limit: Self.eventsRead)
+                upcoming = StatusPage.upcoming(listed, runs: try await EventRuns.lookUp(listed, in: coordinator), now: at)
+            }
         } catch {
             return HTMLResponse.page(.serviceUnavailable, "<!doctype html><title>Responder</title><p>The store is unavailable; retry shortly.</p>")
         }
@@ -44,7 +63,8 @@ struct StatusRoutes: Sendable {
             let maker = ActionLinks(signer: signer, baseURL: "", ttl: .seconds(900))
             for run in open { links[run.id] = maker.links(for: run, now: at) }
         }
-        let html = StatusPage.render(.init(runs: open, recentRuns: recent, alerts: alerts, now: at, links: links, signedIn: signedIn))
+        let html = StatusPage.render(.init(runs: open, recentRuns: recent, alerts: alerts, now: at, links: links, signedIn: signedIn,
+                                           events: upcoming))
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
