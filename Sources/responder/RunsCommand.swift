@@ -43,8 +43,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Acknowledge a run (releases steps waiting for an ack).")
         static let command = "ack"
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The run id (run-N).") var id: String
-        @Option(help: "Who acts (default: $USER, else cli).") var actor: String?
+        @OptionGroup var target: RunTarget
     }
 
     /// `responder runs hold`.
@@ -52,8 +51,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Hold a run: no step fires until it is resumed.")
         static let command = "hold"
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The run id (run-N).") var id: String
-        @Option(help: "Who acts (default: $USER, else cli).") var actor: String?
+        @OptionGroup var target: RunTarget
     }
 
     /// `responder runs resume`.
@@ -61,8 +59,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a held run; its remaining steps move later by the time held.")
         static let command = "resume"
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The run id (run-N).") var id: String
-        @Option(help: "Who acts (default: $USER, else cli).") var actor: String?
+        @OptionGroup var target: RunTarget
     }
 
     /// `responder runs abort`.
@@ -70,8 +67,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Abort a run: every pending step is cancelled.")
         static let command = "abort"
         @OptionGroup var server: ServerOptions
-        @Argument(help: "The run id (run-N).") var id: String
-        @Option(help: "Who acts (default: $USER, else cli).") var actor: String?
+        @OptionGroup var target: RunTarget
     }
 
     /// A person's command to one run: `POST /api/runs/{id}/{command}` with the actor, then the run's summary.
@@ -80,10 +76,14 @@ struct RunsCommand: AsyncParsableCommand {
         static var command: String { get }
         /// Where the server is.
         var server: ServerOptions { get }
-        /// The run.
-        var id: String { get }
-        /// Who acts, when given.
-        var actor: String? { get }
+        /// The run and who acts.
+        var target: RunTarget { get }
+    }
+
+    /// The run a command acts on, and who acts.
+    struct RunTarget: ParsableArguments {
+        @Argument(help: "The run id (run-N).") var id: String
+        @Option(help: "Who acts (default: $USER, else cli).") var actor: String?
     }
 }
 
@@ -92,7 +92,7 @@ extension RunsCommand.Control {
     /// reason and exits 1.
     func run() async throws {
         let data = try await AdminClient(options: server).send(
-            .POST, "/api/runs/\(AdminClient.escape(id))/\(Self.command)", body: ["actor": server.actor(actor)])
+            .POST, "/api/runs/\(AdminClient.escape(target.id))/\(Self.command)", body: ["actor": server.actor(target.actor)])
         try RunsOutput.summary(data, format: server.format)
     }
 }
