@@ -40,6 +40,25 @@ public struct EventSchedule: Sendable, Equatable {
         }
     }
 
+    /// The occurrences among `events` that the playbooks' schedules no longer ask for (the cron, zone or except dates
+    /// changed, the schedule or its playbook was removed): not prepared, not cancelled, preparation still ahead, and
+    /// within the horizon where ``drafts(for:now:)`` would list them. Cancelling them lets the changed schedule's own
+    /// occurrences be created instead of being refused as overlaps.
+    public static func stale(_ events: [ScheduledEvent], playbooks: PlaybookSet, now: Date) -> [ScheduledEvent] {
+        let wanted = Set(drafts(for: playbooks, now: now).compactMap { draft in draft.occurrence.map { "\(draft.playbook) \($0)" } })
+        let byName = Dictionary(playbooks.playbooks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return events.filter { event in
+            guard let occurrence = event.occurrence, event.scheduledBy == scheduledBy, event.preparedAt == nil,
+                  event.cancelledAt == nil, event.prepareAt > now else { return false }
+            guard let playbook = byName[event.playbook], playbook.kind == .preEvent, let schedule = playbook.schedule else {
+                return true
+            }
+            let lead = min(playbook.event?.lead ?? .zero, Limits.duration.upperBound).timeInterval
+            let horizon = now.addingTimeInterval(schedule.ahead.timeInterval + lead)
+            return event.start <= horizon && !wanted.contains("\(event.playbook) \(occurrence)")
+        }
+    }
+
     /// Who schedules occurrences.
     public static let scheduledBy = "schedule"
 }

@@ -9,9 +9,12 @@ import ResponderCore
 extension RunCoordinator {
     /// How often the recurring schedules are turned into events (and at the first tick, and after a reload).
     static let occurrencePassInterval: TimeInterval = 600
+    /// Who cancels an occurrence a changed schedule no longer has.
+    static let scheduleChanged = "schedule (changed)"
 
-    /// Creates the events the playbooks' recurring schedules ask for that do not exist yet (``EventSchedule``); an
-    /// occurrence the rules refuse (it overlaps another event) is logged and announced, not retried every pass.
+    /// Creates the events the playbooks' recurring schedules ask for that do not exist yet (``EventSchedule``), after
+    /// cancelling future occurrences a changed or removed schedule no longer asks for; an occurrence the rules refuse
+    /// (it overlaps another event) is logged and tried again at the next pass.
     func scheduleOccurrences(at now: Date) async {
         let generation = await playbooks.generation
         guard let events, accepting, now >= (nextOccurrencePass ?? .distantPast) || generation != occurrenceGeneration else { return }
@@ -19,11 +22,17 @@ extension RunCoordinator {
         occurrenceGeneration = generation
         guard let set = await playbooks.playbooks else { return }
         let drafts = EventSchedule.drafts(for: set, now: now)
-        guard !drafts.isEmpty else { return }
         do {
-            let existing = Set(try await events.events(endingAfter: now, limit: 10_000).compactMap { event in
-                event.occurrence.map { "\(event.playbook) \($0)" }
-            })
+            let stored = try await events.events(endingAfter: now, limit: 10_000)
+            for stale in EventSchedule.stale(stored, playbooks: set, now: now) {
+                guard let cancelled = try await events.cancelEvent(id: stale.id, by: Self.scheduleChanged, mode: .ladder, at: now),
+                      cancelled.cancelledBy == Self.scheduleChanged else { continue }
+                logger.info("an occurrence the playbook's schedule no longer has was cancelled", metadata: [
+                    "event": "\(stale.id)", "playbook": "\(stale.playbook)", "occurrence": "\(stale.occurrence ?? "")",
+                ])
+                await announce(EventAnnouncement.text(.cancelled(runStarted: false), cancelled), eventID: stale.id)
+            }
+            let existing = Set(stored.compactMap { event in event.occurrence.map { "\(event.playbook) \($0)" } })
             for draft in drafts where !existing.contains("\(draft.playbook) \(draft.occurrence ?? "")") {
                 let result = try await events.scheduleEvent(draft, at: now) { others in
                     EventRules.check(draft, playbooks: set, others: others, now: now)

@@ -204,3 +204,26 @@ extension EventScheduleTests {
         #expect(try EventRules.check(occurrence, playbooks: set, others: [], now: now).get() == now.addingTimeInterval(600 - 3600))
     }
 }
+
+extension EventScheduleTests {
+    @Test("after a schedule changes, its future occurrences it no longer has are stale; prepared, cancelled and one-off events are not")
+    func staleOccurrences() throws {
+        let old = Self.set([try Self.hours(cron: "0 9 * * *", except: [])])
+        let stored = EventSchedule.drafts(for: old, now: Self.monday).enumerated().map { index, draft in
+            Self.event(draft, id: "evt-\(index + 1)")
+        }
+        #expect(stored.count == 7)
+        #expect(EventSchedule.stale(stored, playbooks: old, now: Self.monday).isEmpty, "an unchanged schedule has nothing stale")
+
+        var kept = stored
+        kept[0].preparedAt = Self.monday
+        kept[1].cancelledAt = Self.monday
+        kept[2].scheduledBy = "alice"
+        let moved = Self.set([try Self.hours(cron: "0 10 * * *", except: [])])
+        #expect(EventSchedule.stale(kept, playbooks: moved, now: Self.monday).map(\.id) == ["evt-4", "evt-5", "evt-6", "evt-7"],
+                "09:00 occurrences are stale once the schedule says 10:00; the prepared, cancelled and one-off ones stay")
+        #expect(EventSchedule.stale(stored, playbooks: Self.set([]), now: Self.monday).count == 7, "the playbook is gone")
+        #expect(EventSchedule.stale(stored, playbooks: moved, now: stored[6].prepareAt).isEmpty,
+                "an occurrence whose preparation is due is not stale: its preparation decides")
+    }
+}
