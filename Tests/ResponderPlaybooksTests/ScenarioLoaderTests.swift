@@ -197,8 +197,43 @@ struct ScenarioLoaderTests {
         .event("no at", "fire: {alertname: A}", "events[0].at is required"),
         .event("after until", "{at: 2h, fire: {alertname: A}}", "events[0].at (2h) is after until (1h)"),
         .event("two kinds", "{at: 0s, fire: {alertname: A}, resolve: {alertname: A}}",
-               "events[0] needs exactly one of fire, resolve, command (found fire and resolve)"),
-        .event("no kind", "{at: 0s}", "events[0] needs exactly one of fire, resolve, command"),
+               "events[0] needs exactly one of fire, resolve, command, schedule, move_event, cancel_event (found fire and resolve)"),
+        .event("no kind", "{at: 0s}", "events[0] needs exactly one of fire, resolve, command, schedule, move_event, cancel_event"),
+        .event("schedule without end", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-01-01T10:00:00Z\"}}",
+               "events[0].schedule.end is required"),
+        .event("schedule with an unknown key", "{at: 0s, schedule: {playbok: p, name: n, start: \"2026-01-01T10:00:00Z\"}}",
+               "unknown key \"playbok\" in events[0].schedule; allowed: playbook, name, start, end, time_zone, labels, annotations, by"),
+        .event("schedule with a bad time", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-13-01T10:00\", end: \"2026-01-01T11:00:00Z\", time_zone: UTC}}",
+               "events[0].schedule.start: invalid time \"2026-13-01T10:00\""),
+        .event("schedule with a local time and no zone", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-01-01T10:00\", end: \"2026-01-01T11:00:00Z\"}}",
+               "events[0].schedule.start: the time \"2026-01-01T10:00\" has no offset: give a time zone"),
+        .event("schedule in an unknown zone", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-01-01T10:00\", end: \"2026-01-01T11:00\", time_zone: Mars/Olympus}}",
+               "events[0].schedule.time_zone: unknown time zone \"Mars/Olympus\"; use an IANA time zone name"),
+        .event("schedule at a local time the clocks skip", "{at: 0s, schedule: {playbook: p, name: n, start: \"2027-03-28T02:30\", end: \"2027-03-28T05:00\", time_zone: Europe/Berlin}}",
+               "events[0].schedule.start: 2027-03-28T02:30 does not exist in Europe/Berlin: the clocks jump from 2027-03-28T02:00 to 2027-03-28T03:00"),
+        .body("two events with one name", """
+            events:
+              - {at: 0s, schedule: {playbook: p, name: n, start: "2026-01-01T10:00:00Z", end: "2026-01-01T11:00:00Z"}}
+              - {at: 1s, schedule: {playbook: p, name: n, start: "2026-01-01T12:00:00Z", end: "2026-01-01T13:00:00Z"}}
+
+            """, line: 6, "events[1].schedule.name \"n\" already names the event scheduled at line 5: give each event its own name"),
+        .event("move of an unknown event", "{at: 0s, move_event: {event: Friday, end: \"2026-01-01T10:00:00Z\"}}",
+               "events[0].move_event.event: no event named \"Friday\" is scheduled before this item (scheduled: none)"),
+        .body("cancel before the schedule", """
+            events:
+              - {at: 0s, cancel_event: {event: n}}
+              - {at: 1s, schedule: {playbook: p, name: n, start: "2026-01-01T12:00:00Z", end: "2026-01-01T13:00:00Z"}}
+
+            """, line: 5, "events[0].cancel_event.event: no event named \"n\" is scheduled before this item"),
+        .event("move without times", "{at: 0s, move_event: {event: \"p 2026-01-01T08:00\"}}", "events[0].move_event needs start, end or both"),
+        .event("move with a bad time", "{at: 0s, move_event: {event: \"p 2026-01-01T08:00\", end: tomorrow}}",
+               "events[0].move_event.end: invalid time \"tomorrow\""),
+        .event("cancel in an unknown mode", "{at: 0s, cancel_event: {event: \"p 2026-01-01T08:00\", cancel: now}}",
+               "events[0].cancel_event.cancel must be one of ladder, abort (not \"now\")"),
+        .event("refused on an alert", "{at: 0s, fire: {alertname: A}, refused: overlaps}",
+               "events[0].refused only applies to schedule, move_event, cancel_event"),
+        .event("refused empty", "{at: 0s, cancel_event: {event: \"p 2026-01-01T08:00\"}, refused: \" \"}",
+               "events[0].refused must be part of the expected refusal"),
         .event("unknown event key", "{at: 0s, fire: {alertname: A}, note: x}", "unknown key \"note\" in events[0]"),
         .event("file and inline", "{at: 0s, fire: {file: alerts/traffic-spike.json, alertname: A}}",
                "events[0].fire gives file and alertname: use either"),
@@ -224,6 +259,73 @@ struct ScenarioLoaderTests {
         .event("notification not a string", fire, more: "expect:\n  notifications: [{a: b}]\n", line: 7,
                "expect.notifications[0] must be a string, not a mapping"),
     ]
+
+    @Test("schedule, move_event and cancel_event read times as the events API does; events are named")
+    func eventItems() throws {
+        let text = """
+            name: t
+            start: 2026-01-01T00:00:00Z
+            until: 3d
+            events:
+              - at: 0s
+                schedule:
+                  playbook: launch
+                  name: Friday
+                  start: 2026-01-02T09:00
+                  end: 2026-01-02T18:00
+                  time_zone: Europe/Berlin
+                  annotations: {event_name: Friday}
+                  by: alice
+              - at: 1h
+                move_event: {event: Friday, end: 2026-01-02T20:00}
+              - at: 2h
+                cancel_event: {event: Friday, cancel: abort, by: bob}
+              - at: 3h
+                schedule: {playbook: launch, name: Saturday, start: "2026-01-03T09:00:00+01:00", end: "2026-01-03T10:00:00Z"}
+                refused: overlaps
+              - at: 4h
+                cancel_event: {event: "labelmint-peak-hours 2026-05-06T08:00"}
+
+            """
+        let scenario = try ScenarioLoader.load(text: text, file: "t.yaml", directory: Shipped.scenarios).get()
+        let actions = scenario.events.map(\.action)
+        #expect(scenario.events.map(\.line) == [5, 14, 16, 18, 21])
+        guard actions.count == 5, case .schedule(let friday) = actions[0], case .moveEvent(let move) = actions[1],
+              case .cancelEvent(let cancel) = actions[2], case .schedule(let saturday) = actions[3],
+              case .cancelEvent(let occurrence) = actions[4] else {
+            Issue.record("unexpected items: \(actions)")
+            return
+        }
+        // 09:00 and 18:00 CET are 08:00Z and 17:00Z; the move's 20:00 is read in the event's zone too.
+        #expect(RFC3339.format(friday.draft.start) == "2026-01-02T08:00:00.000Z")
+        #expect(RFC3339.format(friday.draft.end) == "2026-01-02T17:00:00.000Z")
+        #expect(friday.draft.timeZone == "Europe/Berlin" && friday.draft.scheduledBy == "alice" && friday.refused == nil)
+        #expect(friday.draft.annotations == ["event_name": "Friday"])
+        #expect(move.event == "Friday" && move.start == nil && move.timeZone == nil)
+        #expect(move.end.map(RFC3339.format) == "2026-01-02T19:00:00.000Z")
+        #expect(cancel == Scenario.EventCancellation(event: "Friday", mode: .abort, actor: "bob"))
+        #expect(saturday.refused == "overlaps" && RFC3339.format(saturday.draft.start) == "2026-01-03T08:00:00.000Z")
+        #expect(saturday.draft.scheduledBy == "simulator")
+        #expect(occurrence == Scenario.EventCancellation(event: "labelmint-peak-hours 2026-05-06T08:00"))
+    }
+
+    @Test("samples/recurring: the DST scenario passes against its own playbooks; 09:00 Berlin is 08:00Z, then 07:00Z")
+    func daylightSavingSample() throws {
+        let folder = Shipped.root + "/samples/recurring/Playbooks"
+        let set: PlaybookSet
+        switch PlaybookLoader.load(directory: folder) {
+        case .success(let loaded): set = loaded
+        case .failure(let problems): throw problems
+        }
+        let scenario = try ScenarioLoader.load(path: folder + "/scenarios/semantics-recurring-window-across-dst.yaml").get()
+        let result = Simulator.run(scenario, playbooks: set)
+        #expect(result.passed, "\(result.failures.map(\.description))")
+        #expect(result.checks.count == 11 && result.checks.allSatisfy(\.passed))
+        let office = result.steps.filter { $0.step.summary == "scale office-api 2 -> 6" }.map { RFC3339.format($0.entry.at) }
+        #expect(office == ["2027-03-27T08:00:00.000Z", "2027-03-28T07:00:00.000Z"])
+        let batch = result.steps.filter { $0.step.summary == "scale office-batch 1 -> 4" }.map { RFC3339.format($0.entry.at) }
+        #expect(batch == ["2027-03-27T01:30:00.000Z", "2027-03-28T01:00:00.000Z", "2027-03-29T00:30:00.000Z"])
+    }
 
     @Test("a broken snippet reports its problem at the right line", arguments: broken)
     func brokenSnippet(_ broken: BrokenScenario) throws {
