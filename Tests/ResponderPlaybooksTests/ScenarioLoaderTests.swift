@@ -73,11 +73,14 @@ struct ScenarioLoaderTests {
     @Test("one shipped scenario per default playbook, named after it, whose runs are that playbook's")
     func onePerPlaybook() throws {
         let set = try Shipped.set()
-        #expect(set.playbooks.count == 17)
+        #expect(set.playbooks.count == 18)
         for playbook in set.playbooks {
             let scenario = try ScenarioLoader.load(path: "\(Shipped.scenarios)/\(playbook.name).yaml").get()
             #expect(scenario.name == playbook.name)
-            #expect(scenario.expect?.runs?.map(\.playbook) == [playbook.name])
+            // One run, or one per day for a recurring schedule.
+            let runs = scenario.expect?.runs?.map(\.playbook) ?? []
+            #expect(!runs.isEmpty && runs.allSatisfy { $0 == playbook.name }, "\(playbook.name): \(runs)")
+            #expect(runs.count == 1 || playbook.schedule != nil, "\(playbook.name): \(runs)")
             #expect(scenario.expect?.finalReplicas.isEmpty == false)
         }
     }
@@ -307,6 +310,22 @@ struct ScenarioLoaderTests {
         #expect(saturday.refused == "overlaps" && RFC3339.format(saturday.draft.start) == "2026-01-03T08:00:00.000Z")
         #expect(saturday.draft.scheduledBy == "simulator")
         #expect(occurrence == Scenario.EventCancellation(event: "labelmint-peak-hours 2026-05-06T08:00"))
+    }
+
+    @Test("labelmint-peak-hours: two days of scale-ups at 08:00 and step-downs after 02:00 UTC, the third day cancelled")
+    func peakHours() throws {
+        let scenario = try ScenarioLoader.load(path: Shipped.scenarios + "/labelmint-peak-hours.yaml").get()
+        let result = Simulator.run(scenario, playbooks: try Shipped.set())
+        #expect(result.passed, "\(result.failures.map(\.description))")
+        let moves = result.steps.filter { $0.step.action == "scale" }.map { "\(RFC3339.format($0.entry.at)) \($0.step.summary)" }
+        #expect(moves == [
+            "2026-05-04T08:00:00.000Z scale labelmint-backend 2 -> 4", "2026-05-04T08:00:00.000Z scale labelmint-worker 3 -> 6",
+            "2026-05-05T02:00:00.000Z scale labelmint-backend 4 -> 3", "2026-05-05T02:00:00.000Z scale labelmint-worker 6 -> 5",
+            "2026-05-05T02:10:00.000Z scale labelmint-backend 3 -> 2", "2026-05-05T02:10:00.000Z scale labelmint-worker 5 -> 3",
+            "2026-05-05T08:00:00.000Z scale labelmint-backend 2 -> 4", "2026-05-05T08:00:00.000Z scale labelmint-worker 3 -> 6",
+            "2026-05-06T02:00:00.000Z scale labelmint-backend 4 -> 3", "2026-05-06T02:00:00.000Z scale labelmint-worker 6 -> 5",
+            "2026-05-06T02:10:00.000Z scale labelmint-backend 3 -> 2", "2026-05-06T02:10:00.000Z scale labelmint-worker 5 -> 3",
+        ])
     }
 
     @Test("samples/recurring: the DST scenario passes against its own playbooks; 09:00 Berlin is 08:00Z, then 07:00Z")
