@@ -104,7 +104,7 @@ struct EventsCommand: AsyncParsableCommand {
 }
 
 /// `NAME=VALUE` options as a map; a pair without `=` is an error naming the option.
-private func pairs(_ items: [String], _ option: String) throws -> [String: String] {
+func pairs(_ items: [String], _ option: String) throws -> [String: String] {
     var map: [String: String] = [:]
     for item in items {
         guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
