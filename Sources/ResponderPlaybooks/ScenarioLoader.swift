@@ -50,8 +50,11 @@ struct ScenarioDecoder {
     /// Where problems go.
     let log: ProblemLog
 
-    private static let keys = ["name", "description", "start", "until", "replicas", "autoscaler_desired", "events", "expect"]
+    private static let keys = ["name", "description", "start", "until", "replicas", "autoscaler_desired", "schedules", "events",
+                               "expect"]
     private static let alertKeys = ["file", "source", "alertname", "labels", "annotations", "fingerprint"]
+    /// What an item of `events:` does: exactly one of these.
+    private static let eventKinds = ["fire", "resolve", "command", "schedule", "move_event", "cancel_event"]
 
     /// The scenario, or nil when it has problems.
     func decode(_ root: YAMLNode) -> Scenario? {
@@ -76,11 +79,16 @@ struct ScenarioDecoder {
         }
         let replicas = counts(top, "replicas")
         let desired = counts(top, "autoscaler_desired")
+        let schedules = top.strings("schedules")?.map(\.text)
+        for name in schedules ?? [] where !Syntax.isName(name) {
+            top.problem(top.lineOf("schedules"), "schedules: \"\(name)\" is not a playbook name (\(Syntax.namePattern))")
+        }
         let events = decodeEvents(top, until: until)
         let expect = decodeExpectations(top)
         guard log.count == before, let name, let start, let until else { return nil }
         return Scenario(file: file, name: name, description: description, start: start, until: until, replicas: replicas,
-                        autoscalerDesired: desired, events: events, expect: expect)
+                        autoscalerDesired: desired, schedules: schedules, schedulesLine: top.lineOf("schedules"), events: events,
+                        expect: expect)
     }
 
     /// A mapping of target names to replica counts (``Limits/replicas``).
@@ -114,9 +122,11 @@ struct ScenarioDecoder {
         if items.isEmpty { top.problem(node.line, "events is empty: a scenario needs at least one event") }
         var events: [Scenario.Event] = []
         var previous: Duration?
+        var names = ScheduledNames()
         for (index, item) in items.enumerated() {
             let path = "events[\(index)]"
-            guard let fields = Fields(item, path: path, allowed: ["at", "fire", "resolve", "command"], file: file, log: log) else {
+            let allowed = ["at"] + Self.eventKinds + ["refused"]
+            guard let fields = Fields(item, path: path, allowed: allowed, file: file, log: log) else {
                 continue
             }
             let at = fields.boundedDuration("at", required: true)
@@ -128,17 +138,21 @@ struct ScenarioDecoder {
                 fields.problem(fields.lineOf("at"), "\(path).at (\(at.playbookText)) is after until (\(until.playbookText)): it would never happen")
             }
             previous = at ?? previous
-            let present = ["fire", "resolve", "command"].filter(fields.has)
+            let present = Self.eventKinds.filter(fields.has)
             guard present.count == 1 else {
                 let found = present.isEmpty ? "" : " (found \(present.joined(separator: " and ")))"
-                fields.problem(item.line, "\(path) needs exactly one of fire, resolve, command\(found)")
+                fields.problem(item.line, "\(path) needs exactly one of \(Self.eventKinds.joined(separator: ", "))\(found)")
                 continue
             }
+            let refused = expectedRefusal(fields, kind: present[0])
             let action: Scenario.Event.Action?
             switch present[0] {
             case "fire": action = delivery(fields, "fire", status: .firing).map(Scenario.Event.Action.alerts)
             case "resolve": action = delivery(fields, "resolve", status: .resolved).map(Scenario.Event.Action.alerts)
-            default: action = command(fields).map(Scenario.Event.Action.command)
+            case "command": action = command(fields).map(Scenario.Event.Action.command)
+            case "schedule": action = scheduling(fields, refused: refused, names: &names).map(Scenario.Event.Action.schedule)
+            case "move_event": action = move(fields, refused: refused, names: names).map(Scenario.Event.Action.moveEvent)
+            default: action = cancellation(fields, refused: refused, names: names).map(Scenario.Event.Action.cancelEvent)
             }
             if let at, let action {
                 events.append(Scenario.Event(at: at, action: action, line: item.line))

@@ -103,7 +103,7 @@ struct EventsCommand: AsyncParsableCommand {
 extension ScheduledEvent.CancelMode: ExpressibleByArgument {}
 
 /// `NAME=VALUE` options as a map; a pair without `=` is an error naming the option.
-private func pairs(_ items: [String], _ option: String) throws -> [String: String] {
+func pairs(_ items: [String], _ option: String) throws -> [String: String] {
     var map: [String: String] = [:]
     for item in items {
         guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {

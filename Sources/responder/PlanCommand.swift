@@ -3,11 +3,12 @@ import Foundation
 import ResponderCore
 import ResponderPlaybooks
 
-/// `responder plan`: what an alert would start, without doing anything.
+/// `responder plan`: what an alert, or a scheduled event (`--event`), would start, without doing anything.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Print the playbooks an alert matches and the timeline it would start."
+        abstract: "Print the playbooks an alert matches and the timeline it would start, or (--event) the timeline of a "
+            + "scheduled event: when it prepares, its actions, its step-down after the end."
     )
 
     /// Output formats.
@@ -16,7 +17,9 @@ struct PlanCommand: ParsableCommand {
     }
 
     @Option(help: "Alertmanager webhook body, SNS delivery or CloudWatch alarm message (JSON).")
-    var alert: String
+    var alert: String?
+
+    @OptionGroup var event: PlanEventOptions
 
     @Option(help: "Folder of playbook YAML files.")
     var playbooks = "Playbooks"
@@ -33,8 +36,29 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: Format = .text
 
+    func validate() throws {
+        switch (alert, event.event) {
+        case (nil, false):
+            throw ValidationError("give --alert FILE to plan an alert, or --event with --playbook, --start and --end to "
+                + "plan a scheduled event")
+        case (.some, true):
+            throw ValidationError("give --alert or --event, not both")
+        case (nil, true):
+            try event.validateForEvent()
+        case (.some, false):
+            try event.validateUnused()
+        }
+    }
+
     func run() throws {
         let set = try valueOrExit(PlaybookLoader.load(directory: playbooks))
+        let instant = try Self.instant(now)
+        let current = try Self.counts(replicas, option: "--replicas", targets: set)
+        let desired = try Self.counts(autoscalerDesired, option: "--autoscaler-desired", targets: set)
+        guard let alert else {
+            try event.plan(set: set, now: instant, replicas: current, autoscalerDesired: desired, format: format)
+            return
+        }
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: alert)))
@@ -47,17 +71,6 @@ struct PlanCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(alert): \(error.message)")
         }
-        let instant: Date
-        if let now {
-            guard let parsed = RFC3339.parseAccepted(now) else {
-                throw ValidationError("--now \(now) is not an RFC 3339 time \(RFC3339.acceptedYears)")
-            }
-            instant = parsed
-        } else {
-            instant = Date()
-        }
-        let current = try Self.counts(replicas, option: "--replicas", targets: set)
-        let desired = try Self.counts(autoscalerDesired, option: "--autoscaler-desired", targets: set)
         let plans = alerts.map {
             Planner.plan(PlanInput(alert: $0, playbooks: set, replicas: current, autoscalerDesired: desired, now: instant))
         }
@@ -70,6 +83,15 @@ struct PlanCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// `--now` (RFC 3339 between 1970 and 9999), or the wall clock without it.
+    static func instant(_ text: String?) throws -> Date {
+        guard let text else { return Date() }
+        guard let parsed = RFC3339.parseAccepted(text) else {
+            throw ValidationError("--now \(text) is not an RFC 3339 time \(RFC3339.acceptedYears)")
+        }
+        return parsed
     }
 
     /// Parses `TARGET=N` options, refusing unknown targets and counts outside ``Limits/replicas``.

@@ -73,11 +73,14 @@ struct ScenarioLoaderTests {
     @Test("one shipped scenario per default playbook, named after it, whose runs are that playbook's")
     func onePerPlaybook() throws {
         let set = try Shipped.set()
-        #expect(set.playbooks.count == 17)
+        #expect(set.playbooks.count == 18)
         for playbook in set.playbooks {
             let scenario = try ScenarioLoader.load(path: "\(Shipped.scenarios)/\(playbook.name).yaml").get()
             #expect(scenario.name == playbook.name)
-            #expect(scenario.expect?.runs?.map(\.playbook) == [playbook.name])
+            // One run, or one per day for a recurring schedule.
+            let runs = scenario.expect?.runs?.map(\.playbook) ?? []
+            #expect(!runs.isEmpty && runs.allSatisfy { $0 == playbook.name }, "\(playbook.name): \(runs)")
+            #expect(runs.count == 1 || playbook.schedule != nil, "\(playbook.name): \(runs)")
             #expect(scenario.expect?.finalReplicas.isEmpty == false)
         }
     }
@@ -197,8 +200,43 @@ struct ScenarioLoaderTests {
         .event("no at", "fire: {alertname: A}", "events[0].at is required"),
         .event("after until", "{at: 2h, fire: {alertname: A}}", "events[0].at (2h) is after until (1h)"),
         .event("two kinds", "{at: 0s, fire: {alertname: A}, resolve: {alertname: A}}",
-               "events[0] needs exactly one of fire, resolve, command (found fire and resolve)"),
-        .event("no kind", "{at: 0s}", "events[0] needs exactly one of fire, resolve, command"),
+               "events[0] needs exactly one of fire, resolve, command, schedule, move_event, cancel_event (found fire and resolve)"),
+        .event("no kind", "{at: 0s}", "events[0] needs exactly one of fire, resolve, command, schedule, move_event, cancel_event"),
+        .event("schedule without end", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-01-01T10:00:00Z\"}}",
+               "events[0].schedule.end is required"),
+        .event("schedule with an unknown key", "{at: 0s, schedule: {playbok: p, name: n, start: \"2026-01-01T10:00:00Z\"}}",
+               "unknown key \"playbok\" in events[0].schedule; allowed: playbook, name, start, end, time_zone, labels, annotations, by"),
+        .event("schedule with a bad time", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-13-01T10:00\", end: \"2026-01-01T11:00:00Z\", time_zone: UTC}}",
+               "events[0].schedule.start: invalid time \"2026-13-01T10:00\""),
+        .event("schedule with a local time and no zone", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-01-01T10:00\", end: \"2026-01-01T11:00:00Z\"}}",
+               "events[0].schedule.start: the time \"2026-01-01T10:00\" has no offset: give a time zone"),
+        .event("schedule in an unknown zone", "{at: 0s, schedule: {playbook: p, name: n, start: \"2026-01-01T10:00\", end: \"2026-01-01T11:00\", time_zone: Mars/Olympus}}",
+               "events[0].schedule.time_zone: unknown time zone \"Mars/Olympus\"; use an IANA time zone name"),
+        .event("schedule at a local time the clocks skip", "{at: 0s, schedule: {playbook: p, name: n, start: \"2027-03-28T02:30\", end: \"2027-03-28T05:00\", time_zone: Europe/Berlin}}",
+               "events[0].schedule.start: 2027-03-28T02:30 does not exist in Europe/Berlin: the clocks jump from 2027-03-28T02:00 to 2027-03-28T03:00"),
+        .body("two events with one name", """
+            events:
+              - {at: 0s, schedule: {playbook: p, name: n, start: "2026-01-01T10:00:00Z", end: "2026-01-01T11:00:00Z"}}
+              - {at: 1s, schedule: {playbook: p, name: n, start: "2026-01-01T12:00:00Z", end: "2026-01-01T13:00:00Z"}}
+
+            """, line: 6, "events[1].schedule.name \"n\" already names the event scheduled at line 5: give each event its own name"),
+        .event("move of an unknown event", "{at: 0s, move_event: {event: Friday, end: \"2026-01-01T10:00:00Z\"}}",
+               "events[0].move_event.event: no event named \"Friday\" is scheduled before this item (scheduled: none)"),
+        .body("cancel before the schedule", """
+            events:
+              - {at: 0s, cancel_event: {event: n}}
+              - {at: 1s, schedule: {playbook: p, name: n, start: "2026-01-01T12:00:00Z", end: "2026-01-01T13:00:00Z"}}
+
+            """, line: 5, "events[0].cancel_event.event: no event named \"n\" is scheduled before this item"),
+        .event("move without times", "{at: 0s, move_event: {event: \"p 2026-01-01T08:00\"}}", "events[0].move_event needs start, end or both"),
+        .event("move with a bad time", "{at: 0s, move_event: {event: \"p 2026-01-01T08:00\", end: tomorrow}}",
+               "events[0].move_event.end: invalid time \"tomorrow\""),
+        .event("cancel in an unknown mode", "{at: 0s, cancel_event: {event: \"p 2026-01-01T08:00\", cancel: now}}",
+               "events[0].cancel_event.cancel must be one of ladder, abort (not \"now\")"),
+        .event("refused on an alert", "{at: 0s, fire: {alertname: A}, refused: overlaps}",
+               "events[0].refused only applies to schedule, move_event, cancel_event"),
+        .event("refused empty", "{at: 0s, cancel_event: {event: \"p 2026-01-01T08:00\"}, refused: \" \"}",
+               "events[0].refused must be part of the expected refusal"),
         .event("unknown event key", "{at: 0s, fire: {alertname: A}, note: x}", "unknown key \"note\" in events[0]"),
         .event("file and inline", "{at: 0s, fire: {file: alerts/traffic-spike.json, alertname: A}}",
                "events[0].fire gives file and alertname: use either"),

@@ -41,6 +41,12 @@ public enum EventAnnouncement {
         }
     }
 
+    /// One line about an event as planned before it is scheduled (`responder plan --event`): playbook, window, and
+    /// when its preparation starts.
+    public static func planned(_ event: ScheduledEvent) -> String {
+        "Event \"\(event.name)\" (\(event.playbook)): \(window(event)); preparation starts \(local(event.prepareAt, event))."
+    }
+
     /// `start – end` in UTC, plus the local times when the event has a zone.
     static func window(_ event: ScheduledEvent) -> String {
         "\(local(event.start, event)) to \(local(event.end, event))"

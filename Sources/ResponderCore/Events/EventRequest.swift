@@ -20,6 +20,19 @@ public struct EventRequest: Decodable, Sendable, Equatable {
     /// Who asks.
     public var actor: String?
 
+    /// A request from its fields, as `responder plan --event` reads them from the command line.
+    public init(playbook: String? = nil, name: String? = nil, start: String? = nil, end: String? = nil, timeZone: String? = nil,
+                labels: [String: String]? = nil, annotations: [String: String]? = nil, actor: String? = nil) {
+        self.playbook = playbook
+        self.name = name
+        self.start = start
+        self.end = end
+        self.timeZone = timeZone
+        self.labels = labels
+        self.annotations = annotations
+        self.actor = actor
+    }
+
     enum CodingKeys: String, CodingKey {
         case playbook, name, start, end, labels, annotations, actor
         case timeZone = "time_zone"

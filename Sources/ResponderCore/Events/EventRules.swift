@@ -52,6 +52,16 @@ public enum EventRules {
         return .success(draft.occurrence == nil ? max(prepareAt, now) : prepareAt)
     }
 
+    /// The preparation time of `stored` moved to `start`...`end` when it may move (``check(_:playbooks:others:moving:now:)``
+    /// of a draft with its playbook, name, labels and annotations); else the problem. The events API and the
+    /// simulator's ``EventBook`` check a move through it.
+    public static func checkMove(of stored: ScheduledEvent, start: Date, end: Date, playbooks: PlaybookSet,
+                                 others: [ScheduledEvent], now: Date) -> Result<Date, EventProblem> {
+        let draft = EventDraft(playbook: stored.playbook, name: stored.name, start: start, end: end, labels: stored.labels,
+                               annotations: stored.annotations, scheduledBy: stored.scheduledBy)
+        return check(draft, playbooks: playbooks, others: others, moving: stored, now: now)
+    }
+
     /// The events `draft` overlaps on shared targets, nil when none: an overlap is allowed when the event that starts
     /// later has a playbook with `event.overlap: extend` (its run joins the earlier one and extends its window).
     private static func overlaps(_ draft: EventDraft, playbook: Playbook, playbooks: PlaybookSet, others: [ScheduledEvent],

@@ -59,6 +59,22 @@ public struct EventSchedule: Sendable, Equatable {
         }
     }
 
+    /// The first instant after `now` at which ``drafts(for:now:)`` asks for an occurrence it does not ask for at `now`
+    /// (its preparation comes within ``ahead``), looking at occurrences that start by `through` plus that reach; nil
+    /// when none does. A simulation, which jumps from one due time to the next, stops there so each occurrence becomes an
+    /// event when the server would make it one.
+    public static func nextDraftTime(for playbooks: PlaybookSet, after now: Date, through: Date) -> Date? {
+        playbooks.playbooks.compactMap { playbook -> Date? in
+            guard playbook.kind == .preEvent, let schedule = playbook.schedule else { return nil }
+            let lead = min(playbook.event?.lead ?? .zero, Limits.duration.upperBound).timeInterval
+            let reach = schedule.ahead.timeInterval + lead
+            let horizon = now.addingTimeInterval(reach)
+            // Occurrences in progress at the horizon are returned too (they overlap it) and were asked for already.
+            return schedule.window.occurrences(from: horizon, through: through.addingTimeInterval(reach), limit: 1_000)
+                .first { $0.start > horizon }.map { $0.start.addingTimeInterval(-reach) }
+        }.min()
+    }
+
     /// Who schedules occurrences.
     public static let scheduledBy = "schedule"
 }

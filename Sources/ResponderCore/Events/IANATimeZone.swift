@@ -26,7 +26,7 @@ public enum IANATimeZone {
     }
 
     /// What messages say about identifiers.
-    static let hint = "use an IANA time zone name such as Europe/Berlin, America/New_York or UTC"
+    public static let hint = "use an IANA time zone name such as Europe/Berlin, America/New_York or UTC"
 
     /// Bytes an IANA identifier may contain.
     private static let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+".utf8)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A scripted stretch of time: starting replica counts, alerts firing and resolving and people's commands at offsets
-/// from the start, and the outcomes it must have. ``Simulator`` runs it against the playbook set it is given, on a
+/// A scripted stretch of time: starting replica counts, alerts firing and resolving, people's commands and scheduled
+/// events at offsets from the start, and the outcomes it must have. ``Simulator`` runs it against the playbook set it is given, on a
 /// virtual clock, with dry-run executors.
 public struct Scenario: Sendable, Equatable {
     /// File the scenario was read from, for `file:line: message` failures.
@@ -18,6 +18,11 @@ public struct Scenario: Sendable, Equatable {
     public var replicas: [Count]
     /// What targets' autoscalers want, passed to every plan.
     public var autoscalerDesired: [Count]
+    /// The pre-event playbooks whose recurring `schedule:` runs in the simulation; nil for every one (as the server
+    /// runs them all), empty for none.
+    public var schedules: [String]?
+    /// Line of `schedules:`, where a name the playbooks do not schedule is reported.
+    public var schedulesLine: Int
     /// What happens, in time order.
     public var events: [Event]
     /// The outcomes to check; nil when the scenario only shows a timeline.
@@ -25,7 +30,8 @@ public struct Scenario: Sendable, Equatable {
 
     /// Creates a scenario.
     public init(file: String, name: String, description: String? = nil, start: Date, until: Duration,
-                replicas: [Count] = [], autoscalerDesired: [Count] = [], events: [Event], expect: Expectations? = nil) {
+                replicas: [Count] = [], autoscalerDesired: [Count] = [], schedules: [String]? = nil, schedulesLine: Int = 0,
+                events: [Event], expect: Expectations? = nil) {
         self.file = file
         self.name = name
         self.description = description
@@ -33,6 +39,8 @@ public struct Scenario: Sendable, Equatable {
         self.until = until
         self.replicas = replicas
         self.autoscalerDesired = autoscalerDesired
+        self.schedules = schedules
+        self.schedulesLine = schedulesLine
         self.events = events
         self.expect = expect
     }
@@ -82,6 +90,12 @@ public struct Scenario: Sendable, Equatable {
             case alerts(AlertDelivery)
             /// A person's command on the latest run of a playbook.
             case command(PersonCommand)
+            /// An event scheduled, as through the events API.
+            case schedule(EventScheduling)
+            /// A scheduled event moved.
+            case moveEvent(EventMove)
+            /// A scheduled event cancelled.
+            case cancelEvent(EventCancellation)
         }
     }
 

@@ -1,6 +1,6 @@
-/// Checks, before a simulation, that a scenario only names targets and playbooks the set has and only schedules
-/// events before its end: a scenario written for other playbooks fails with its line rather than silently doing
-/// nothing.
+/// Checks, before a simulation, that a scenario only names targets and playbooks the set has (and, in `schedules:`,
+/// playbooks with a recurring schedule) and only schedules events before its end: a scenario written for other
+/// playbooks fails with its line rather than silently doing nothing.
 enum ScenarioReferences {
     /// Every unknown name and late event, in file order.
     static func problems(in scenario: Scenario, playbooks: PlaybookSet) -> [ScenarioFailure] {
@@ -16,6 +16,11 @@ enum ScenarioReferences {
             if !names.contains(name) {
                 found.append((line, "\(key): no playbook named \(name) in the playbooks"))
             }
+        }
+        for name in scenario.schedules ?? [] where playbooks.playbooks.first(where: { $0.name == name })?.schedule == nil {
+            let scheduled = playbooks.playbooks.filter { $0.schedule != nil }.map(\.name)
+            found.append((scenario.schedulesLine, "schedules: no playbook named \(name) has a schedule (playbooks with one: "
+                + "\(scheduled.isEmpty ? "none" : scheduled.joined(separator: ", ")))"))
         }
         scenario.replicas.forEach { target($0, "replicas") }
         scenario.autoscalerDesired.forEach { target($0, "autoscaler_desired") }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The JSON form of a ``SimulationResult`` (`responder simulate --format json`): sorted keys, snake_case, RFC 3339 UTC
-/// times, absent values as `null`. Timeline entries carry `type`: `alert`, `command`, `step` or `notify`.
+/// times, absent values as `null`. Timeline entries carry `type`: `alert`, `command`, `event`, `step` or `notify`.
 public enum SimulationJSON {
     /// Encodes a result.
     public static func encode(_ result: SimulationResult, pretty: Bool = true) throws -> Data {
@@ -62,6 +62,11 @@ public enum SimulationJSON {
             ]) { _, new in new }
         case .notify(let runID, let message):
             object.merge(["type": "notify", "run_id": runID ?? NSNull(), "message": message]) { _, new in new }
+        case .event(let event):
+            object.merge([
+                "type": "event", "change": event.change.rawValue, "event_id": event.eventID ?? NSNull(), "name": event.name,
+                "playbook": event.playbook, "message": event.message, "announced": event.announced,
+            ]) { _, new in new }
         }
         return object
     }

@@ -4,7 +4,7 @@ import Foundation
 public struct SimulationResult: Sendable, Equatable {
     /// The scenario run.
     public var scenario: Scenario
-    /// Everything that happened, in order: alerts, commands, executed steps, notifications.
+    /// Everything that happened, in order: alerts, commands, scheduled events, executed steps, notifications.
     public var timeline: [SimulationEntry]
     /// Every run started, in start order, as it stood at the end.
     public var runs: [Run]
@@ -47,12 +47,14 @@ public struct SimulationResult: Sendable, Equatable {
         }
     }
 
-    /// Every message people would see, in order: the engine's notices and the playbooks' `notify` actions.
+    /// Every message people would see, in order: the engine's notices, the playbooks' `notify` actions and what is
+    /// announced about scheduled events.
     public var notifications: [(entry: SimulationEntry, message: String)] {
         timeline.compactMap { entry in
             switch entry.kind {
             case .notify(_, let message): return (entry, message)
             case .step(let step) where step.action == "notify": return (entry, step.detail)
+            case .event(let event) where event.announced: return (entry, event.message)
             default: return nil
             }
         }
@@ -88,6 +90,8 @@ public struct SimulationEntry: Sendable, Equatable {
         case step(SimulatedStep)
         /// A notification the engine sent.
         case notify(runID: String?, message: String)
+        /// A scheduled event changed: scheduled, moved, cancelled, prepared, missed, or a change refused.
+        case event(SimulatedEvent)
     }
 }
 

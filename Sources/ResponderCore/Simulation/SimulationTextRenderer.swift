@@ -59,7 +59,7 @@ public enum SimulationTextRenderer {
         return lines
     }
 
-    /// Who (a run id, `alert`, `person`, `notice`) and what, for one timeline line.
+    /// Who (a run id, an event id, `alert`, `person`, `notice`, `event`) and what, for one timeline line.
     static func describe(_ kind: SimulationEntry.Kind) -> (String, String) {
         switch kind {
         case .alert(let alert):
@@ -74,6 +74,8 @@ public enum SimulationTextRenderer {
             return (step.runID, "step \(step.index) \(text)")
         case .notify(let runID, let message):
             return (runID ?? "notice", "notice: \(message)")
+        case .event(let event):
+            return (event.eventID ?? "event", event.message)
         }
     }
 

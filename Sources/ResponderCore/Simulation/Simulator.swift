@@ -1,8 +1,9 @@
 import Foundation
 
 /// Runs a ``Scenario`` through ``RunEngine`` on a virtual clock: events in time order, and between them straight to
-/// the engine's `nextDue` (it never sleeps), with a dry-run executor whose outcome is fed back at the same instant.
-/// Pure: no I/O, no wall clock; the same scenario and playbooks give the same result every time.
+/// the next due time (it never sleeps): the engine's `nextDue`, a scheduled event's preparation, or the moment a
+/// recurring schedule's next occurrence becomes an event. A dry-run executor's outcome is fed back at the same
+/// instant. Pure: no I/O, no wall clock; the same scenario and playbooks give the same result every time.
 public enum Simulator {
     /// Runs `scenario` against `playbooks` and checks its expectations.
     public static func run(_ scenario: Scenario, playbooks: PlaybookSet, settings: EngineSettings = EngineSettings()) -> SimulationResult {
@@ -16,9 +17,11 @@ public enum Simulator {
             scenario: scenario, timeline: session.timeline, runs: runs, finalReplicas: session.world.replicas,
             touchedTargets: [], checks: [], problems: problems + session.problems
         )
-        if problems.isEmpty, let expect = scenario.expect {
-            // Sorted by line so the results read top to bottom like the file, whatever part of `expect:` they check.
-            result.checks = ExpectationChecker(scenario: scenario, result: result).check(expect).enumerated()
+        if problems.isEmpty {
+            let expected = scenario.expect.map { ExpectationChecker(scenario: scenario, result: result).check($0) } ?? []
+            // Sorted by line so the results read top to bottom like the file, whatever part of `expect:` (or which
+            // event's `refused:`) they check.
+            result.checks = (session.checks + expected).enumerated()
                 .sorted { ($0.element.location.line, $0.offset) < ($1.element.location.line, $1.offset) }.map(\.element)
         }
         var touched = Set(session.world.changed)
@@ -44,6 +47,10 @@ struct SimulationSession {
     let scenario: Scenario
     /// The playbook set every alert is planned against.
     let playbooks: PlaybookSet
+    /// The engine's settings (the grace after which an event's preparation is late).
+    let settings: EngineSettings
+    /// The playbooks whose recurring schedules run in this scenario (all of them unless it says `schedules:`).
+    let scheduled: PlaybookSet
     /// What autoscalers want, by target.
     let desired: [String: Int]
     /// The real run engine.
@@ -61,12 +68,24 @@ struct SimulationSession {
     /// The alerts delivered, by fingerprint: the last firing one (the labels a run matched), else the last one, as
     /// the server's store reads a run's alert.
     var alerts: [String: NormalizedAlert] = [:]
-    private var stalled = false
+    /// The scheduled events, as the server's event store keeps them.
+    var book = EventBook()
+    /// The `refused:` of the scenario's event items, checked.
+    var checks: [ScenarioCheck] = []
+    /// Occurrences of recurring schedules the rules refused, with why: the driver asks again at every pass, the
+    /// timeline says so once per reason.
+    var refusedOccurrences: Set<String> = []
+    private(set) var stalled = false
 
     /// A session at the scenario's start, every target at its floor unless the scenario says otherwise.
     init(scenario: Scenario, playbooks: PlaybookSet, settings: EngineSettings) {
         self.scenario = scenario
         self.playbooks = playbooks
+        self.settings = settings
+        let chosen = scenario.schedules.map(Set.init)
+        scheduled = PlaybookSet(targets: playbooks.targets, playbooks: playbooks.playbooks.filter { playbook in
+            playbook.schedule != nil && chosen.map { $0.contains(playbook.name) } ?? true
+        }, files: playbooks.files)
         desired = Dictionary(scenario.autoscalerDesired.map { ($0.target, $0.value) }, uniquingKeysWith: { _, last in last })
         engine = RunEngine(runs: [], settings: settings)
         world = SimulatedWorld(targets: playbooks.targets,
@@ -74,10 +93,12 @@ struct SimulationSession {
         clock = scenario.start
     }
 
-    /// Events in time order (stable for equal offsets), each after everything due at or before it.
+    /// Events in time order (stable for equal offsets), each after everything due at or before it. The server starts
+    /// at the scenario's start: its first tick turns the recurring schedules into events at once.
     mutating func run() {
         let events = scenario.events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         let end = scenario.end
+        driverPass()
         for event in events where !stalled {
             let time = scenario.start.addingTimeInterval(event.at.timeInterval)
             guard time <= end else { break }
@@ -86,25 +107,35 @@ struct SimulationSession {
             switch event.action {
             case .alerts(let delivery): deliver(delivery)
             case .command(let command): apply(command, line: event.line)
+            case .schedule(let item): schedule(item, line: event.line)
+            case .moveEvent(let item): move(item, line: event.line)
+            case .cancelEvent(let item): cancel(item, line: event.line)
             }
         }
         advance(to: end)
         clock = max(clock, end)
     }
 
-    /// Jumps from due time to due time up to `limit`, firing what is due at each.
+    /// Jumps from due time to due time up to `limit`, firing what is due at each: the engine's steps first, then the
+    /// run driver's work on scheduled events, in the order of the server's tick.
     private mutating func advance(to limit: Date) {
-        while !stalled, let due = engine.nextDue, due <= limit {
-            let before = due
+        while !stalled {
+            let step = engine.nextDue
+            let eventWork = nextEventWork(through: limit)
+            guard let due = [step, eventWork].compactMap({ $0 }).min(), due <= limit else { return }
             clock = max(clock, due)
-            process(engine.handle(.tick, now: clock))
-            if let next = engine.nextDue, next <= before {
-                // A due time that does not move after its tick would loop forever: report it instead.
-                stall("the engine kept step(s) due at \(RFC3339.format(next)) without firing them")
+            if let step, step <= clock {
+                process(engine.handle(.tick, now: clock))
+                if let next = engine.nextDue, next <= step {
+                    // A due time that does not move after its tick would loop forever: report it instead.
+                    stall("the engine kept step(s) due at \(RFC3339.format(next)) without firing them")
+                }
             }
+            driverPass()
         }
     }
 
+    /// Delivers the alerts of a scenario's `fire` or `resolve` at the virtual now.
     private mutating func deliver(_ delivery: Scenario.AlertDelivery) {
         for var alert in delivery.alerts where !stalled {
             alert.status = delivery.status
@@ -114,16 +145,21 @@ struct SimulationSession {
             } else {
                 alert.endsAt = clock
             }
-            if alert.status == .firing || alerts[alert.fingerprint]?.status != .firing {
-                alerts[alert.fingerprint] = alert
-            }
-            let matched = playbooks.playbooks.filter { PlaybookMatching.evaluate($0, alert: alert).matched }.map(\.name)
-            append(.alert(SimulatedAlert(
-                status: alert.status, name: alert.labels["alertname"] ?? alert.fingerprint, source: alert.source,
-                fingerprint: alert.fingerprint, origin: delivery.origin, matched: matched
-            )))
-            process(engine.handle(.alert(alert, playbooks: playbooks, replicas: world.replicas, autoscalerDesired: desired), now: clock))
+            deliver(alert, origin: delivery.origin)
         }
+    }
+
+    /// Hands one alert to the engine as the ingest loop does, and records it.
+    mutating func deliver(_ alert: NormalizedAlert, origin: String) {
+        if alert.status == .firing || alerts[alert.fingerprint]?.status != .firing {
+            alerts[alert.fingerprint] = alert
+        }
+        let matched = playbooks.playbooks.filter { PlaybookMatching.evaluate($0, alert: alert).matched }.map(\.name)
+        append(.alert(SimulatedAlert(
+            status: alert.status, name: alert.labels["alertname"] ?? alert.fingerprint, source: alert.source,
+            fingerprint: alert.fingerprint, origin: origin, matched: matched
+        )))
+        process(engine.handle(.alert(alert, playbooks: playbooks, replicas: world.replicas, autoscalerDesired: desired), now: clock))
     }
 
     private mutating func apply(_ person: Scenario.PersonCommand, line: Int) {
@@ -156,7 +192,7 @@ struct SimulationSession {
     }
 
     /// Records effects in the interpreter's order; a step's outcome is fed back at once.
-    private mutating func process(_ effects: [EngineEffect]) {
+    mutating func process(_ effects: [EngineEffect]) {
         capture()
         guard !stalled else { return }
         if !EffectInterpreter.run(effects, on: &self, limit: Self.maxEffectsPerInstant) {
@@ -168,17 +204,20 @@ struct SimulationSession {
         for run in engine.drainChanged() { runs[run.id] = run }
     }
 
-    private mutating func append(_ kind: SimulationEntry.Kind) {
+    /// Adds a timeline entry at the virtual now.
+    mutating func append(_ kind: SimulationEntry.Kind) {
         timeline.append(SimulationEntry(at: clock, offsetSeconds: offsetSeconds(clock), kind: kind))
     }
 
-    private mutating func stall(_ message: String) {
+    /// Stops the simulation with a problem (something would loop forever).
+    mutating func stall(_ message: String) {
         stalled = true
         problems.append(ScenarioFailure(location: scenario.location(0),
                                         message: "simulation stopped at +\(Duration.seconds(offsetSeconds(clock)).playbookText): \(message)"))
     }
 
-    private func offsetSeconds(_ date: Date) -> Int {
+    /// Whole seconds from the scenario's start to `date`.
+    func offsetSeconds(_ date: Date) -> Int {
         Int(date.timeIntervalSince(scenario.start).rounded())
     }
 }

@@ -128,9 +128,7 @@ struct EventsRoutes: Sendable {
             let (newStart, newEnd) = (start, end)
             // Checked against the event as stored in the store's transaction: cancelled or started since it was read.
             let moved = try await events.moveEvent(id: id, start: start, end: end, timeZone: body.timeZone, at: at) { stored, others in
-                let draft = EventDraft(playbook: stored.playbook, name: stored.name, start: newStart, end: newEnd,
-                                       labels: stored.labels, annotations: stored.annotations, scheduledBy: stored.scheduledBy)
-                return EventRules.check(draft, playbooks: set, others: others, moving: stored, now: at)
+                EventRules.checkMove(of: stored, start: newStart, end: newEnd, playbooks: set, others: others, now: at)
             }
             switch moved {
             case nil: return JSONResponse.error(.notFound, "no event \(id)")
