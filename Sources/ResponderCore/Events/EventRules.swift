@@ -37,7 +37,7 @@ public enum EventRules {
             guard draft.end >= now.addingTimeInterval(-pastGrace.timeInterval) else {
                 return .failure(.endInPast(end: draft.end, now: now))
             }
-        } else if draft.occurrence == nil, draft.start < now.addingTimeInterval(-pastGrace.timeInterval) {
+        } else if draft.occurrence == nil || moving != nil, draft.start < now.addingTimeInterval(-pastGrace.timeInterval) {
             // An occurrence in progress is created late (a new schedule, downtime); its preparation decides.
             return .failure(.startInPast(start: draft.start, now: now))
         }
@@ -49,7 +49,7 @@ public enum EventRules {
         let prepareAt = draft.start.addingTimeInterval(-min(lead.timeInterval, 366 * 86_400))
         // Scheduled (or moved) with less than the lead ahead: the preparation is due now, not late. An occurrence of a
         // schedule keeps start − lead, so one created after downtime is judged by the playbook's missed_deadline.
-        return .success(draft.occurrence == nil ? max(prepareAt, now) : prepareAt)
+        return .success(draft.occurrence == nil || moving != nil ? max(prepareAt, now) : prepareAt)
     }
 
     /// The preparation time of `stored` moved to `start`...`end` when it may move (``check(_:playbooks:others:moving:now:)``
@@ -58,7 +58,7 @@ public enum EventRules {
     public static func checkMove(of stored: ScheduledEvent, start: Date, end: Date, playbooks: PlaybookSet,
                                  others: [ScheduledEvent], now: Date) -> Result<Date, EventProblem> {
         let draft = EventDraft(playbook: stored.playbook, name: stored.name, start: start, end: end, labels: stored.labels,
-                               annotations: stored.annotations, scheduledBy: stored.scheduledBy)
+                               annotations: stored.annotations, scheduledBy: stored.scheduledBy, occurrence: stored.occurrence)
         return check(draft, playbooks: playbooks, others: others, moving: stored, now: now)
     }
 
@@ -73,6 +73,9 @@ public enum EventRules {
                   let otherPlaybook = byName[other.playbook] else { return nil }
             let shared = targets.intersection(otherPlaybook.targets)
             guard !shared.isEmpty else { return nil }
+            // A known event and an occurrence of a recurring window may overlap: the event's run takes over from the
+            // window's (or the window's joins the event's), and the capacity stays until both have ended.
+            if (draft.occurrence == nil) != (other.occurrence == nil) { return nil }
             let later = other.start > draft.start ? otherPlaybook : playbook
             if later.event?.overlap == .extend { return nil }
             return EventProblem.Overlap(id: other.id, name: other.name, start: other.start, end: other.end, targets: shared.sorted())

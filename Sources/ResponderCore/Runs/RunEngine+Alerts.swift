@@ -19,13 +19,16 @@ extension RunEngine {
             var effects: [EngineEffect] = []
             for timeline in plan.timelines {
                 guard let playbook = playbooks.playbooks.first(where: { $0.name == timeline.playbook }) else { continue }
-                effects += fire(alert, playbook: playbook, timeline: timeline, now: now)
+                let recurring = Set(playbooks.playbooks.filter { $0.schedule != nil }.map(\.name))
+                effects += fire(alert, playbook: playbook, timeline: timeline, recurring: recurring, now: now)
             }
             return effects
         }
     }
 
-    private mutating func fire(_ alert: NormalizedAlert, playbook: Playbook, timeline: Plan.Timeline, now: Date) -> [EngineEffect] {
+    /// `recurring` names the playbooks with a recurring `schedule:` (their runs yield to a one-off pre-event).
+    private mutating func fire(_ alert: NormalizedAlert, playbook: Playbook, timeline: Plan.Timeline, recurring: Set<String>,
+                               now: Date) -> [EngineEffect] {
         let targets = Set(timeline.steps.compactMap(\.target))
         let name = alert.labels["alertname"] ?? alert.fingerprint
         // The same alert firing again for its own run: a join, or a re-fire during the ladder.
@@ -87,25 +90,37 @@ extension RunEngine {
             return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but its plan cannot be run (\(problem)): nothing started")]
         }
         var effects: [EngineEffect] = []
+        // The end of a recurring window this run takes over from: its capacity is kept at least until then.
+        var windowEnd: Date?
         let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
         for var other in busy {
             // An emergency takes over from a lesser run on its targets: one that is not an emergency, one stepping
             // down, or one that raises a target less than this one would. Against what the other run plans, not the
             // count now: in a flood of alerts its scale-up may not have run yet, and taking over from it each time
             // would cancel every scale-up before it happens.
-            if playbook.kind == .emergencyScale,
-               other.kind != .emergencyScale || other.isSteppingDown || Self.raises(timeline, beyond: other) {
+            let emergency = playbook.kind == .emergencyScale
+                && (other.kind != .emergencyScale || other.isSteppingDown || Self.raises(timeline, beyond: other))
+            // A known event (a one-off pre-event) takes over from a recurring window's run (peak hours, a cost
+            // schedule): joining it would leave the event without its own scale-up.
+            let event = playbook.kind == .preEvent && !recurring.contains(playbook.name)
+                && other.kind == .preEvent && recurring.contains(other.playbook)
+            if emergency || event {
+                if event, let end = Self.windowEnd(of: other) { windowEnd = max(windowEnd ?? end, end) }
                 let orphaned = Set(other.targets).subtracting(targets).sorted()
-                cancelPending(&other, reason: "preempted by an emergency (\(playbook.name))")
+                let by = emergency ? "an emergency" : "a known event"
+                cancelPending(&other, reason: "preempted by \(by) (\(playbook.name))")
                 let left = orphaned.isEmpty ? "" : "; \(orphaned.joined(separator: ", ")) stay where they are (no ladder will bring them down)"
                 end(&other, .preempted, now, "preempted by \(playbook.name) for \(name): pending steps cancelled\(left)")
                 store(other)
-                effects.append(.notify(runID: other.id, message: "run \(other.id) (\(other.playbook)) preempted by emergency \(playbook.name)\(left)"))
+                effects.append(.notify(runID: other.id, message: "run \(other.id) (\(other.playbook)) preempted by "
+                    + "\(emergency ? "emergency" : "event") \(playbook.name)\(left)"))
             } else {
                 record(&other, now, "alert \(name) (playbook \(playbook.name)) joined: one run per target")
                 store(other)
                 // A later event of an `event.overlap: extend` playbook keeps the earlier event's capacity until it ends.
-                if playbook.event?.overlap == .extend, other.kind == .preEvent, let end = Self.eventEnd(of: alert),
+                // So does a recurring window joining a known event's run: its capacity stays until the window ends.
+                if playbook.event?.overlap == .extend || recurring.contains(playbook.name), other.kind == .preEvent,
+                   let end = Self.eventEnd(of: alert),
                    let extended = retimeLadder(&other, end: end, onlyLater: true,
                                                because: "event \(alert.labels["event"] ?? name) (\(playbook.name)) extends it", now: now) {
                     return effects + [extended]
@@ -123,6 +138,10 @@ extension RunEngine {
         record(&run, now, "started by alert \(name) (playbook \(playbook.name), \(playbook.kind.rawValue))")
         store(run)
         effects.append(.notify(runID: id, message: "run \(id) started: \(playbook.name) for \(name)"))
+        if let windowEnd, let kept = retimeLadder(&run, end: windowEnd, onlyLater: true,
+                                                 because: "it took over from a recurring window", now: now) {
+            effects.append(kept)
+        }
         return effects
     }
 

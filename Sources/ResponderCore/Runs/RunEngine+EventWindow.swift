@@ -23,6 +23,12 @@ extension RunEngine {
             + "\(RFC3339.format(end)) and the step-down starts \(next)")
     }
 
+    /// The event end a run's ladder counts from (its first step anchored there, whatever its state), nil when it has none.
+    static func windowEnd(of run: Run) -> Date? {
+        guard let step = run.steps.first(where: { $0.anchor == .eventEnd && $0.due != nil }), let due = step.due else { return nil }
+        return due.addingTimeInterval(-TimeInterval(step.offsetSeconds))
+    }
+
     /// The end an event alert carries (`event_end`), when it is one.
     static func eventEnd(of alert: NormalizedAlert) -> Date? {
         guard alert.source == .event else { return nil }

@@ -79,7 +79,7 @@ struct AlertmanagerEndToEndTests {
 
         // Slack: one chat.postMessage to the channel for the run, carrying signed links on links.base_url.
         let message = try await stack.eventually("the run's Slack message") { () -> FakeSlack.Message? in
-            slack.messages.first { $0.threadTS == nil && $0.channel == channel }
+            slack.messages.first { $0.threadTS == nil && $0.channel == channel && !$0.text.hasPrefix("Event evt-") }
         }
         #expect(slack.acceptedCalls.contains { $0.method == "chat.postMessage" && $0.channel == channel && $0.threadTS == nil })
         let rendered = message.text + "\(message.blocks ?? .null)"
@@ -120,7 +120,9 @@ struct AlertmanagerEndToEndTests {
         try await stack.eventually("a Slack thread reply about the resolve") {
             slack.acceptedCalls.contains { $0.threadTS != nil && ($0.text ?? "").contains("resolved") } ? true : nil
         }
-        #expect(slack.messages.filter { $0.threadTS == nil }.count == 1, "one message per run, updated in place")
+        // The default playbooks' recurring window (labelmint-peak-hours) also announces its events: messages of their own.
+        let runMessages = slack.messages.filter { $0.threadTS == nil && !$0.text.hasPrefix("Event evt-") }
+        #expect(runMessages.count == 1, "one message per run, updated in place")
     }
 
     /// Alertmanager sending a token Responder does not know.
@@ -139,9 +141,11 @@ struct AlertmanagerEndToEndTests {
             #expect(stack.alertmanager.process.output.contains("missing or invalid credentials"), "Responder's answer says what is wrong")
             #expect(AlertmanagerProcess.sample(#"responder_deliveries_total{source="alertmanager",outcome="accepted"}"#,
                                                in: try await stack.responderMetrics()) ?? 0 == 0)
-            #expect(try await stack.runs().isEmpty)
+            // Only the refused deliveries' playbooks: the default set's recurring window (labelmint-peak-hours) may
+            // prepare on its own when the test runs at 08:00 UTC.
+            #expect(try await stack.runs().filter { $0.playbook != "labelmint-peak-hours" }.isEmpty)
             let alerts = try await stack.alertsCommand()
-            #expect(alerts.contains("no alerts recorded"), "responder alerts: \(alerts)")
+            #expect(!alerts.contains(" alertmanager "), "responder alerts: \(alerts)")
         }
     }
 }
