@@ -19,6 +19,21 @@ struct RFC3339Tests {
         #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_001)
     }
 
+    // Found by the rfc3339 fuzz target in a clean-clone CI run (fuzz/regressions/rfc3339/submillisecond-round-up): the
+    // formatter writes an instant within its round-up slack (about 1 µs here) of the next millisecond as that one.
+    @Test("an instant a microsecond below a millisecond is written as that millisecond, and stays put from then on")
+    func submillisecondRoundUp() throws {
+        let date = try #require(RFC3339.parse("2027-03-02T14:05:00.229999-02:00"))
+        let text = RFC3339.format(date)
+        #expect(text == "2027-03-02T16:05:00.230Z")
+        let again = try #require(RFC3339.parse(text))
+        #expect(RFC3339.format(again) == text)
+        #expect(again.timeIntervalSince(date) <= RFC3339.roundUpSlack(date.timeIntervalSince1970) + 1e-6)
+        #expect(RFC3339.roundUpSlack(date.timeIntervalSince1970) < 2e-6, "about a microsecond, never a visible shift")
+        #expect(RFC3339.format(try #require(RFC3339.parse("2027-03-02T14:05:00.229990-02:00"))) == "2027-03-02T16:05:00.229Z",
+                "10 µs below is truncated")
+    }
+
     @Test("Go's zero time is before the epoch")
     func zeroTime() throws {
         let date = try #require(RFC3339.parse("0001-01-01T00:00:00Z"))

@@ -82,6 +82,13 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: instant)
     }
 
+    /// How far below a millisecond an instant (seconds since 1970, within the formatted range) may lie and still be
+    /// written as that millisecond by ``format(_:)``: the floating-point error of reading formatted text back (about a
+    /// microsecond in this century), so that text formats back to itself.
+    public static func roundUpSlack(_ seconds: TimeInterval) -> TimeInterval {
+        (2000 * Date(timeIntervalSince1970: seconds).timeIntervalSinceReferenceDate.ulp + 4 * (seconds * 1000).ulp) / 1000
+    }
+
     /// Formats an instant as UTC with millisecond precision, e.g. `2026-01-01T00:00:00.000Z` (truncated, except that an
     /// instant within floating-point error of the next millisecond is written as that millisecond, so that text read
     /// with ``parse(_:)`` formats back to itself). An instant before year 0000 or after 9999 (which no parse produces)
@@ -97,8 +104,7 @@ public enum RFC3339 {
         // place of that count below its millisecond (3e-8 s around 1970); flooring it would write the millisecond
         // before, and a stored time would move a millisecond earlier on every save.
         // Measured on the clamped instant: the ulp of an absurd one (1e300 s) would round anything up.
-        let slack = 2000 * Date(timeIntervalSince1970: clamped).timeIntervalSinceReferenceDate.ulp + 4 * scaled.ulp
-        if scaled - whole > 1 - slack { whole = min(whole + 1, pastLatest * 1000 - 1) }
+        if scaled - whole > 1 - roundUpSlack(clamped) * 1000 { whole = min(whole + 1, pastLatest * 1000 - 1) }
         let totalMillis = Int64(whole)
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let totalSeconds = (totalMillis - Int64(millis)) / 1000
