@@ -106,6 +106,8 @@ public struct Plan: Sendable, Equatable, Codable {
         case eventStart = "event_start"
         /// The scheduled event's end.
         case eventEnd = "event_end"
+        /// When the run ends, for any reason (undo steps).
+        case runEnd = "run_end"
     }
 
     /// One step with absolute values.
@@ -132,6 +134,10 @@ public struct Plan: Sendable, Equatable, Codable {
         public var detail: String
         /// Why the value differs from what was asked (clamps, max_step, autoscaler) and other caveats.
         public var notes: [String]
+        /// Load checks that must hold before it runs.
+        public var checks: [LoadCheck] = []
+        /// For an undo step: the index of the step it undoes (nil: a cleanup that always runs).
+        public var undoes: Int?
 
         /// Creates a step.
         public init(index: Int, phase: Phase, anchor: Anchor, offsetSeconds: Int, due: Date?, action: String,
@@ -155,11 +161,30 @@ public struct Plan: Sendable, Equatable, Codable {
             case actions
             /// The step-down ladder.
             case ladder
+            /// Undo steps: run once when the run ends, for any reason.
+            case undo
         }
 
         enum CodingKeys: String, CodingKey {
-            case index, phase, anchor, due, action, target, from, to, detail, notes
+            case index, phase, anchor, due, action, target, from, to, detail, notes, checks, undoes
             case offsetSeconds = "offset_seconds"
+        }
+
+        /// Decodes a step (`checks` are written as conditions for people and are not read back).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            index = try container.decode(Int.self, forKey: .index)
+            phase = try container.decode(Phase.self, forKey: .phase)
+            anchor = try container.decode(Anchor.self, forKey: .anchor)
+            offsetSeconds = try container.decode(Int.self, forKey: .offsetSeconds)
+            due = try container.decodeIfPresent(Date.self, forKey: .due)
+            action = try container.decode(String.self, forKey: .action)
+            target = try container.decodeIfPresent(String.self, forKey: .target)
+            from = try container.decodeIfPresent(Int.self, forKey: .from)
+            to = try container.decodeIfPresent(Int.self, forKey: .to)
+            detail = try container.decode(String.self, forKey: .detail)
+            notes = try container.decode([String].self, forKey: .notes)
+            undoes = try container.decodeIfPresent(Int.self, forKey: .undoes)
         }
 
         /// Encodes every key, writing absent values as `null` so the JSON shape is the same for every step.
@@ -176,6 +201,9 @@ public struct Plan: Sendable, Equatable, Codable {
             try container.encode(to, forKey: .to)
             try container.encode(detail, forKey: .detail)
             try container.encode(notes, forKey: .notes)
+            // Only on the steps that have them, so plans of playbooks without checks or undo keep their shape.
+            if !checks.isEmpty { try container.encode(checks.map(\.condition), forKey: .checks) }
+            if phase == .undo { try container.encode(undoes, forKey: .undoes) }
         }
     }
 

@@ -27,6 +27,9 @@ public struct Playbook: Sendable, Equatable {
     public var ladder: Ladder?
     /// Safety gates.
     public var gates: Gates
+    /// How actions are undone, in action order: each carried out once when a run ends for any reason, in reverse order,
+    /// if the action it undoes succeeded (`undo:` on an action), or always (`cleanup:`).
+    public var undo: [Undo] = []
 
     /// The targets its actions and ladder act on.
     public var targets: Set<String> {
@@ -134,16 +137,33 @@ public struct Playbook: Sendable, Equatable {
         public var requireAck: Bool
         /// Never go below what the target's autoscaler currently wants.
         public var respectAutoscaler: Bool
+        /// Load checks that must hold before ladder steps (`gates.checks`).
+        public var checks: [LoadCheck]
 
         /// Creates gates with the safe defaults.
         public init(
             onRefire: RefirePolicy = .reEscalate, onResolve: ResolvePolicy = .abort, requireAck: Bool = false,
-            respectAutoscaler: Bool = true
+            respectAutoscaler: Bool = true, checks: [LoadCheck] = []
         ) {
             self.onRefire = onRefire
             self.onResolve = onResolve
             self.requireAck = requireAck
             self.respectAutoscaler = respectAutoscaler
+            self.checks = checks
+        }
+    }
+
+    /// An undo: an `http` or `command` action carried out when a run ends.
+    public struct Undo: Sendable, Equatable {
+        /// The index in ``Playbook/actions`` of the action it undoes; nil for a `cleanup:` entry, which always runs.
+        public var undoes: Int?
+        /// What to do.
+        public var action: Action
+
+        /// Creates an undo.
+        public init(undoes: Int?, action: Action) {
+            self.undoes = undoes
+            self.action = action
         }
     }
 

@@ -20,6 +20,8 @@ public enum StepResult: Sendable, Equatable {
     case retryable(String)
     /// Failed for good (403, 404, 422, a refused parameter).
     case permanent(String)
+    /// Not run: its load checks did not hold (or could not be evaluated); it waits and is tried again.
+    case waiting(GateWait)
 }
 
 /// What a person can do to a run.

@@ -37,6 +37,9 @@ public struct Run: Sendable, Equatable, Codable, Identifiable {
     public var dryRun: Bool
     /// The playbook's gates and windows as they were when the run started (a reload does not change a running run).
     public var policy: RunPolicy
+    /// Set when the run's work ended (how: completed, aborted, preempted, failed) while undo steps are still to run;
+    /// the run stays open, owning nothing, until they finish, then takes this status.
+    public var closing: RunStatus?
 
     /// Creates a run.
     public init(id: String, playbook: String, kind: Playbook.Kind, targets: [String], alertFingerprint: String,
@@ -57,11 +60,16 @@ public struct Run: Sendable, Equatable, Codable, Identifiable {
         self.policy = policy
     }
 
-    /// True while the run can still act (active or held).
+    /// True while the run can still act (active or held), including while it undoes its actions.
     public var isOpen: Bool { status == .active || status == .held }
 
-    /// The first step that has not finished, if any.
-    public var nextStepIndex: Int? { steps.firstIndex { !$0.status.isFinished } }
+    /// True while the run owns its targets: open and not closing (undo steps only).
+    public var isLive: Bool { isOpen && closing == nil }
+
+    /// The first step that has not finished, if any; undo steps count only once the run is closing.
+    public var nextStepIndex: Int? {
+        steps.firstIndex { !$0.status.isFinished && ($0.phase != .undo || closing != nil) }
+    }
 
     /// The earliest due time among unfinished steps that have one.
     public var nextDue: Date? { steps.filter { !$0.status.isFinished }.compactMap(\.due).min() }
@@ -167,6 +175,12 @@ public struct RunStep: Sendable, Equatable, Codable {
     public var recheck: Bool
     /// True once someone acknowledged it while it waited (gates.require_ack, missed deadline wait-for-ack).
     public var acknowledged: Bool
+    /// Load checks that must hold before it runs (ladder steps of a playbook with `gates.checks`).
+    public var checks: [LoadCheck]?
+    /// For an undo step: the index of the step it undoes (nil for a `cleanup:` step, which always runs).
+    public var undoes: Int?
+    /// How long its load checks kept it waiting, and why (kept after it ran, for the report).
+    public var wait: StepWait?
 
     /// Creates a pending step.
     public init(index: Int, phase: Plan.Step.Phase, anchor: Plan.Anchor, offsetSeconds: Int, due: Date?, work: Work,
@@ -192,6 +206,28 @@ public struct RunStep: Sendable, Equatable, Codable {
         case action(Action)
         /// Put back everything in the run's snapshot.
         case restore
+    }
+
+    /// A step's wait for its load checks.
+    public struct StepWait: Sendable, Equatable, Codable {
+        /// When it began waiting.
+        public var since: Date
+        /// When the checks last said something.
+        public var lastChecked: Date
+        /// When the checks held (or the wait otherwise ended); nil while waiting.
+        public var until: Date?
+        /// How many times the checks were read.
+        public var checks: Int
+        /// The last thing they said.
+        public var last: GateWait
+
+        /// Creates a wait.
+        public init(since: Date, last: GateWait) {
+            self.since = since
+            self.lastChecked = since
+            self.checks = 1
+            self.last = last
+        }
     }
 
     /// `run-<id>/step-<index>/attempt-<n>`: the same key for a retry after a crash, so a repeated call is harmless.

@@ -32,7 +32,7 @@ extension RunEngine {
         let targets = Set(timeline.steps.compactMap(\.target))
         let name = alert.labels["alertname"] ?? alert.fingerprint
         // The same alert firing again for its own run: a join, or a re-fire during the ladder.
-        if var own = runs.values.first(where: { $0.isOpen && $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint }) {
+        if var own = runs.values.first(where: { $0.isLive && $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint }) {
             // A scheduled event's later revision: it was moved, or cancelled with the ladder starting now.
             if let end = Self.eventEnd(of: alert) {
                 let moved = retimeLadder(&own, end: end, onlyLater: false, because: alert.annotations[EventAlert.changeAnnotation] ?? "event \(alert.labels["event"] ?? name) changed", now: now)
@@ -50,7 +50,9 @@ extension RunEngine {
                 store(own)
                 return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again during the step-down; the ladder stopped (on_refire: abort)")]
             case .reEscalate:
-                let added = steps(from: timeline, playbook: playbook, firstIndex: own.steps.count, now: now)
+                // The run's undo steps already cover the actions run again: the same actions, undone once at the end.
+                let added = steps(from: timeline, playbook: playbook, firstIndex: own.steps.count, now: now,
+                                  withUndo: !own.steps.contains { $0.phase == .undo })
                 if let problem = Self.problem(in: added) {
                     record(&own, now, "alert \(name) re-fired, but its new steps are out of range (\(problem)): not re-escalated")
                     store(own)
@@ -68,17 +70,17 @@ extension RunEngine {
         // The update of an event whose run has ended (or never started, having joined another): nothing to start.
         if alert.annotations[EventAlert.changeAnnotation] != nil {
             guard playbook.event?.overlap == .extend, let end = Self.eventEnd(of: alert),
-                  var joined = runs.values.filter({ $0.isOpen && $0.kind == .preEvent && !Set($0.targets).isDisjoint(with: targets) })
+                  var joined = runs.values.filter({ $0.isLive && $0.kind == .preEvent && !Set($0.targets).isDisjoint(with: targets) })
                     .min(by: { $0.id < $1.id }) else { return [] }
             let reason = alert.annotations[EventAlert.changeAnnotation] ?? "event changed"
             return retimeLadder(&joined, end: end, onlyLater: true, because: "\(reason), extending it", now: now).map { [$0] } ?? []
         }
         // dedup_window: the same alert starting this playbook again soon after a run of it began is the same incident.
-        if let recent = runs.values.filter({ $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint && !$0.isOpen })
+        if let recent = runs.values.filter({ $0.playbook == playbook.name && $0.alertFingerprint == alert.fingerprint && !$0.isLive })
             .map(\.startedAt).max(), now.timeIntervalSince(recent) < playbook.dedupWindow.timeInterval {
             return [.notify(runID: nil, message: "\(name) matched \(playbook.name) again within its dedup_window (\(playbook.dedupWindow.playbookText)) of the last run: nothing started")]
         }
-        if let ended = runs.values.filter({ $0.playbook == playbook.name && !$0.isOpen && $0.status != .preempted })
+        if let ended = runs.values.filter({ $0.playbook == playbook.name && !$0.isLive && ($0.closing ?? $0.status) != .preempted })
             .compactMap(\.endedAt).max(),
             now.timeIntervalSince(ended) < playbook.cooldown.timeInterval {
             return [.notify(runID: nil, message: "\(name) matched \(playbook.name) but it is cooling down until \(RFC3339.format(ended.addingTimeInterval(playbook.cooldown.timeInterval))): nothing started")]
@@ -92,7 +94,7 @@ extension RunEngine {
         var effects: [EngineEffect] = []
         // The end of a recurring window this run takes over from: its capacity is kept at least until then.
         var windowEnd: Date?
-        let busy = runs.values.filter { $0.isOpen && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
+        let busy = runs.values.filter { $0.isLive && !Set($0.targets).isDisjoint(with: targets) }.sorted { $0.id < $1.id }
         for var other in busy {
             // An emergency takes over from a lesser run on its targets: one that is not an emergency, one stepping
             // down, or one that raises a target less than this one would. Against what the other run plans, not the
@@ -159,7 +161,7 @@ extension RunEngine {
     private mutating func resolve(_ alert: NormalizedAlert, now: Date) -> [EngineEffect] {
         var effects: [EngineEffect] = []
         let name = alert.labels["alertname"] ?? alert.fingerprint
-        for var run in runs.values.filter({ $0.isOpen && $0.alertFingerprint == alert.fingerprint && $0.resolvedAt == nil })
+        for var run in runs.values.filter({ $0.isLive && $0.alertFingerprint == alert.fingerprint && $0.resolvedAt == nil })
             .sorted(by: { $0.id < $1.id }) {
             run.resolvedAt = now
             if run.kind == .scaleDown {
@@ -195,11 +197,19 @@ extension RunEngine {
     }
 
     /// Run steps from a plan timeline; action steps carry the playbook's action, ladder steps a scale to their level.
-    private func steps(from timeline: Plan.Timeline, playbook: Playbook, firstIndex: Int, now: Date) -> [RunStep] {
+    private func steps(from timeline: Plan.Timeline, playbook: Playbook, firstIndex: Int, now: Date, withUndo: Bool = true) -> [RunStep] {
         var actionIndex = 0
-        return timeline.steps.enumerated().map { offset, step in
+        var undoIndex = 0
+        let undos = Array(playbook.undo.reversed())
+        let kept = timeline.steps.filter { withUndo || $0.phase != .undo }
+        // Plan step indices to run step indices, for undo steps' `undoes`.
+        let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.index, firstIndex + $0) })
+        return kept.enumerated().map { offset, step in
             let work: RunStep.Work
             switch (step.phase, step.action) {
+            case (.undo, _):
+                work = .action(undos[min(undoIndex, undos.count - 1)].action)
+                undoIndex += 1
             case (.actions, _):
                 let action = playbook.actions[min(actionIndex, playbook.actions.count - 1)]
                 actionIndex += 1
@@ -219,6 +229,8 @@ extension RunEngine {
             )
             runStep.from = step.from
             runStep.scheduledAt = step.due.map { _ in now }
+            runStep.checks = step.checks.isEmpty ? nil : step.checks
+            runStep.undoes = step.undoes.flatMap { positions[$0] }
             return runStep
         }
     }

@@ -100,13 +100,20 @@ public struct RunEngine: Sendable {
                 let since = max(heldAt, run.steps[index].scheduledAt ?? heldAt)
                 run.steps[index].due = due.addingTimeInterval(max(0, now.timeIntervalSince(since)))
                 run.steps[index].scheduledAt = now
+                // A step held for its load checks gets a whole `max_wait` again.
+                if run.steps[index].wait?.until == nil { run.steps[index].wait?.since = now }
             }
             run.status = .active
             run.heldAt = nil
             record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(saturating: now.timeIntervalSince(heldAt))).playbookText) later (or less, if scheduled during the hold)")
         case .abort:
-            cancelPending(&run, reason: "aborted by \(actor)")
-            end(&run, .aborted, now, "aborted by \(actor)")
+            if run.closing != nil {
+                cancelUndo(&run, reason: "undo cancelled by \(actor)")
+                end(&run, .aborted, now, "aborted by \(actor) while undoing: remaining undo steps cancelled")
+            } else {
+                cancelPending(&run, reason: "aborted by \(actor)")
+                end(&run, .aborted, now, "aborted by \(actor)")
+            }
         }
         effects.append(.notify(runID: runID, message: run.history.last?.message ?? command.rawValue))
         store(run)
@@ -151,9 +158,10 @@ public struct RunEngine: Sendable {
             var step = run.steps[index]
             guard step.status == .pending, let due = step.due, due <= now else { return effects }
             let lateness = now.timeIntervalSince(due)
-            // A restore is exempt: skipping it would leave the run's temporary HPA, env and annotation values behind.
+            // A restore and undo steps are exempt: skipping them would leave the run's temporary values behind. A step
+            // already waiting for its load checks is re-checked, not missed.
             if lateness > settings.missedDeadlineGrace.timeInterval, !step.recheck, !step.acknowledged,
-               step.attempts == 0, step.work != .restore {
+               step.attempts == 0, step.work != .restore, step.phase != .undo, step.wait == nil {
                 let late = Duration.seconds(Int(saturating: lateness)).playbookText
                 switch run.policy.missedDeadline {
                 case .fire:
@@ -188,7 +196,16 @@ public struct RunEngine: Sendable {
             effects.append(.execute(runID: run.id, step: step, snapshot: run.snapshot, dryRun: run.dryRun))
             return effects
         }
+        if let closing = run.closing {
+            end(&run, closing, now, "undo finished: \(UndoSummary(run).text)")
+            effects.append(.notify(runID: run.id, message: "run \(run.id) (\(run.playbook)) \(closing.rawValue); undo finished: \(UndoSummary(run).text)"))
+            return effects
+        }
         end(&run, .completed, now, "completed")
+        if let closing = run.closing {
+            effects.append(.notify(runID: run.id, message: "run \(run.id) (\(run.playbook)) \(closing.rawValue); undoing: \(UndoSummary(run).pendingText)"))
+            return effects + advance(&run, now: now)
+        }
         effects.append(.notify(runID: run.id, message: "run \(run.id) (\(run.playbook)) completed"))
         return effects
     }
@@ -200,11 +217,22 @@ public struct RunEngine: Sendable {
         var effects: [EngineEffect] = []
         var step = run.steps[index]
         step.recheck = false
+        if run.closing != nil, step.phase != .undo {
+            return finishAfterClose(&run, step: step, result: result, now: now)
+        }
         switch result {
+        case .waiting(let wait):
+            step.status = .pending
+            step.attempts = max(0, step.attempts - 1)
+            effects += waitForChecks(&run, step: &step, wait, now: now)
+            run.steps[index] = step
+            store(run)
+            return effects
         case .success(let detail, let snapshot):
             step.status = .done
             step.finishedAt = now
             step.outcome = detail
+            if step.wait != nil, step.wait?.until == nil { step.wait?.until = now }
             run.snapshot.merge(snapshot) { original, _ in original }
             record(&run, now, "step \(index) done: \(detail)")
         case .retryable(let message) where step.attempts < settings.maxAttempts:
@@ -216,6 +244,12 @@ public struct RunEngine: Sendable {
             step.scheduledAt = now
             step.outcome = "attempt \(step.attempts) failed: \(message)"
             record(&run, now, "step \(index) attempt \(step.attempts) failed (\(message)); retrying in \(Duration.seconds(Int(saturating: delay)).playbookText)")
+        case .retryable(let message) where step.phase == .undo, .permanent(let message) where step.phase == .undo:
+            step.status = .failed
+            step.finishedAt = now
+            step.outcome = message
+            record(&run, now, "undo step \(index) failed after \(step.attempts) attempt(s): \(message); the other undo steps go on")
+            effects.append(.notify(runID: runID, message: "run \(runID) (\(run.playbook)): undo step \(index) (\(step.detail)) FAILED: \(message); undo it by hand"))
         case .retryable(let message), .permanent(let message):
             step.status = .failed
             step.finishedAt = now
@@ -244,14 +278,22 @@ public struct RunEngine: Sendable {
         run.history.append(RunEvent(at: now, message: message))
     }
 
+    /// Cancels every pending step except the undo steps (they run when the run ends).
     func cancelPending(_ run: inout Run, reason: String) {
-        for index in run.steps.indices where run.steps[index].status == .pending || run.steps[index].status == .waitingAck {
+        for index in run.steps.indices where run.steps[index].phase != .undo
+            && (run.steps[index].status == .pending || run.steps[index].status == .waitingAck) {
             run.steps[index].status = .cancelled
             run.steps[index].outcome = reason
         }
     }
 
+    /// Ends the run's work with `status`. With undo steps to carry out, the run first closes: it stays active, owning
+    /// nothing, until they finish (``Run/closing``); a second call (or one on a closing run) ends it for good.
     func end(_ run: inout Run, _ status: RunStatus, _ now: Date, _ message: String) {
+        if run.closing == nil, beginUndo(&run, status, now) {
+            record(&run, now, "\(message); undoing: \(UndoSummary(run).pendingText)")
+            return
+        }
         run.status = status
         run.endedAt = now
         run.heldAt = nil

@@ -39,6 +39,9 @@ public struct LiveExecutor: StepExecutor {
         case .retryable(let message), .permanent(let message):
             logger.warning("step failed", metadata: ["run": "\(runID)", "step": "\(step.index)", "error": "\(message)",
                                                      "retryable": "\(result.isRetryable)"])
+        case .waiting(let wait):
+            logger.info("step waits for its load checks", metadata: ["run": "\(runID)", "step": "\(step.index)",
+                                                                     "check": "\(wait.check)", "reason": "\(wait.reason)"])
         }
         return result
     }

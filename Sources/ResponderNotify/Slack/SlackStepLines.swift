@@ -58,6 +58,9 @@ enum StepLines {
         case .running: line += " — _running now_"
         case .waitingAck: line += " — _waiting for an acknowledgement_"
         default:
+            if let wait = step.wait, wait.until == nil {
+                line += " — _waiting for \(SlackMrkdwn.escaped(wait.last.check, limit: 200)): \(SlackMrkdwn.escaped(wait.last.reason, limit: 200))_"
+            }
             if run.status == .held { line += " — _on hold_" }
             else if let due = step.due, due < now.addingTimeInterval(-60) { line += " — _overdue_" }
         }
@@ -76,6 +79,7 @@ enum StepLines {
             return offset == 0 ? "at the event start" : "\(amount) \(offset < 0 ? "before" : "after") the event starts"
         case .eventEnd:
             return offset == 0 ? "at the event end" : "\(amount) \(offset < 0 ? "before" : "after") the event ends"
+        case .runEnd: return step.undoes.map { "when the run ends, if step \($0) succeeded" } ?? "when the run ends"
         }
     }
 
