@@ -8,6 +8,8 @@ struct ActionDecoder {
     let log: ProblemLog
     /// Target uses found so far, checked once every file is read.
     private(set) var references: [TargetReference] = []
+    /// The `undo:` of the action decoded last, until taken.
+    private var undo: Action?
 
     private static let kinds = ["scale", "autoscaler", "env", "annotate", "http", "command", "notify"]
 
@@ -17,8 +19,31 @@ struct ActionDecoder {
         self.log = log
     }
 
+    /// The `undo:` of the action just decoded, if it had one (taken once).
+    mutating func takeUndo() -> Action? {
+        defer { undo = nil }
+        return undo
+    }
+
+    /// Decodes an undo or cleanup action: an `http` or `command` action without an `undo:` of its own.
+    mutating func decodeUndo(_ node: YAMLNode, path: String) -> Action? {
+        guard case .mapping(let entries) = node.value, entries.count == 1, let entry = entries.first,
+              entry.key == "http" || entry.key == "command" else {
+            log.add(file, node.line, "\(path) must be an http or command action (one key: http or command)")
+            return nil
+        }
+        if case .mapping(let inner) = entry.value.value, let nested = inner.first(where: { $0.key == "undo" }) {
+            log.add(file, nested.keyLine, "\(path): an undo action cannot have an undo of its own")
+            return nil
+        }
+        let action = decode(node)
+        undo = nil
+        return action
+    }
+
     /// Decodes one action, nil (with problems reported) when it is broken.
     mutating func decode(_ node: YAMLNode) -> Action? {
+        undo = nil
         guard case .mapping(let entries) = node.value, entries.count == 1, let entry = entries.first else {
             let found: String
             if case .mapping(let entries) = node.value {
@@ -52,7 +77,27 @@ struct ActionDecoder {
         case "http": action = http(entry.value)
         default: action = command(entry.value)
         }
+        if kind == "http" || kind == "command", case .mapping(let inner) = entry.value.value,
+           let undoEntry = inner.first(where: { $0.key == "undo" }), !undoEntry.value.isNull {
+            var undone = decodeUndo(undoEntry.value, path: "\(kind).undo")
+            // The undo of a dry-run-only action is dry-run-only too: it undoes something that never happened.
+            if action?.isDryRunOnly == true { undone = undone.map(Self.dryRunOnly) }
+            if log.count == before { undo = undone }
+        }
         return log.count == before ? action : nil
+    }
+
+    private static func dryRunOnly(_ action: Action) -> Action {
+        switch action {
+        case .http(var call):
+            call.dryRun = true
+            return .http(call)
+        case .command(var call):
+            call.dryRun = true
+            return .command(call)
+        default:
+            return action
+        }
     }
 
     private func fields(_ node: YAMLNode, _ kind: String, _ allowed: [String]) -> Fields? {
@@ -163,7 +208,7 @@ struct ActionDecoder {
     }
 
     private func http(_ node: YAMLNode) -> Action? {
-        let keys = ["method", "url", "headers", "body", "json", "timeout", "expect_status"]
+        let keys = ["method", "url", "headers", "body", "json", "timeout", "expect_status", "undo", "dry_run"]
         guard let fields = fields(node, "http", keys) else { return nil }
         let method = fields.string("method") ?? "POST"
         if !HTTPRequestRenderer.methods.contains(method) {
@@ -198,9 +243,12 @@ struct ActionDecoder {
         if let list = fields.node("expect_status") {
             expect = statuses(list)
         }
+        let dryRun = fields.bool("dry_run")
         return url.map {
-            .http(Action.HTTPCall(method: method, url: $0, headers: headers, body: body, json: json, timeout: timeout,
-                                  expectStatus: expect))
+            var call = Action.HTTPCall(method: method, url: $0, headers: headers, body: body, json: json, timeout: timeout,
+                                       expectStatus: expect)
+            call.dryRun = dryRun
+            return .http(call)
         }
     }
 

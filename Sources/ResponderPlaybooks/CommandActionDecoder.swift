@@ -12,7 +12,7 @@ struct CommandActionDecoder {
 
     /// Decodes the action; problems are reported, the caller drops the action when any was.
     func decode(_ node: YAMLNode) -> Action? {
-        guard let fields = Fields(node, path: "command", allowed: ["argv", "env", "params", "timeout"], file: file, log: log)
+        guard let fields = Fields(node, path: "command", allowed: ["argv", "env", "params", "timeout", "undo", "dry_run"], file: file, log: log)
         else { return nil }
         let params = parameters(fields)
         let argv = fields.strings("argv", required: true) ?? []
@@ -31,7 +31,9 @@ struct CommandActionDecoder {
             _ = templates("command.env.\(pair.key)", pair.value ?? "", pair.line)
         }
         let timeout = fields.timeout("timeout") ?? .seconds(60)
-        return .command(Action.CommandCall(argv: argv.map(\.text), env: env, params: params ?? [:], timeout: timeout))
+        var call = Action.CommandCall(argv: argv.map(\.text), env: env, params: params ?? [:], timeout: timeout)
+        call.dryRun = fields.bool("dry_run")
+        return .command(call)
     }
 
     private func checkPlaceholders(

@@ -22,7 +22,7 @@ struct PlaybookDecoder {
     let log: ProblemLog
 
     private static let keys = ["name", "kind", "description", "match", "actions", "step_down", "gates", "event", "schedule", "cooldown",
-                               "dedup_window", "missed_deadline", "page", "dry_run"]
+                               "cleanup", "dedup_window", "missed_deadline", "page", "dry_run"]
 
     /// Decodes `node`, reporting every problem found in it.
     func decode(_ node: YAMLNode) -> Decoded {
@@ -41,16 +41,26 @@ struct PlaybookDecoder {
         let match = decodeMatch(fields)
         var actionDecoder = ActionDecoder(file: file, log: log)
         var actions: [Action] = []
+        var undo: [Playbook.Undo] = []
         if let list = fields.node("actions", required: true) {
             if case .sequence(let items) = list.value {
-                actions = items.compactMap { actionDecoder.decode($0) }
+                for item in items {
+                    guard let action = actionDecoder.decode(item) else { continue }
+                    if let undone = actionDecoder.takeUndo() { undo.append(Playbook.Undo(undoes: actions.count, action: undone)) }
+                    actions.append(action)
+                }
             } else {
                 log.add(file, list.line, "actions must be a list (use [] for none), not \(list.kindDescription)")
             }
         }
+        undo += decodeCleanup(fields, decoder: &actionDecoder)
         var references = actionDecoder.references
         let ladder = decodeLadder(fields, references: &references)
-        let gates = decodeGates(fields, kind: kind)
+        var gates = decodeGates(fields, kind: kind)
+        if !gates.checks.isEmpty, ladder == nil, fields.has("gates") {
+            log.add(file, fields.lineOf("gates"), "gates.checks gate the step_down ladder's steps; this playbook has no step_down")
+            gates.checks = []
+        }
         let event = decodeEvent(fields, kind: kind)
         let schedule = decodeSchedule(fields, kind: kind)
         let cooldown = fields.boundedDuration("cooldown") ?? .zero
@@ -61,10 +71,11 @@ struct PlaybookDecoder {
         guard log.count == before, let name, let kind, let match else {
             return Decoded(name: name, nameLine: nameLine, location: location, references: references, playbook: nil)
         }
-        let playbook = Playbook(
+        var playbook = Playbook(
             name: name, kind: kind, description: description, match: match, actions: actions, ladder: ladder, gates: gates,
             event: event, schedule: schedule, cooldown: cooldown, dedupWindow: dedupWindow, missedDeadline: missed, page: page, dryRun: dryRun,
             location: location)
+        playbook.undo = undo
         return Decoded(name: name, nameLine: nameLine, location: location, references: references, playbook: playbook)
     }
 
@@ -153,9 +164,11 @@ struct PlaybookDecoder {
 
     private func decodeGates(_ fields: Fields, kind: Playbook.Kind?) -> Playbook.Gates {
         var gates = Playbook.Gates()
-        guard let map = fields.mapping("gates", allowed: ["on_refire", "on_resolve", "require_ack", "respect_autoscaler"]) else {
+        let allowed = ["on_refire", "on_resolve", "require_ack", "respect_autoscaler", "check", "checks"]
+        guard let map = fields.mapping("gates", allowed: allowed) else {
             return gates
         }
+        gates.checks = LoadCheckDecoder(file: file, log: log).decode(map)
         gates.onRefire = map.choice("on_refire", Playbook.RefirePolicy.self) ?? gates.onRefire
         if let entry = map.entry("on_resolve"), let kind, kind != .scaleDown {
             log.add(file, entry.keyLine, "gates.on_resolve only applies to scale-down playbooks; this one is \(kind.rawValue)")
@@ -165,6 +178,18 @@ struct PlaybookDecoder {
         gates.requireAck = map.bool("require_ack") ?? gates.requireAck
         gates.respectAutoscaler = map.bool("respect_autoscaler") ?? gates.respectAutoscaler
         return gates
+    }
+
+    /// `cleanup:`: http and command actions carried out when a run ends, whatever happened (after the undo steps).
+    private func decodeCleanup(_ fields: Fields, decoder: inout ActionDecoder) -> [Playbook.Undo] {
+        guard let list = fields.node("cleanup") else { return [] }
+        guard case .sequence(let items) = list.value else {
+            log.add(file, list.line, "cleanup must be a list of http or command actions, not \(list.kindDescription)")
+            return []
+        }
+        return items.compactMap { item in
+            decoder.decodeUndo(item, path: "cleanup").map { Playbook.Undo(undoes: nil, action: $0) }
+        }
     }
 
     private func decodeEvent(_ fields: Fields, kind: Playbook.Kind?) -> Playbook.EventTiming? {

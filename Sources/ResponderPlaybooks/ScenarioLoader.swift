@@ -51,7 +51,7 @@ struct ScenarioDecoder {
     let log: ProblemLog
 
     private static let keys = ["name", "description", "start", "until", "replicas", "autoscaler_desired", "schedules", "events",
-                               "expect"]
+                               "expect", "metrics"]
     private static let alertKeys = ["file", "source", "alertname", "labels", "annotations", "fingerprint"]
     /// What an item of `events:` does: exactly one of these.
     private static let eventKinds = ["fire", "resolve", "command", "schedule", "move_event", "cancel_event"]
@@ -85,10 +85,13 @@ struct ScenarioDecoder {
         }
         let events = decodeEvents(top, until: until)
         let expect = decodeExpectations(top)
+        let metrics = decodeMetrics(top, until: until)
         guard log.count == before, let name, let start, let until else { return nil }
-        return Scenario(file: file, name: name, description: description, start: start, until: until, replicas: replicas,
-                        autoscalerDesired: desired, schedules: schedules, schedulesLine: top.lineOf("schedules"), events: events,
-                        expect: expect)
+        var scenario = Scenario(file: file, name: name, description: description, start: start, until: until, replicas: replicas,
+                                autoscalerDesired: desired, schedules: schedules, schedulesLine: top.lineOf("schedules"), events: events,
+                                expect: expect)
+        scenario.metrics = metrics
+        return scenario
     }
 
     /// A mapping of target names to replica counts (``Limits/replicas``).

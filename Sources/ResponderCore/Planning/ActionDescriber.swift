@@ -9,6 +9,7 @@ enum ActionDescriber {
         targets: [String: Target],
         notes: inout [String]
     ) -> String {
+        if action.isDryRunOnly { notes.append("dry_run: true on the action: recorded, never made, even when the run acts") }
         switch action {
         case .scale(let target, _):
             return "scale \(target)"

@@ -24,7 +24,7 @@ public enum PlanTextRenderer {
             lines.append("Timeline of \(timeline.playbook) (\(timeline.kind.rawValue)\(timeline.dryRun ? ", dry-run" : "")):")
             if timeline.steps.isEmpty { lines.append("  (no steps)") }
             for step in timeline.steps {
-                let when = step.due.map(RFC3339.format) ?? "(after the \(step.anchor.rawValue))"
+                let when = step.due.map(RFC3339.format) ?? (step.anchor == .runEnd ? "(when the run ends)" : "(after the \(step.anchor.rawValue))")
                 let target = step.target.map { " \($0)" } ?? ""
                 lines.append("  \(pad(when, 26)) \(pad(anchorText(step), 18)) \(step.action)\(target): \(step.detail)")
                 lines += step.notes.map { "      note: \($0)" }

@@ -30,6 +30,10 @@ struct TimelineBuilder {
     var snapshots: [String] = []
     /// Targets whose HPA minReplicas the actions raised (ladder steps lower it again).
     var raisedHPAMin: [String: String] = [:]
+    /// The plan step of each playbook action, by action index (for the undo steps).
+    var actionSteps: [Int: Int] = [:]
+    /// Whether the actions are in this timeline (it starts a run).
+    var actionsAdded = false
 
     init(playbook: Playbook, input: PlanInput) {
         self.playbook = playbook
@@ -79,18 +83,21 @@ struct TimelineBuilder {
                     : "resolved: a running scale-down ladder continues (gates.on_resolve: continue)"
             )
         }
+        addUndo()
         addPolicyNotes()
         return Plan.Timeline(playbook: playbook.name, kind: playbook.kind, dryRun: playbook.dryRun, steps: steps, notes: notes)
     }
 
     private mutating func addActions(anchor: Plan.Anchor, offset: Duration, anchorTime: Date) {
+        actionsAdded = true
         let due = anchorTime.addingTimeInterval(offset.timeInterval)
         var stepNotes: [String] = []
         if due < input.now {
             stepNotes.append("due time \(RFC3339.format(due)) has passed: runs now")
         }
         let template = AlertTemplate(alert: input.alert, playbook: playbook.name)
-        for action in playbook.actions {
+        for (actionIndex, action) in playbook.actions.enumerated() {
+            actionSteps[actionIndex] = steps.count
             var notes = stepNotes
             let description = ActionDescriber.describe(
                 action, template: template, targets: input.playbooks.targets, notes: &notes
@@ -143,8 +150,13 @@ struct TimelineBuilder {
                 if let hpa = raisedHPAMin[target], result.to < result.from {
                     notes.append("HPA \(hpa): minReplicas lowered to \(result.to) with this step so the HPA follows")
                 }
+                let checks = playbook.gates.checks.filter { $0.scope == .eachStep || index == 0 }
+                for check in checks {
+                    notes.append("waits until \(check.condition) (checked every \(check.recheck.playbookText); the run is held after \(check.maxWait.playbookText))")
+                }
                 append(.ladder, anchor, offset, due, "scale", target, result.from, result.to,
                        "replicas \(result.from) -> \(result.to)", notes)
+                steps[steps.count - 1].checks = checks
             }
         }
         if ladder.restore {
@@ -153,6 +165,27 @@ struct TimelineBuilder {
                 : "restore snapshotted values: " + snapshots.joined(separator: "; ")
             append(.ladder, anchor, lastOffset, anchorTime?.addingTimeInterval(lastOffset.timeInterval), "restore",
                    nil, nil, nil, detail, [])
+        }
+    }
+
+    /// Undo steps, in reverse order of the actions they undo, then `cleanup:` steps: due when the run ends, for any
+    /// reason; an undo runs only if its action succeeded.
+    private mutating func addUndo() {
+        // Only a timeline that starts a run (its actions are in it) has undo steps.
+        guard actionsAdded else { return }
+        let template = AlertTemplate(alert: input.alert, playbook: playbook.name)
+        for undo in playbook.undo.reversed() {
+            var undone: Int?
+            if let index = undo.undoes {
+                guard let step = actionSteps[index] else { continue }
+                undone = step
+            }
+            var notes: [String] = [undone.map { "runs when the run ends (completed, aborted, preempted or failed), if step \($0) succeeded" }
+                ?? "runs when the run ends, whatever happened (cleanup)"]
+            let description = ActionDescriber.describe(undo.action, template: template, targets: input.playbooks.targets, notes: &notes)
+            append(.undo, .runEnd, .zero, nil, undo.action.kindName, nil, nil, nil,
+                   undone.map { "undo step \($0): \(description)" } ?? "cleanup: \(description)", notes)
+            steps[steps.count - 1].undoes = undone
         }
     }
 

@@ -56,6 +56,8 @@ public enum Action: Sendable, Equatable, Codable {
         public var timeout: Duration
         /// Statuses counted as success.
         public var expectStatus: [Int]
+        /// Only record this call, even when the run acts (`dry_run: true` on the action: costly or risky calls).
+        public var dryRun: Bool?
 
         /// Creates an HTTP call.
         public init(method: String, url: String, headers: [String: String] = [:], body: String? = nil,
@@ -81,6 +83,8 @@ public enum Action: Sendable, Equatable, Codable {
         public var params: [String: Parameter]
         /// Give up after this long.
         public var timeout: Duration
+        /// Only record this command, even when the run acts (`dry_run: true` on the action).
+        public var dryRun: Bool?
 
         /// Creates a command call.
         public init(argv: [String], env: [String: String] = [:], params: [String: Parameter] = [:], timeout: Duration = .seconds(60)) {
@@ -102,6 +106,15 @@ public enum Action: Sendable, Equatable, Codable {
                 self.from = from
                 self.pattern = pattern
             }
+        }
+    }
+
+    /// Whether the action itself says it is only recorded (`dry_run: true` on an http or command action).
+    public var isDryRunOnly: Bool {
+        switch self {
+        case .http(let call): return call.dryRun == true
+        case .command(let call): return call.dryRun == true
+        default: return false
         }
     }
 

@@ -206,6 +206,12 @@ public struct RunStep: Sendable, Equatable, Codable {
         case action(Action)
         /// Put back everything in the run's snapshot.
         case restore
+
+        /// Whether the step is only recorded whatever the run does (an action with `dry_run: true`).
+        public var isDryRunOnly: Bool {
+            if case .action(let action) = self { return action.isDryRunOnly }
+            return false
+        }
     }
 
     /// A step's wait for its load checks.

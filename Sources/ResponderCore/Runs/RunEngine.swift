@@ -193,7 +193,7 @@ public struct RunEngine: Sendable {
             step.startedAt = now
             run.steps[index] = step
             record(&run, now, "step \(index) started: \(step.detail)")
-            effects.append(.execute(runID: run.id, step: step, snapshot: run.snapshot, dryRun: run.dryRun))
+            effects.append(.execute(runID: run.id, step: step, snapshot: run.snapshot, dryRun: run.dryRun || step.work.isDryRunOnly))
             return effects
         }
         if let closing = run.closing {

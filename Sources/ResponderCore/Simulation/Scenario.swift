@@ -27,6 +27,8 @@ public struct Scenario: Sendable, Equatable {
     public var events: [Event]
     /// The outcomes to check; nil when the scenario only shows a timeline.
     public var expect: Expectations?
+    /// Values of the load checks' metrics over virtual time (`metrics:`).
+    public var metrics: [MetricSeries] = []
 
     /// Creates a scenario.
     public init(file: String, name: String, description: String? = nil, start: Date, until: Duration,

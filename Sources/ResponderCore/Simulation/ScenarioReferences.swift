@@ -32,6 +32,11 @@ enum ScenarioReferences {
                 playbook(command.playbook, line: event.line, "command")
             }
         }
+        let checks = Set(playbooks.playbooks.flatMap(\.gates.checks).map(\.name))
+        for series in scenario.metrics where !checks.contains(series.check) {
+            found.append((series.line, "metrics: no load check named \"\(series.check)\" in the playbooks (checks: "
+                + "\(checks.isEmpty ? "none" : checks.sorted().joined(separator: ", ")))"))
+        }
         if let expect = scenario.expect {
             expect.finalReplicas.forEach { target($0, "expect.final_replicas") }
             for run in expect.runs ?? [] {

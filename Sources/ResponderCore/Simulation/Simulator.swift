@@ -233,6 +233,12 @@ extension SimulationSession: EffectHandler {
         let template = runs[runID].flatMap { run in
             alerts[run.alertFingerprint].map { AlertTemplate(alert: $0, playbook: run.playbook) }
         }
+        if let checks = step.checks, !checks.isEmpty {
+            let readings = checks.map { check in
+                (check, readMetric(check, from: clock.addingTimeInterval(-check.window.timeInterval - check.resolution.timeInterval)))
+            }
+            if case .waits(let wait) = GateDecision.decide(readings, now: clock) { return .waiting(wait) }
+        }
         let outcome = world.execute(step, snapshot: snapshot, template: template)
         append(.step(SimulatedStep(
             runID: runID, playbook: runs[runID]?.playbook ?? "", index: step.index, phase: step.phase,
@@ -240,6 +246,15 @@ extension SimulationSession: EffectHandler {
             detail: step.detail, outcome: outcome.outcome, summary: outcome.summary
         )))
         return outcome.result
+    }
+
+    /// What the scenario's `metrics:` say about `check` from `start` to now; a check without a series cannot be
+    /// evaluated, as a server whose Prometheus has no such series.
+    func readMetric(_ check: LoadCheck, from start: Date) -> MetricReading {
+        guard let series = scenario.metrics.first(where: { $0.check == check.name }) else {
+            return .unavailable("the scenario gives no metrics: series for \"\(check.name)\"")
+        }
+        return series.reading(for: check, from: start, to: clock, origin: scenario.start)
     }
 
     /// Feeds the outcome back at the same instant.
