@@ -6,9 +6,12 @@ import ResponderCore
 struct PrometheusAnswer: Decodable {
     /// One `[timestamp, "value"]` pair.
     struct Point: Decodable {
+        /// Seconds since 1970.
         var at: Double
+        /// The value as Prometheus wrote it.
         var value: String
 
+        /// Reads `[timestamp, "value"]`.
         init(from decoder: any Decoder) throws {
             var container = try decoder.unkeyedContainer()
             at = try container.decode(Double.self)
@@ -18,18 +21,25 @@ struct PrometheusAnswer: Decodable {
 
     /// One series of a matrix.
     struct Series: Decodable {
+        /// The points, in Prometheus's order.
         var values: [Point]?
     }
 
     /// The `data` object.
     struct Payload: Decodable {
+        /// `matrix` for a range query.
         var resultType: String?
+        /// The series.
         var result: [Series]?
     }
 
+    /// `success` or `error`.
     var status: String?
+    /// The result, on success.
     var data: Payload?
+    /// `bad_data`, `timeout`, `execution`… on error.
     var errorType: String?
+    /// Prometheus's error text.
     var error: String?
 
     /// Timestamps outside this range (seconds since 1970) are refused rather than turned into dates.
