@@ -100,9 +100,10 @@ public struct PrometheusReader: MetricReader {
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    /// A time as Prometheus reads it: seconds with milliseconds.
+    /// A time as Prometheus reads it: seconds with milliseconds, rounded down (rounding up could put the last point
+    /// after `end`, where the gate does not look).
     static func seconds(_ date: Date) -> String {
-        String(format: "%.3f", date.timeIntervalSince1970)
+        String(format: "%.3f", (date.timeIntervalSince1970 * 1_000).rounded(.down) / 1_000)
     }
 
     /// The `Authorization` value, reading the secret file now; errors name the file, never its content.
