@@ -25,7 +25,8 @@ enum AWSErrorClassifier {
     /// Codes that mean the request itself is wrong.
     static let invalid: Set<String> = [
         "ValidationException", "InvalidParameterException", "InvalidParameterValueException", "ClientException",
-        "SerializationException", "UnknownOperationException", "LimitExceededException",
+        "SerializationException", "UnknownOperationException", "LimitExceededException", "ValidationError",
+        "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter",
     ]
     /// Codes that mean another change is under way.
     static let conflicts: Set<String> = ["ConcurrentUpdateException", "ConflictException", "UpdateInProgressException"]

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 
-/// A client of one AWS JSON 1.1 API in one region: `POST /` with `Content-Type: application/x-amz-json-1.1` and
+/// A client of one AWS JSON API in one region: `POST /` with `Content-Type: application/x-amz-json-1.1` (or 1.0) and
 /// `X-Amz-Target: <prefix>.<Operation>`, signed with SigV4. Errors come back as ``AWSError``.
 public struct AWSJSONClient: Sendable {
     /// The API.
@@ -59,7 +59,7 @@ public struct AWSJSONClient: Sendable {
     ) throws(AWSError) -> AWSSignedRequest {
         let headers: [(name: String, value: String)] = [
             ("Host", endpoint.hostHeader),
-            ("Content-Type", "application/x-amz-json-1.1"),
+            ("Content-Type", service.contentType),
             ("X-Amz-Target", target(operation)),
         ]
         let request = SigV4Request(method: "POST", path: "/", headers: headers, body: body)

@@ -55,6 +55,7 @@ struct ConfigBuilder {
             throw ConfigError("\(values["slack.bot_token"]?.origin ?? values["slack.bot_token_file"]?.origin ?? "slack"): "
                 + "slack.channel is required with slack.bot_token (the channel id or name the bot posts to)")
         }
+        config.prometheus = try prometheus()
         config.pagerDuty.routingKey = try secret("pagerduty.routing_key")
         config.pagerDuty.eventsURL = try string("pagerduty.events_url") ?? config.pagerDuty.eventsURL
         config.links.baseURL = try string("links.base_url")
@@ -77,7 +78,57 @@ struct ConfigBuilder {
         "database.operation_timeout_seconds": 0.1...300,
         "links.ttl_seconds": 60...2_592_000,
         "slack.timeout_seconds": 0.1...120,
+        "prometheus.timeout_seconds": 0.1...300,
     ]
+
+    /// The `prometheus:` section: an http(s) URL without credentials in it, secret files that can be read now (they
+    /// are read again at each query, so a rotated token is picked up), basic auth with both parts.
+    private func prometheus() throws(ConfigError) -> ResponderConfig.Prometheus {
+        var settings = ResponderConfig.Prometheus()
+        if let url = try string("prometheus.url") {
+            let origin = values["prometheus.url"]?.origin ?? "prometheus.url"
+            guard let components = URLComponents(string: url),
+                  let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                  components.host?.isEmpty == false
+            else {
+                throw ConfigError("\(origin): prometheus.url must be an http(s) URL such as http://prometheus:9090")
+            }
+            guard components.user == nil, components.password == nil else {
+                throw ConfigError("\(origin): prometheus.url must not carry credentials: use prometheus.basic_auth "
+                    + "(username and password_file) or prometheus.bearer_token_file")
+            }
+            guard components.query == nil, components.fragment == nil else {
+                throw ConfigError("\(origin): prometheus.url must not have a query or fragment (give the base URL, e.g. http://prometheus:9090)")
+            }
+            settings.url = url
+        }
+        settings.bearerTokenFile = try readableFile("prometheus.bearer_token_file")
+        settings.basicUsername = try string("prometheus.basic_auth.username")
+        settings.basicPasswordFile = try readableFile("prometheus.basic_auth.password_file")
+        if (settings.basicUsername == nil) != (settings.basicPasswordFile == nil) {
+            throw ConfigError("prometheus.basic_auth: set both username and password_file")
+        }
+        if settings.bearerTokenFile != nil, settings.basicUsername != nil {
+            throw ConfigError("prometheus: set bearer_token_file or basic_auth, not both")
+        }
+        settings.caFile = try readableFile("prometheus.ca_file")
+        settings.timeoutSeconds = try double("prometheus.timeout_seconds") ?? settings.timeoutSeconds
+        return settings
+    }
+
+    /// A file path that can be read now and is not empty; its content is not kept (nor shown in errors).
+    private func readableFile(_ key: String) throws(ConfigError) -> String? {
+        guard let file = try string(key) else { return nil }
+        let origin = values[key]?.origin ?? key
+        let text: String
+        do { text = try readFile(file) } catch {
+            throw ConfigError("\(origin): cannot read \(key) \(file)")
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ConfigError("\(origin): \(key) \(file) is empty")
+        }
+        return file
+    }
 
     /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
     static func parseListen(_ text: String, origin: String) throws(ConfigError) -> (String, Int) {

@@ -31,6 +31,9 @@ public struct ConfigLoader: Sendable {
         "slack.signing_secret": .string, "slack.signing_secret_file": .string, "slack.api_url": .string,
         "slack.timeout_seconds": .double,
         "pagerduty.routing_key": .string, "pagerduty.routing_key_file": .string, "pagerduty.events_url": .string,
+        "prometheus.url": .string, "prometheus.bearer_token_file": .string,
+        "prometheus.basic_auth.username": .string, "prometheus.basic_auth.password_file": .string,
+        "prometheus.ca_file": .string, "prometheus.timeout_seconds": .double,
         "links.base_url": .string, "links.keys_file": .string, "links.ttl_seconds": .double,
     ]
 

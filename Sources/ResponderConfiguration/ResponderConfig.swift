@@ -34,6 +34,8 @@ public struct ResponderConfig: Sendable {
     public var aws = AWS()
     /// Slack settings.
     public var slack = Slack()
+    /// Prometheus, for the load checks of gated steps.
+    public var prometheus = Prometheus()
     /// PagerDuty settings.
     public var pagerDuty = PagerDuty()
     /// Signed action links in chat messages.
@@ -52,6 +54,24 @@ public struct ResponderConfig: Sendable {
         /// Web API base URL (a local fake in tests).
         public var apiURL = "https://slack.com/api"
         /// How long one Slack call may take, in seconds.
+        public var timeoutSeconds = 10.0
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// How load checks reach Prometheus (like an Alertmanager `http_config`); every secret is a file read per query.
+    public struct Prometheus: Sendable {
+        /// Base URL, `http://prometheus:9090`; nil leaves checks without their own `url` unevaluable.
+        public var url: String?
+        /// File holding a bearer token sent as `Authorization: Bearer`.
+        public var bearerTokenFile: String?
+        /// Basic-auth user name.
+        public var basicUsername: String?
+        /// File holding the basic-auth password.
+        public var basicPasswordFile: String?
+        /// PEM file of the certificate authorities trusted for https; nil trusts the system store.
+        public var caFile: String?
+        /// How long one query may take, in seconds.
         public var timeoutSeconds = 10.0
         /// Creates the defaults.
         public init() {}

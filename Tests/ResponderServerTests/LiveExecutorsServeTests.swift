@@ -107,7 +107,19 @@ struct LiveExecutorsServeTests {
         let dry = try ExecutorAssembly.make(config: config, journal: journal, registry: registry, httpClient: HTTPClient.shared,
                                             environment: [:], logger: Logger(label: "t"))
         #expect(dry.summary.hasPrefix("Executors: dry-run"))
-        #expect(dry.executor is RecordingExecutor)
+        var step = RunStep(index: 1, phase: .ladder, anchor: .resolve, offsetSeconds: 0, due: nil,
+                           work: .action(.scale(target: "worker", change: .to(2))), target: "worker", to: 2, detail: "down")
+        step.checks = [LoadCheck(name: "rps", source: .prometheus(query: "sum(rate(x[5m]))", url: nil), comparison: .below, threshold: 1)]
+        // Dry-run steps are gated by their load checks too.
+        let gated = await dry.executor.execute(step, runID: "r", snapshot: [:], dryRun: true)
+        #expect(gated == .waiting(GateWait(check: "rps below 1", reason: "cannot be evaluated: prometheus.url is not configured",
+                                           value: nil, recheck: .seconds(60), maxWait: .seconds(7_200))))
+        var withCA = config
+        withCA.prometheus.caFile = folder.path + "/missing-ca.pem"
+        #expect { try ExecutorAssembly.make(config: withCA, journal: journal, registry: registry, httpClient: HTTPClient.shared,
+                                            environment: [:], logger: Logger(label: "t")) } throws: { error in
+            "\(error)".contains("prometheus.ca_file") && "\(error)".contains("missing-ca.pem")
+        }
 
         config.executors.dryRun = false
         config.kubernetes.kubeconfig = folder.path + "/missing-kubeconfig"

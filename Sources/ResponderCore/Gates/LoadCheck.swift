@@ -74,9 +74,11 @@ public struct LoadCheck: Sendable, Equatable, Codable {
         }
     }
 
-    /// The time between two samples asked of the source for a window (at least 15 s, at most 100 samples).
+    /// The time between two samples asked of the source for a window (at least 15 s, at most 100 samples; never
+    /// finer than a CloudWatch metric's period, whose datapoints are that far apart).
     public var resolution: Duration {
-        let seconds = max(15, Int(saturating: window.timeInterval / 100))
+        var seconds = max(15, Int(saturating: window.timeInterval / 100))
+        if case .cloudWatch(let metric) = source { seconds = max(seconds, metric.periodSeconds) }
         return .seconds(seconds)
     }
 

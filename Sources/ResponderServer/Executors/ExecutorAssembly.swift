@@ -25,11 +25,14 @@ public struct ExecutorAssembly: Sendable {
     /// credentials only make steps on such targets fail with a message saying what to configure.
     public static func make(
         config: ResponderConfig, journal: any ResponderStorage, registry: PlaybookRegistry, httpClient: HTTPClient,
-        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ConfigError) -> ExecutorAssembly {
+        let aws = try awsFactory(config.aws, environment: environment, httpClient: httpClient, logger: logger)
+        let metrics = try metricReader(config.prometheus, aws: aws, httpClient: httpClient)
         if config.executors.dryRun {
             return ExecutorAssembly(
-                executor: RecordingExecutor(ledger: journal),
+                executor: GatedExecutor(RecordingExecutor(ledger: journal), reader: metrics, now: now),
                 summary: "Executors: dry-run (every step is recorded in the store, table executor_call; set executors.dry_run: false to act)",
                 kubernetes: nil
             )
@@ -37,7 +40,6 @@ public struct ExecutorAssembly: Sendable {
         var systems: [String] = []
         let (kubernetesClient, kubernetesProblem) = try kubernetesClient(config.kubernetes, environment: environment, logger: logger)
         if let kubernetesClient { systems.append("Kubernetes \(kubernetesClient.connection.server)") }
-        let aws = try awsFactory(config.aws, environment: environment, httpClient: httpClient, logger: logger)
         systems.append("AWS region \(aws.defaultRegion ?? "per target")" + (aws.endpoint.map { " via \($0)" } ?? ""))
         var kubernetesMaker: ConfiguredBackends.KubernetesMaker?
         if let kubernetesClient {
@@ -60,7 +62,7 @@ public struct ExecutorAssembly: Sendable {
             dryRun: recorder, alert: { await journal.alertTemplate(forRun: $0) }, logger: logger
         )
         return ExecutorAssembly(
-            executor: executor, summary: "Executors: live (" + systems.joined(separator: "; ") + ")",
+            executor: GatedExecutor(executor, reader: metrics, now: now), summary: "Executors: live (" + systems.joined(separator: "; ") + ")",
             kubernetes: kubernetesClient
         )
     }
@@ -86,6 +88,32 @@ public struct ExecutorAssembly: Sendable {
             if explicit { throw ConfigError("kubernetes: \(error.message)") }
             return (nil, "no Kubernetes credentials were found (\(error.message)): set kubernetes.kubeconfig, or run in a pod")
         }
+    }
+
+    /// The reader of load checks: Prometheus from `prometheus:`, CloudWatch through the AWS settings (the same
+    /// credential chain as ECS, resolved only when a CloudWatch check is read).
+    private static func metricReader(
+        _ settings: ResponderConfig.Prometheus, aws: AWSBackendFactory, httpClient: HTTPClient
+    ) throws(ConfigError) -> MetricRouter {
+        let authentication: PrometheusSettings.Authentication
+        if let file = settings.bearerTokenFile {
+            authentication = .bearerTokenFile(file)
+        } else if let username = settings.basicUsername, let file = settings.basicPasswordFile {
+            authentication = .basic(username: username, passwordFile: file)
+        } else {
+            authentication = .none
+        }
+        let prometheus: PrometheusReader
+        do {
+            prometheus = try PrometheusReader(
+                settings: PrometheusSettings(
+                    url: settings.url, authentication: authentication, caFile: settings.caFile,
+                    timeout: .clampedSeconds(settings.timeoutSeconds)),
+                client: httpClient)
+        } catch {
+            throw ConfigError(error.message)
+        }
+        return MetricRouter(prometheus: prometheus, cloudWatch: CloudWatchMetricsClient(factory: aws))
     }
 
     private static func awsFactory(

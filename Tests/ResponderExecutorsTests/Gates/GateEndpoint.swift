@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// A local HTTP endpoint for the gate tests: answers every GET with what `answer` returns for its path, and records
+/// each request's path, query and `Authorization` header.
+struct GateEndpoint: Sendable {
+    /// One request seen.
+    struct Seen: Sendable {
+        var path: String
+        var query: String
+        var authorization: String?
+    }
+
+    /// What to answer: status, content type, body.
+    typealias Answer = @Sendable (_ path: String) -> (Int, String, String)
+
+    /// Serves `answer` on 127.0.0.1 for the duration of `body`, which gets the port and the requests seen.
+    static func with(
+        _ answer: @escaping Answer, _ body: @Sendable (Int, NIOLockedValueBox<[Seen]>) async throws -> Void
+    ) async throws {
+        let seen = NIOLockedValueBox<[Seen]>([])
+        let router = Router()
+        router.on("**", method: .get) { request, _ -> Response in
+            seen.withLockedValue {
+                $0.append(Seen(path: request.uri.path, query: request.uri.query ?? "",
+                               authorization: request.headers[.authorization]))
+            }
+            let (status, type, text) = answer(request.uri.path)
+            var headers = HTTPFields()
+            headers[.contentType] = type
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        var logger = Logger(label: "gate-endpoint")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next() ?? 0
+        do {
+            try await body(port, seen)
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    /// A Prometheus `query_range` answer with one series per entry of `series`.
+    static func matrix(_ series: [[(Double, String)]]) -> String {
+        let result = series.enumerated().map { index, points -> String in
+            let values = points.map { point -> String in "[\(point.0), \"\(point.1)\"]" }.joined(separator: ",")
+            return "{\"metric\":{\"instance\":\"i\(index)\"},\"values\":[\(values)]}"
+        }.joined(separator: ",")
+        return "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[\(result)]}}"
+    }
+}

@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the real Prometheus could not be used; the message carries its output.
+struct PrometheusFailure: Error, CustomStringConvertible {
+    /// What went wrong.
+    let description: String
+}
+
+/// A real Prometheus (Debian package `prometheus`) on a free loopback port, with its storage in a folder of the
+/// test, scraping one local target every second.
+// Process is not Sendable; it is only started once, then polled and terminated.
+final class PrometheusProcess: @unchecked Sendable {
+    /// The process.
+    let process: Process
+    /// `http://127.0.0.1:PORT`.
+    let url: String
+    private let log: String
+
+    private init(process: Process, url: String, log: String) {
+        self.process = process
+        self.url = url
+        self.log = log
+    }
+
+    /// Starts Prometheus scraping `http://127.0.0.1:<target>/metrics` every second and waits until it is ready.
+    static func start(scraping target: Int, in folder: String) async throws -> PrometheusProcess {
+        let binary = "/usr/bin/prometheus"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw PrometheusFailure(description: "\(binary) not found: install the Debian package prometheus (scripts/test does)")
+        }
+        let config = """
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: gate
+                static_configs:
+                  - targets: ["127.0.0.1:\(target)"]
+            """
+        try config.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
+        var failures: [String] = []
+        for attempt in 0..<3 {
+            let port = try freeLoopbackPort()
+            let log = folder + "/prometheus-\(attempt).log"
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = [
+                "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/data-\(attempt)",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ]
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let prometheus = PrometheusProcess(process: process, url: "http://127.0.0.1:\(port)", log: log)
+            if await prometheus.waitUntilReady(limit: .seconds(20)) { return prometheus }
+            await prometheus.stop()
+            failures.append(prometheus.output)
+        }
+        throw PrometheusFailure(description: "Prometheus did not become ready:\n" + failures.joined(separator: "\n---\n"))
+    }
+
+    /// What Prometheus logged.
+    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// Polls `/-/ready` until it answers 200 or the process exits.
+    private func waitUntilReady(limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, process.isRunning {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url + "/-/ready"), timeout: .seconds(2)),
+               response.status == .ok {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Polls the instant query `query` until its first value satisfies `done` (true) or `limit` passes (false).
+    func waitFor(_ query: String, limit: Duration, until done: (Double) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        var components = URLComponents(string: url + "/api/v1/query")
+        components?.queryItems = [URLQueryItem(name: "query", value: query)]
+        guard let address = components?.url?.absoluteString else { return false }
+        while ContinuousClock.now < deadline {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: address), timeout: .seconds(2)),
+               let body = try? await response.body.collect(upTo: 1 << 20),
+               let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+               let data = object["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
+               let value = result.first?["value"] as? [Any], let text = value.last as? String,
+               let number = Double(text), done(number) {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    /// SIGTERM, then SIGKILL after 5 s.
+    func stop() async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+    static func freeLoopbackPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw PrometheusFailure(description: "socket() failed: errno \(errno)") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, size) }
+        }
+        guard bound == 0 else { throw PrometheusFailure(description: "bind(127.0.0.1:0) failed: errno \(errno)") }
+        var length = size
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else { throw PrometheusFailure(description: "getsockname failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
