@@ -34,7 +34,7 @@ public struct GateWait: Sendable, Equatable, Codable {
 /// The pure decision of a load check on what its source answered. `serve`, dry-run and `simulate` all decide here.
 ///
 /// A check holds when the source answered samples covering its whole window (the oldest no later than
-/// `now - for + resolution`), every one a finite number that satisfies the comparison. Anything else waits: a value on
+/// `now - for + resolution`; with no `for`, a sample within the last resolution), every one a finite number that satisfies the comparison. Anything else waits: a value on
 /// the wrong side, no samples, a window not yet covered (the metric is newer than `for`), NaN, or an unreachable
 /// source. Nothing that cannot be evaluated lets a step down through.
 public enum GateDecision {
@@ -62,8 +62,6 @@ public enum GateDecision {
             if covered + check.resolution.timeInterval < check.window.timeInterval {
                 return wait("the metric has samples for only \(Duration.seconds(Int(saturating: covered)).playbookText) of \(check.window.playbookText)")
             }
-        } else if now.timeIntervalSince(latest.at) > staleAfter.timeInterval {
-            return wait("cannot be evaluated: the latest sample is from \(RFC3339.format(latest.at)), older than \(staleAfter.playbookText)")
         }
         let considered = check.window > .zero ? samples : [latest]
         if let failing = considered.filter({ !check.holds($0.value) }).max(by: { worse($0.value, $1.value, check) }) {
@@ -89,9 +87,6 @@ public enum GateDecision {
         }
         return .holds(held.joined(separator: "; "))
     }
-
-    /// With no window, a latest sample older than this is not trusted (Prometheus's own staleness is 5 minutes).
-    public static let staleAfter: Duration = .seconds(600)
 
     /// Orders failing values so the max is the one farthest on the wrong side.
     private static func worse(_ lhs: Double, _ rhs: Double, _ check: LoadCheck) -> Bool {

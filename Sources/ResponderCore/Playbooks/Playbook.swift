@@ -31,6 +31,11 @@ public struct Playbook: Sendable, Equatable {
     /// if the action it undoes succeeded (`undo:` on an action), or always (`cleanup:`).
     public var undo: [Undo] = []
 
+    /// The undo steps in the order they run: the actions' undos in reverse action order, then `cleanup:` in order.
+    public var undoOrder: [Undo] {
+        undo.filter { $0.undoes != nil }.reversed() + undo.filter { $0.undoes == nil }
+    }
+
     /// The targets its actions and ladder act on.
     public var targets: Set<String> {
         Set(actions.compactMap(\.target) + (ladder?.levels.map(\.target) ?? []))
