@@ -174,7 +174,7 @@ struct TimelineBuilder {
         // Only a timeline that starts a run (its actions are in it) has undo steps.
         guard actionsAdded else { return }
         let template = AlertTemplate(alert: input.alert, playbook: playbook.name)
-        for undo in playbook.undo.reversed() {
+        for undo in playbook.undo.filter({ $0.undoes != nil }).reversed() + playbook.undo.filter({ $0.undoes == nil }) {
             var undone: Int?
             if let index = undo.undoes {
                 guard let step = actionSteps[index] else { continue }

@@ -200,7 +200,7 @@ extension RunEngine {
     private func steps(from timeline: Plan.Timeline, playbook: Playbook, firstIndex: Int, now: Date, withUndo: Bool = true) -> [RunStep] {
         var actionIndex = 0
         var undoIndex = 0
-        let undos = Array(playbook.undo.reversed())
+        let undos = Array(playbook.undo.filter { $0.undoes != nil }.reversed() + playbook.undo.filter { $0.undoes == nil })
         let kept = timeline.steps.filter { withUndo || $0.phase != .undo }
         // Plan step indices to run step indices, for undo steps' `undoes`.
         let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.index, firstIndex + $0) })
