@@ -330,7 +330,7 @@ struct DefaultPlaybooksTests {
         ]),
         ("labelmint-pre-event.json", "2026-05-01T09:00:00Z", [
             "kubectl delete -f monitoring/event-alerts.yaml --ignore-not-found", "delete-db-instance",
-            "cleanup: ./scripts/backup-all.sh", "cleanup: ./scripts/generate-scaling-report.sh",
+            "cleanup: run ./scripts/backup-all.sh", "cleanup: run ./scripts/generate-scaling-report.sh",
         ]),
         ("autolytiq-pre-event.json", "2026-03-28T10:00:00Z", ["MinCapacity=2,MaxCapacity=16"]),
     ]
