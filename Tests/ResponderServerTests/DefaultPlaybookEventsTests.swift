@@ -25,7 +25,11 @@ struct DefaultPlaybookEventsTests {
             let plan = Planner.plan(PlanInput(alert: EventAlert.alert(for: event), playbooks: set, now: prepareAt))
             let timeline = try #require(plan.timelines.first, "\(playbook.name) plans its event")
             #expect(plan.timelines.map(\.playbook) == [playbook.name])
-            #expect(!timeline.steps.isEmpty && timeline.steps.allSatisfy { $0.due != nil }, "\(playbook.name): every step has a time")
+            // Undo and cleanup steps have no time of their own: they run when the run ends, whenever that is.
+            let timed = timeline.steps.filter { $0.phase != .undo }
+            #expect(!timed.isEmpty && timed.allSatisfy { $0.due != nil }, "\(playbook.name): every step but the undo has a time")
+            #expect(timeline.steps.filter { $0.phase == .undo }.allSatisfy { $0.due == nil && $0.anchor == .runEnd },
+                    "\(playbook.name): undo steps are due when the run ends")
             let ladder = timeline.steps.filter { $0.phase == .ladder }
             #expect(ladder.allSatisfy { ($0.due ?? .distantPast) >= draft.end }, "\(playbook.name): the step-down comes after the end")
         }

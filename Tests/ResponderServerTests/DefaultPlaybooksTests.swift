@@ -141,6 +141,7 @@ struct DefaultPlaybooksTests {
             "event_start-1440m autoscaler autolytiq-api-gateway",
             "event_start-1440m autolytiq-api-gateway 3->10",
             "event_start-1440m autolytiq-deal-service 3->8",
+            "event_start-1440m command -",
             "event_start-1440m annotate autolytiq-api-gateway",
             "event_start-1440m command -",
             "event_end+120m autolytiq-api-gateway 10->10",
@@ -150,26 +151,43 @@ struct DefaultPlaybooksTests {
             "event_end+180m autolytiq-api-gateway 5->3",
             "event_end+180m autolytiq-deal-service 4->3",
             "event_end+180m restore -",
+            "run_end command -",
         ]),
         Row(sample: "labelmint-emergency-scale.json", arguments: "--now 2026-05-12T19:20:00Z", playbook: "labelmint-emergency-scale", steps: [
             "now notify -",
             "now labelmint-backend 2->4",
             "now labelmint-worker 3->9",
+            "now command -",
+            "now http -",
+            "now http -",
+            "now http -",
             "resolve+15m labelmint-backend 4->3",
             "resolve+15m labelmint-worker 9->8",
             "resolve+25m labelmint-backend 3->2",
             "resolve+25m labelmint-worker 8->3",
+            "run_end http -",
+            "run_end http -",
+            "run_end http -",
+            "run_end command -",
         ]),
         Row(sample: "labelmint-pre-event.json", arguments: "--now 2026-05-01T09:00:00Z", playbook: "labelmint-pre-event", steps: [
             "event_start-1440m notify -",
+            "event_start-1440m command -",
+            "event_start-1440m command -",
             "event_start-1440m labelmint-backend 2->10",
             "event_start-1440m labelmint-worker 3->25",
+            "event_start-1440m command -",
             "event_start-1440m http -",
+            "event_start-1440m command -",
             "event_start-1440m notify -",
             "event_end+60m labelmint-backend 10->3",
             "event_end+60m labelmint-worker 25->8",
             "event_end+70m labelmint-backend 3->2",
             "event_end+70m labelmint-worker 8->3",
+            "run_end command -",
+            "run_end command -",
+            "run_end command -",
+            "run_end command -",
         ]),
         Row(sample: "labelmint-backend-response-time-high.json", arguments: "--now 2026-05-12T10:45:00Z", playbook: "labelmint-backend-response-time-high", steps: [
             "now notify -",
@@ -285,6 +303,67 @@ struct DefaultPlaybooksTests {
         let timelines = try #require(plan["timelines"] as? [[String: Any]])
         let steps = (timelines.first?["steps"] as? [[String: Any]] ?? []).map(Self.compact)
         #expect(steps == row.steps)
+    }
+
+    /// Issue 16: the default playbooks run every seed procedure completely; what stays with people is said in
+    /// Playbooks/README.md, never in a playbook's "Not automated here" or "manual step" note.
+    @Test("no default playbook leaves a step of its runbook in a \"Not automated\" or \"manual step\" note")
+    func nothingLeftInNotes() throws {
+        let folder = Self.root + "/Playbooks"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+        #expect(files.count >= 10)
+        for file in files {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8).lowercased()
+            #expect(!text.contains("not automated"), "\(file)")
+            #expect(!text.contains("manual step"), "\(file)")
+        }
+        let readme = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
+        #expect(readme.contains("## What stays with people"))
+    }
+
+    /// The seed playbooks with `undo:` or `cleanup:`, their sample alert and the undo steps `plan` must list last (due
+    /// when the run ends), in reverse order of their actions, then the cleanup in its order.
+    static let undoRows: [(sample: String, now: String, undo: [String])] = [
+        ("labelmint-emergency-scale.json", "2026-05-12T19:20:00Z", [
+            "POST https://api.labelmint.it/admin/rate-limit/reset", "POST https://api.labelmint.it/admin/cache/reset",
+            "POST https://api.labelmint.it/admin/config/reset", "delete-db-instance",
+        ]),
+        ("labelmint-pre-event.json", "2026-05-01T09:00:00Z", [
+            "kubectl delete -f monitoring/event-alerts.yaml --ignore-not-found", "delete-db-instance",
+            "cleanup: run ./scripts/backup-all.sh", "cleanup: run ./scripts/generate-scaling-report.sh",
+        ]),
+        ("autolytiq-pre-event.json", "2026-03-28T10:00:00Z", ["MinCapacity=2,MaxCapacity=16"]),
+    ]
+
+    @Test("`responder plan` shows every seed playbook's undo and cleanup steps, when the run ends, in order",
+          arguments: undoRows.indices)
+    func plansShowUndo(_ row: Int) async throws {
+        let (sample, now, undo) = Self.undoRows[row]
+        let process = try ResponderProcess(arguments: [
+            "plan", "--alert", Self.root + "/samples/alerts/" + sample, "--playbooks", Self.root + "/Playbooks",
+            "--format", "json", "--now", now,
+        ])
+        #expect(try await process.waitForExit() == 0)
+        let plans = try #require(try JSONSerialization.jsonObject(with: Data(process.stdout.utf8)) as? [[String: Any]])
+        let timelines = try #require(plans.first?["timelines"] as? [[String: Any]])
+        let steps = try #require(timelines.first?["steps"] as? [[String: Any]])
+        let ending = steps.filter { $0["anchor"] as? String == "run_end" }
+        #expect(ending.count == undo.count, "\(sample): \(ending.map { $0["detail"] ?? "" })")
+        #expect(steps.suffix(ending.count).allSatisfy { $0["anchor"] as? String == "run_end" }, "undo steps come last")
+        for (step, text) in zip(ending, undo) {
+            #expect((step["detail"] as? String ?? "").contains(text), "\(sample): \(step["detail"] ?? "") should contain \(text)")
+        }
+    }
+
+    @Test("every scenario of Playbooks/scenarios passes `responder simulate`")
+    func everyScenarioPasses() async throws {
+        let folder = Self.root + "/Playbooks/scenarios"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 28)
+        for file in files {
+            let process = try ResponderProcess(arguments: ["simulate", folder + "/" + file, "--playbooks", Self.root + "/Playbooks"])
+            #expect(try await process.waitForExit() == 0, "\(file):\n\(process.stdout)")
+        }
     }
 
     static func compact(_ step: [String: Any]) -> String {

@@ -24,9 +24,13 @@ struct PlanEventCommandTests {
         let steps = lines.filter { $0.hasPrefix("  2026-") }.map { $0.split(separator: " ").prefix(4).joined(separator: " ") }
         #expect(steps == [
             "2026-05-03T08:00:00.000Z event_start -1d notify:",
+            "2026-05-03T08:00:00.000Z event_start -1d command:",
+            "2026-05-03T08:00:00.000Z event_start -1d command:",
             "2026-05-03T08:00:00.000Z event_start -1d scale",
             "2026-05-03T08:00:00.000Z event_start -1d scale",
+            "2026-05-03T08:00:00.000Z event_start -1d command:",
             "2026-05-03T08:00:00.000Z event_start -1d http:",
+            "2026-05-03T08:00:00.000Z event_start -1d command:",
             "2026-05-03T08:00:00.000Z event_start -1d notify:",
             "2026-05-04T13:00:00.000Z event_end +1h scale",
             "2026-05-04T13:00:00.000Z event_end +1h scale",
