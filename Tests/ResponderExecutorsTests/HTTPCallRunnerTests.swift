@@ -105,6 +105,7 @@ struct HTTPCallRunnerTests {
                 #expect(!retryable, "\(message)")
                 #expect(message.contains("expected 200, 204"))
             case .success: Issue.record("HTTP \(code) is not a success")
+            case .waiting(let wait): Issue.record("an HTTP call has no load checks to wait for: \(wait.reason)")
             }
         }
     }
