@@ -85,9 +85,10 @@ extension ScalingReport {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    /// Whether a done step changed something (a `notify` only tells people).
+    /// Whether a done step changed something (a `notify` only tells people; a scale to the count it had is a no-op).
     private static func changesSomething(_ step: RunStep) -> Bool {
         if case .action(.notify) = step.work { return false }
+        if isScale(step), let from = step.from, from == step.to { return false }
         return true
     }
 
@@ -132,6 +133,12 @@ extension ScalingReport {
             for (position, step) in done.enumerated() {
                 guard let replicas = step.to, let since = step.finishedAt else { continue }
                 let until = position + 1 < done.count ? done[position + 1].finishedAt : nil
+                if let last = levels.last, last.replicas == replicas {
+                    // A step to the count the target already had: the same level goes on.
+                    levels[levels.count - 1].until = until
+                    levels[levels.count - 1].seconds = seconds(from: last.since, to: until ?? max(asOf, last.since))
+                    continue
+                }
                 levels.append(Level(replicas: replicas, since: since, until: until,
                                     seconds: seconds(from: since, to: until ?? max(asOf, since))))
             }

@@ -46,6 +46,18 @@ struct ScalingReportTests {
         #expect(report.problems.map(\.step) == [4])
     }
 
+    @Test("a scale step to the count a target had is no change, and its level goes on")
+    func noOpSteps() {
+        var run = ScalingReportSample.run()
+        run.steps[2].to = 12
+        run.steps[2].acknowledged = false
+        let report = ScalingReport(run: run)
+        #expect(report.changes.map(\.step) == [0, 3])
+        let api = report.targets.first { $0.target == "api" }
+        #expect(api?.levels.map(\.replicas) == [12, 4])
+        #expect(api?.levels.map(\.seconds) == [7200, 1740])
+    }
+
     @Test("an open run: closing reads as ending, levels and waits run to now")
     func openRun() {
         var run = ScalingReportSample.run()
