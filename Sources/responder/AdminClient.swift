@@ -21,12 +21,12 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("ca-file"), help: "CA certificate to trust (default: $RESPONDER_CA_FILE, else STATE/tls/cert.pem when present, else the system roots).")
     var caFile: String?
 
-    @Option(help: "Output: table (for people) or json (for scripts).")
+    @Option(help: "Output: table (for people), json (for scripts), or markdown (`runs report`; elsewhere the same as table).")
     var format: OutputFormat = .table
 
     /// How results are printed.
     enum OutputFormat: String, ExpressibleByArgument {
-        case table, json
+        case table, json, markdown
     }
 
     /// The process environment, which holds the defaults of the flags.

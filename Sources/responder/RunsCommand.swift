@@ -5,8 +5,8 @@ import Foundation
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List and show runs on a running server; acknowledge, hold, resume or abort one.",
-        subcommands: [List.self, Show.self, Ack.self, Hold.self, Resume.self, Abort.self]
+        abstract: "List and show runs on a running server; acknowledge, hold, resume or abort one; print its scaling report.",
+        subcommands: [List.self, Show.self, Report.self, Ack.self, Hold.self, Resume.self, Abort.self]
     )
 
     /// `responder runs list`.
@@ -35,6 +35,22 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let data = try await AdminClient(options: server).send(.GET, "/api/runs/\(AdminClient.escape(id))")
             try RunsOutput.show(data, format: server.format)
+        }
+    }
+
+    /// `responder runs report`.
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a run's scaling report: what changed, peak and final counts, load-check waits, undo outcomes.")
+        @OptionGroup var server: ServerOptions
+        @Argument(help: "The run id (run-N).") var id: String
+
+        func run() async throws {
+            // The report is for people as Markdown; `--format json` gives the server's JSON (`table` means Markdown).
+            let json = server.format == .json
+            let path = "/api/runs/\(AdminClient.escape(id))/report" + (json ? "" : "?format=markdown")
+            let data = try await AdminClient(options: server).send(.GET, path)
+            RunsOutput.report(data, json: json)
         }
     }
 

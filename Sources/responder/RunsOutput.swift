@@ -1,4 +1,5 @@
 import Foundation
+import ResponderCore
 
 /// Prints runs for people (tables, a run's steps, history and notifications), or the server's JSON for scripts.
 enum RunsOutput {
@@ -34,6 +35,15 @@ enum RunsOutput {
         }
         let run = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         TableOutput.print([header, row(run)])
+    }
+
+    /// Prints `GET /api/runs/{id}/report`: the Markdown made safe for a terminal, or the JSON.
+    static func report(_ data: Data, json: Bool) {
+        if json {
+            TableOutput.printJSON(data)
+        } else {
+            Swift.print(TerminalText.printable(String(decoding: data, as: UTF8.self)), terminator: "")
+        }
     }
 
     /// Prints `GET /api/runs/{id}`: the run, each step, the history and the notifications.

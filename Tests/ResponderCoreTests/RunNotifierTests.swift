@@ -42,9 +42,30 @@ struct RunNotifierTests {
         var ended = acked
         ended.status = .completed
         #expect(Self.kinds(notifier.notifications(before: acked, after: ended, now: Self.at)) == [
-            "slack.run_message", "pagerduty.resolve",
+            "slack.run_message", "slack.run_report", "pagerduty.resolve",
         ])
         #expect(notifier.notifications(before: ended, after: ended, now: Self.at).isEmpty, "no change, nothing to say")
+    }
+
+    @Test("the scaling report is queued once, when the run ends: not while undo steps still run, not after")
+    func reportWhenTheRunEnds() {
+        let notifier = RunNotifier(channels: [.slack])
+        let run = Self.run(page: false)
+        var closing = run
+        closing.closing = .aborted
+        closing.history.append(RunEvent(at: Self.at, message: "aborted by alice; undoing: step 1"))
+        #expect(!Self.kinds(notifier.notifications(before: run, after: closing, now: Self.at)).contains("slack.run_report"))
+        var ended = closing
+        ended.status = .aborted
+        ended.closing = nil
+        ended.history.append(RunEvent(at: Self.at, message: "undo done"))
+        #expect(Self.kinds(notifier.notifications(before: closing, after: ended, now: Self.at)) == [
+            "slack.run_message", "slack.thread_reply: undo done", "slack.run_report",
+        ], "after the last history line")
+        var later = ended
+        later.history.append(RunEvent(at: Self.at, message: "a late line"))
+        #expect(!Self.kinds(notifier.notifications(before: ended, after: later, now: Self.at)).contains("slack.run_report"))
+        #expect(Self.kinds(RunNotifier(channels: [.pagerduty]).notifications(before: closing, after: ended, now: Self.at)).isEmpty)
     }
 
     @Test("a run that does not page never reaches PagerDuty; unconfigured channels get nothing")

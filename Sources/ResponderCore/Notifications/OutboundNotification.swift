@@ -26,6 +26,9 @@ public struct OutboundNotification: Sendable, Equatable, Codable {
         case change
         /// Slack: a message of its own about a scheduled event (its `runID` is the event's id) saying `text`.
         case eventMessage = "event_message"
+        /// Slack: the run's ``ScalingReport``, as a reply in its thread, once the run ended; rendered from the run as
+        /// it is at delivery.
+        case runReport = "run_report"
     }
 
     /// The run it is about (for ``Kind/eventMessage``, the event's id: notifications about one event keep their order).

@@ -3,8 +3,9 @@ import Foundation
 /// Decides what people are told when a run changes: a pure function of the run before and after the change.
 ///
 /// Slack: the run's message is posted when the run starts and updated at every change; every new history line is a
-/// thread reply. PagerDuty (runs whose playbook pages): trigger at the start, acknowledge when someone acknowledges,
-/// resolve when the run ends, and a change event for every step carried out.
+/// thread reply; when the run ends, its scaling report is a last reply. PagerDuty (runs whose playbook pages): trigger
+/// at the start, acknowledge when someone acknowledges, resolve when the run ends, and a change event for every step
+/// carried out.
 public struct RunNotifier: Sendable, Equatable {
     /// Channels that are configured.
     public var channels: Set<OutboundNotification.Channel>
@@ -29,6 +30,8 @@ public struct RunNotifier: Sendable, Equatable {
             add(.slack, .runMessage)
         }
         for event in newEvents { add(.slack, .threadReply, event.message) }
+        // Once: only the change that ends the run queues it (a run with undo steps ends when they finish).
+        if before?.isOpen ?? true, !run.isOpen { add(.slack, .runReport) }
         if page {
             let previous = Dictionary(uniqueKeysWithValues: (before?.steps ?? []).map { ($0.index, $0.status) })
             for step in run.steps where step.status == .done && previous[step.index] != .done {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The JSON form of a ``SimulationResult`` (`responder simulate --format json`): sorted keys, snake_case, RFC 3339 UTC
-/// times, absent values as `null`. Timeline entries carry `type`: `alert`, `command`, `event`, `step` or `notify`.
+/// times, absent values as `null`. Timeline entries carry `type`: `alert`, `command`, `event`, `step` or `notify`;
+/// `reports` holds the ``ScalingReport`` of each run that ended (its JSON, plus `markdown`).
 public enum SimulationJSON {
     /// Encodes a result.
     public static func encode(_ result: SimulationResult, pretty: Bool = true) throws -> Data {
@@ -26,6 +27,7 @@ public enum SimulationJSON {
                     "started_at": RFC3339.format(run.startedAt), "ended_at": run.endedAt.map(RFC3339.format) ?? NSNull(),
                 ]
             },
+            "reports": result.reports.map(report),
             "final_replicas": result.finalReplicas,
             "checks": result.checks.map { check -> [String: Any] in
                 [
@@ -36,6 +38,16 @@ public enum SimulationJSON {
             "problems": result.problems.map(\.description),
             "passed": result.passed,
         ]
+    }
+
+    /// A report as the API serves it, plus its Markdown; `{}` with an error in the impossible case it cannot be
+    /// encoded, rather than failing the whole output.
+    private static func report(_ report: ScalingReport) -> [String: Any] {
+        guard let data = try? report.jsonData(), var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return ["run_id": report.runID, "error": "the report could not be encoded"]
+        }
+        object["markdown"] = report.markdown
+        return object
     }
 
     private static func entry(_ entry: SimulationEntry) -> [String: Any] {

@@ -39,6 +39,11 @@ public struct SimulationResult: Sendable, Equatable {
         }
     }
 
+    /// The scaling report of every run that ended, in start order.
+    public var reports: [ScalingReport] {
+        runs.filter { !$0.isOpen }.map { ScalingReport(run: $0) }
+    }
+
     /// The executed steps, in order.
     public var steps: [(entry: SimulationEntry, step: SimulatedStep)] {
         timeline.compactMap { entry in

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The text form `responder simulate` prints: the timeline (virtual time, offset, run, step, target, from -> to or
-/// detail, notifications), the runs, the final replica counts, then every expectation with its result.
+/// detail, notifications), the scaling report of each run that ended (Markdown), the runs, the final replica counts, then every expectation with its result.
 public enum SimulationTextRenderer {
     /// Renders the whole result.
     public static func render(_ result: SimulationResult) -> String {
@@ -15,6 +15,10 @@ public enum SimulationTextRenderer {
         for entry in result.timeline {
             let (who, text) = describe(entry.kind)
             lines.append("  \(RFC3339.format(entry.at))  \(pad(entry.offsetText, 10)) \(pad(who, 8)) \(text)")
+        }
+        for report in result.reports {
+            lines.append("")
+            lines.append(report.markdown.trimmingCharacters(in: .newlines))
         }
         lines.append("")
         lines.append("Runs:")

@@ -20,4 +20,6 @@ public enum SlackLimits {
     public static let identifier = 255
     /// Top-level `text` of a message.
     public static let messageText = 40000
+    /// A report posted as text: Slack shows about 4,000 characters of a message's text before it truncates it.
+    public static let reportText = 3900
 }

@@ -38,7 +38,8 @@ public enum ResponderHTTPServer {
         let admin = AdminRoutes(token: deps.adminToken, playbooks: deps.playbooks)
         router.post("/-/reload") { request, _ in await admin.reload(request) }
         if let runs = deps.runs {
-            RunsRoutes(token: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox).register(on: router)
+            RunsRoutes(token: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox, now: deps.now)
+                .register(on: router)
             let events = deps.journal as? any EventStore
             StatusRoutes(adminToken: deps.adminToken, coordinator: runs, journal: deps.journal, signer: deps.actions?.signer,
                          events: events, now: deps.now).register(on: router)

@@ -83,6 +83,9 @@ struct ChatDelivery: NotificationDelivery {
                 let text = SlackRunMessage.eventText(run: run, event: RunEvent(at: note.createdAt, message: note.text),
                                                      inThread: posted != nil)
                 _ = try await slack.postMessage(channel: posted?.channel ?? channel, text: text, threadTS: posted?.ts)
+            case .runReport:
+                let text = SlackRunReport.text(ScalingReport(run: run, now: at))
+                _ = try await slack.postMessage(channel: posted?.channel ?? channel, text: text, threadTS: posted?.ts)
             case .trigger, .acknowledge, .resolve, .change, .eventMessage:
                 throw .permanent("\(note.kind.rawValue) is not a Slack run notification")
             }
@@ -96,6 +99,8 @@ struct ChatDelivery: NotificationDelivery {
             case .threadReply:
                 try await webhook.post(text: SlackRunMessage.eventText(
                     run: run, event: RunEvent(at: note.createdAt, message: note.text), inThread: false))
+            case .runReport:
+                try await webhook.post(text: SlackRunReport.text(ScalingReport(run: run, now: at)))
             case .trigger, .acknowledge, .resolve, .change, .eventMessage:
                 throw .permanent("\(note.kind.rawValue) is not a Slack run notification")
             }
@@ -112,7 +117,7 @@ struct ChatDelivery: NotificationDelivery {
         case .acknowledge: _ = try await pagerDuty.send(.acknowledge(dedupKey: key))
         case .resolve: _ = try await pagerDuty.send(.resolve(dedupKey: key))
         case .change: try await pagerDuty.sendChange(.step(run: run, text: note.text, now: note.createdAt))
-        case .runMessage, .threadReply, .eventMessage: throw .permanent("\(note.kind.rawValue) is not a PagerDuty notification")
+        case .runMessage, .threadReply, .eventMessage, .runReport: throw .permanent("\(note.kind.rawValue) is not a PagerDuty notification")
         }
     }
 
