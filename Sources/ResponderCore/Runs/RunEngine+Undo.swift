@@ -116,6 +116,25 @@ extension RunEngine {
     }
 }
 
+extension RunEngine {
+    /// Moves the pending steps after `index` that have a due time later by `seconds` (a step waited that long for its
+    /// load checks), so the ladder's spacing is kept and they do not count as missed deadlines.
+    func shiftLater(_ run: inout Run, after index: Int, by seconds: TimeInterval, now: Date) {
+        guard seconds > 0 else { return }
+        var moved = 0
+        for later in run.steps.indices where later > index && run.steps[later].status == .pending && run.steps[later].phase != .undo {
+            guard let due = run.steps[later].due else { continue }
+            run.steps[later].due = due.addingTimeInterval(seconds)
+            run.steps[later].scheduledAt = now
+            moved += 1
+        }
+        if moved > 0 {
+            record(&run, now, "step \(index) waited \(Duration.seconds(Int(saturating: seconds)).playbookText) for its load checks: "
+                + "the \(moved) step(s) after it move as much later")
+        }
+    }
+}
+
 /// The undo steps of a run, summed up for people.
 struct UndoSummary {
     let run: Run

@@ -232,7 +232,11 @@ public struct RunEngine: Sendable {
             step.status = .done
             step.finishedAt = now
             step.outcome = detail
-            if step.wait != nil, step.wait?.until == nil { step.wait?.until = now }
+            if let wait = step.wait, wait.until == nil {
+                step.wait?.until = now
+                // The ladder keeps its spacing: the steps after one that waited for its load checks move by the wait.
+                shiftLater(&run, after: index, by: now.timeIntervalSince(wait.since), now: now)
+            }
             run.snapshot.merge(snapshot) { original, _ in original }
             record(&run, now, "step \(index) done: \(detail)")
         case .retryable(let message) where step.attempts < settings.maxAttempts:
