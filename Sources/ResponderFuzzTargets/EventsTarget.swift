@@ -52,7 +52,8 @@ public enum EventsTarget {
         guard plan.timelines.map(\.playbook) == [draft.playbook], plan.timelines.first?.kind == .preEvent else {
             throw FuzzInvariantViolation(target: "events", "event for \(draft.playbook) planned \(plan.timelines.map(\.playbook))")
         }
-        if let undated = plan.timelines.first?.steps.first(where: { $0.due == nil }) {
+        // Undo steps are due when the run ends, whenever that is; every other step of an event has a time.
+        if let undated = plan.timelines.first?.steps.first(where: { $0.due == nil && $0.phase != .undo }) {
             throw FuzzInvariantViolation(target: "events", "step \(undated.index) of an event has no due time")
         }
     }

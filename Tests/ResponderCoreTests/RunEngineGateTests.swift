@@ -61,6 +61,19 @@ struct RunEngineGateTests {
         #expect(h.replicas["api"] == 5)
     }
 
+    @Test("the steps after one that waited move by its wait, so the ladder keeps its spacing")
+    func keepsSpacing() throws {
+        var h = EngineHarness(F.set([Self.playbook(scope: .firstStep)], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.results = [Self.waiting(420), Self.waiting(410), Self.waiting(400)]
+        h.advance(by: 3600)
+        let id = try #require(h.onlyRun).id
+        // First ladder step due at +600, waited 3 minutes; the second was due at +1200 and now at +1380.
+        #expect(h.offsets(of: id).suffix(2) == [600 + 180, 1200 + 180])
+        #expect(h.engine.runs[id]?.history.contains { $0.message.contains("waited 3m for its load checks") } == true)
+    }
+
     @Test("after max_wait the run is held and a person is told the last value; resume gives the check a new max_wait")
     func holdsAfterMaxWait() throws {
         var h = EngineHarness(F.set([Self.playbook()], targets: Self.targets), replicas: ["api": 2])

@@ -1,18 +1,17 @@
 import Foundation
-import ResponderCore
 
 /// The JSON answer of Prometheus's `/api/v1/query_range`, read defensively: values are strings (`"NaN"`, `"+Inf"`
 /// included), timestamps seconds since 1970 as numbers.
-struct PrometheusAnswer: Decodable {
+public struct PrometheusAnswer: Decodable, Sendable {
     /// One `[timestamp, "value"]` pair.
-    struct Point: Decodable {
+    public struct Point: Decodable, Sendable {
         /// Seconds since 1970.
-        var at: Double
+        public var at: Double
         /// The value as Prometheus wrote it.
-        var value: String
+        public var value: String
 
         /// Reads `[timestamp, "value"]`.
-        init(from decoder: any Decoder) throws {
+        public init(from decoder: any Decoder) throws {
             var container = try decoder.unkeyedContainer()
             at = try container.decode(Double.self)
             value = try container.decode(String.self)
@@ -20,33 +19,38 @@ struct PrometheusAnswer: Decodable {
     }
 
     /// One series of a matrix.
-    struct Series: Decodable {
+    public struct Series: Decodable, Sendable {
         /// The points, in Prometheus's order.
-        var values: [Point]?
+        public var values: [Point]?
     }
 
     /// The `data` object.
-    struct Payload: Decodable {
+    public struct Payload: Decodable, Sendable {
         /// `matrix` for a range query.
-        var resultType: String?
+        public var resultType: String?
         /// The series.
-        var result: [Series]?
+        public var result: [Series]?
     }
 
     /// `success` or `error`.
-    var status: String?
+    public var status: String?
     /// The result, on success.
-    var data: Payload?
+    public var data: Payload?
     /// `bad_data`, `timeout`, `execution`… on error.
-    var errorType: String?
+    public var errorType: String?
     /// Prometheus's error text.
-    var error: String?
+    public var error: String?
+
+    /// Reads an answer body strictly (``StrictJSON``); nil when it is not Prometheus's JSON API answer.
+    public static func decode(_ body: [UInt8]) -> PrometheusAnswer? {
+        try? StrictJSON().decode(PrometheusAnswer.self, from: body)
+    }
 
     /// Timestamps outside this range (seconds since 1970) are refused rather than turned into dates.
-    static let plausibleSeconds: ClosedRange<Double> = 0...32_503_680_000
+    public static let plausibleSeconds: ClosedRange<Double> = 0...32_503_680_000
 
     /// The reading this answer gives, or the text of an unusable answer.
-    func reading() -> MetricReading {
+    public func reading() -> MetricReading {
         if status != "success" {
             let kind = errorType.map { "\(Self.clip($0)): " } ?? ""
             return .unavailable("Prometheus answered an error: \(kind)\(error.map(Self.clip) ?? "no error text")")
@@ -75,7 +79,7 @@ struct PrometheusAnswer: Decodable {
     }
 
     /// Prometheus's value text as a number: decimals, exponents, `NaN`, `+Inf`, `-Inf`.
-    static func number(_ text: String) -> Double? {
+    public static func number(_ text: String) -> Double? {
         switch text {
         case "NaN": return .nan
         case "+Inf", "Inf": return .infinity
@@ -85,7 +89,7 @@ struct PrometheusAnswer: Decodable {
     }
 
     /// Outside text cut to a readable length.
-    static func clip(_ text: String) -> String {
+    public static func clip(_ text: String) -> String {
         text.count > 300 ? String(text.prefix(300)) + "…" : text
     }
 }
