@@ -61,6 +61,16 @@ public struct ServeRuntime {
             throw error
         }
         announce(executors.summary)
+        if config.prometheus.url == nil, let set = await registry.playbooks {
+            // A check on Prometheus without a server would hold every gated step until max_wait: say so at start-up.
+            let gated = set.playbooks.filter { playbook in
+                playbook.gates.checks.contains { if case .prometheus(_, nil) = $0.source { true } else { false } }
+            }.map(\.name)
+            if !gated.isEmpty {
+                announce("Load checks: \(gated.joined(separator: ", ")) check Prometheus, but prometheus.url is not set: "
+                    + "their gated steps will wait, then hold the run (set prometheus.url)")
+            }
+        }
         let assembly: ServeAssembly
         do {
             var parts = ServeAssembly.Parts(
