@@ -6,7 +6,7 @@ import Testing
 /// The real binary with live executors, running seed 003's emergency admin calls (`/admin/config/update`,
 /// `/admin/cache/config`, `/admin/rate-limit/update`, each undone by its `/reset`) and a `cleanup:` call against a local
 /// endpoint, killed with SIGKILL while an action is in flight and while an undo step is in flight, and restarted on the
-/// same state folder; and aborted through the API mid-ladder. The undo steps run once, in reverse order, after the
+/// same state folder; aborted through the API mid-ladder; and aborted with an update in flight, then killed. The undo steps run once, in reverse order, after the
 /// ladder, then the cleanup; the only repeat is the call that was in flight at the kill, re-sent once after the
 /// restart with the same request.
 ///
@@ -253,6 +253,46 @@ struct UndoCrashRecoveryTests {
                 #expect(run.steps[5].status == .cancelled, "the rest of the ladder: \(run.steps[5].status) \(run.steps[5].outcome ?? "")")
                 #expect(run.history.contains { $0.message.contains("aborted by alice") })
                 #expect(setup.replicas == "6\n", "the ladder stopped at 6")
+            } catch {
+                await server.stop()
+                throw error
+            }
+        }
+    }
+}
+
+extension UndoCrashRecoveryTests {
+    @Test("abort with an admin update in flight, then kill -9: the update's undo still runs, each reset once, then the cleanup")
+    func abortThenKillWithActionInFlight() async throws {
+        let endpoint = FakeHTTPEndpoint()
+        try await endpoint.run(status: .noContent, delay: Self.holdFirst("/admin/rate-limit/update", for: 4)) { port in
+            let setup = try Setup("undo-crash-d", port: port)
+            defer { setup.folders.remove() }
+            var server = try await LiveResponder.start(setup.folders)
+            do {
+                let id = try await Self.fire(server)
+                try await server.eventually("the rate-limit update in flight") {
+                    endpoint.recorded.contains { $0.path == "/admin/rate-limit/update" } ? true : nil
+                }
+                #expect(try await server.admin(.POST, "/api/runs/\(id)/abort?actor=alice").status == 200)
+                let closing = try await server.run(id).run
+                #expect(closing.closing == .aborted && closing.steps[3].status == .running)
+                try await server.killAndRestart()
+                let run = try await Self.ended(id, server)
+                await server.stop()
+                let hits = endpoint.recorded
+                // The update in flight at the kill is sent again after the restart although the run had been
+                // aborted: the restore marks the running step pending (re-check) and the closing run hands it out
+                // again (RunEngine.init, advance), while finishAfterClose says a step running when the run ended "is
+                // not retried". The end state is right (its reset runs after it); this pins the current behaviour.
+                #expect(hits.map(\.path) == Self.updates + ["/admin/rate-limit/update"] + Self.undos,
+                        "each reset once in reverse after the last copy of the update, then the cleanup")
+                Self.checkRequests(hits, run: run)
+                let reset = try #require(hits.firstIndex { $0.path == "/admin/rate-limit/reset" })
+                #expect(hits.lastIndex { $0.path == "/admin/rate-limit/update" }.map { $0 < reset } == true)
+                #expect(run.status == .aborted && run.closing == .aborted, "\(run.status) \(String(describing: run.closing))")
+                #expect(run.steps[4...5].allSatisfy { $0.status == .cancelled }, "the ladder never ran")
+                #expect(setup.replicas == "12\n", "the ladder never ran")
             } catch {
                 await server.stop()
                 throw error
