@@ -169,3 +169,27 @@ struct RunEngineUndoTests {
         #expect(steps.first?.index == stored.steps.first { $0.status == .running }?.index)
     }
 }
+
+extension RunEngineUndoTests {
+    @Test("an action in flight when a closing run's process died is not sent again at restart: its undo runs")
+    func actionInFlightAtRestart() throws {
+        var engine = RunEngine(runs: [])
+        let playbooks = F.set([Self.playbook()], targets: Self.targets)
+        let effects = engine.handle(.alert(F.alert("TrafficSpike"), playbooks: playbooks, replicas: ["api": 2], autoscalerDesired: [:]), now: F.now)
+        guard case .execute(let id, _, _, _)? = effects.first(where: { if case .execute = $0 { true } else { false } }) else {
+            Issue.record("no step handed out")
+            return
+        }
+        _ = try engine.apply(.abort, to: id, actor: "bob", now: F.now)
+        let stored = try #require(engine.drainChanged().first { $0.id == id })
+        #expect(stored.closing == .aborted && stored.steps[0].status == .running)
+        var restored = RunEngine(runs: [stored])
+        let handed = restored.handle(.tick, now: F.now.addingTimeInterval(30)).compactMap { effect -> RunStep? in
+            if case .execute(_, let step, _, _) = effect { return step }
+            return nil
+        }
+        #expect(handed.map(\.phase) == [.undo])
+        #expect(handed.first?.undoes == 0, "queue/on's reset runs, queue/on is not repeated")
+        #expect(restored.runs[id]?.steps[0].status == .cancelled)
+    }
+}

@@ -236,7 +236,8 @@ public struct RunStep: Sendable, Equatable, Codable {
         }
     }
 
-    /// `run-<id>/step-<index>/attempt-<n>`: the same key for a retry after a crash, so a repeated call is harmless.
+    /// `run-<id>/step-<index>/attempt-<n>`: one key per attempt (a step re-run after a restart is a new attempt; the
+    /// dry-run ledger keeps one record per step whatever the attempt).
     public func idempotencyKey(runID: String) -> String {
         "\(runID)/step-\(index)/attempt-\(max(attempts, 1))"
     }

@@ -35,6 +35,19 @@ extension RunEngine {
         return true
     }
 
+    /// A step of a closing run found running at a restart: its outcome is unknown, so it is not repeated, and its undo
+    /// runs as if it had succeeded (undo calls are resets, harmless when there was nothing to undo).
+    static func abandon(_ run: inout Run, step index: Int) {
+        run.steps[index].status = .cancelled
+        run.steps[index].outcome = "outcome unknown: Responder stopped while it ran, after the run had ended; not repeated, its undo runs"
+        let due = run.endedAt ?? run.steps[index].startedAt ?? Date(timeIntervalSince1970: 0)
+        for undo in run.steps.indices where run.steps[undo].phase == .undo && run.steps[undo].undoes == index
+            && run.steps[undo].status == .pending && run.steps[undo].due == nil {
+            run.steps[undo].due = due
+            run.steps[undo].scheduledAt = due
+        }
+    }
+
     /// Cancels the pending undo steps (a person aborted a closing run).
     func cancelUndo(_ run: inout Run, reason: String) {
         for index in run.steps.indices where run.steps[index].phase == .undo && !run.steps[index].status.isFinished

@@ -31,6 +31,12 @@ public struct RunEngine: Sendable {
         var highest = min(max(0, highestRunNumber), Run.maxNumber)
         for var run in runs {
             for index in run.steps.indices where restoring && run.steps[index].status == .running {
+                // A closing run's work has ended: an action that was in flight is not sent again (a repeat that
+                // failed would skip its undo while the first copy may have landed); its undo runs instead.
+                if run.closing != nil, run.steps[index].phase != .undo {
+                    Self.abandon(&run, step: index)
+                    continue
+                }
                 run.steps[index].status = .pending
                 run.steps[index].recheck = true
             }
