@@ -172,4 +172,26 @@ struct StatusPageTests {
         #expect(StatusPage.countdown(7500) == "in 2h 05m")
         #expect(StatusPage.escape(#"<script>alert("x")</script>&'"#) == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;")
     }
+
+    @Test("a step its load check holds back says so on its line, escaped; once it ran, nothing is left of the wait")
+    func loadCheckWait() throws {
+        let now = RunSamples.start.addingTimeInterval(30)
+        var step = RunSamples.step(1, .action(.scale(target: "worker", change: .to(4))), target: "worker", to: 4,
+                                   phase: .ladder, due: now.addingTimeInterval(10))
+        step.wait = RunStep.StepWait(since: RunSamples.start, last: GateWait(
+            check: "max(load{pod=\"<a&b>\"}) below 100", reason: "500 is not below 100", value: 500,
+            recheck: .seconds(10), maxWait: .seconds(600)))
+        let run = RunSamples.run("run-1", steps: [step])
+        let html = StatusPage.render(.init(runs: [run], recentRuns: [], alerts: [], now: now, links: [:], signedIn: false))
+        let line = try #require(html.range(of: #"<li value="1">[^\n]*?</li>"#, options: .regularExpression).map { String(html[$0]) })
+        #expect(line.contains(#"<time class="countdown""#) && line.contains("in 10s"), "the countdown to the next re-check: \(line)")
+        #expect(line.contains(#"<b class="gate">waiting for max(load{pod=&quot;&lt;a&amp;b&gt;&quot;}) below 100: 500 is not below 100</b>"#),
+                "\(line)")
+        #expect(!html.contains("<a&b>"), "the check's text is escaped")
+
+        var ran = run
+        ran.steps[0].wait?.until = now
+        let after = StatusPage.render(.init(runs: [ran], recentRuns: [], alerts: [], now: now, links: [:], signedIn: false))
+        #expect(!after.contains("class=\"gate\""), "a wait that ended is not shown as waiting")
+    }
 }

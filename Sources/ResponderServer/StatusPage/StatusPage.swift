@@ -89,7 +89,7 @@ enum StatusPage {
                     due = "<span class=\"waiting\">after the \(escape(step.anchor.rawValue.replacingOccurrences(of: "_", with: " ")))</span>"
                 }
                 html += "<li value=\"\(step.index)\">\(escape(step.detail)) — \(due)"
-                    + (step.status == .waitingAck ? " <b>waiting for an acknowledgement</b>" : "") + "</li>"
+                    + (step.status == .waitingAck ? " <b>waiting for an acknowledgement</b>" : "") + loadCheckWait(step) + "</li>"
             }
             if pending.count > 8 { html += "<li class=\"more\">and \(pending.count - 8) more</li>" }
             html += "</ol>"
@@ -106,6 +106,13 @@ enum StatusPage {
             html += "</div>"
         }
         return html + "</article>"
+    }
+
+    /// ` <b class="gate">waiting for <check>: <reason></b>` for a step its load checks hold back (the countdown
+    /// before it is then the next re-check), empty otherwise.
+    static func loadCheckWait(_ step: RunStep) -> String {
+        guard let wait = step.wait, wait.until == nil, !step.status.isFinished else { return "" }
+        return " <b class=\"gate\">waiting for \(escape(wait.last.check)): \(escape(String(wait.last.reason.prefix(300))))</b>"
     }
 
     /// `in 12m 03s`, `in 2h 05m`, `due now`.

@@ -6,19 +6,22 @@ import ServiceLifecycle
 
 /// A local HTTP endpoint for the gate tests: answers every GET with what `answer` returns for its path, and records
 /// each request's path, query and `Authorization` header.
-struct GateEndpoint: Sendable {
+public struct GateEndpoint: Sendable {
     /// One request seen.
-    struct Seen: Sendable {
-        var path: String
-        var query: String
-        var authorization: String?
+    public struct Seen: Sendable {
+        /// The request path.
+        public var path: String
+        /// The query string, without `?`.
+        public var query: String
+        /// The `Authorization` header, if any.
+        public var authorization: String?
     }
 
     /// What to answer: status, content type, body.
-    typealias Answer = @Sendable (_ path: String) -> (Int, String, String)
+    public typealias Answer = @Sendable (_ path: String) -> (Int, String, String)
 
     /// Serves `answer` on 127.0.0.1 for the duration of `body`, which gets the port and the requests seen.
-    static func with(
+    public static func with(
         _ answer: @escaping Answer, _ body: @Sendable (Int, NIOLockedValueBox<[Seen]>) async throws -> Void
     ) async throws {
         let seen = NIOLockedValueBox<[Seen]>([])
@@ -54,7 +57,7 @@ struct GateEndpoint: Sendable {
     }
 
     /// A Prometheus `query_range` answer with one series per entry of `series`.
-    static func matrix(_ series: [[(Double, String)]]) -> String {
+    public static func matrix(_ series: [[(Double, String)]]) -> String {
         let result = series.enumerated().map { index, points -> String in
             let values = points.map { point -> String in "[\(point.0), \"\(point.1)\"]" }.joined(separator: ",")
             return "{\"metric\":{\"instance\":\"i\(index)\"},\"values\":[\(values)]}"
