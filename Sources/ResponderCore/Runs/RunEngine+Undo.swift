@@ -114,7 +114,8 @@ extension RunEngine {
             step.wait = current
         } else {
             step.wait = RunStep.StepWait(since: now, last: wait)
-            record(&run, now, "step \(step.index) waits for its load check: \(wait.check): \(wait.reason); checking again every \(recheck.playbookText)")
+            record(&run, now, "step \(step.index) waits for its load check: \(wait.check): \(wait.reason); checking again every "
+                + "\(recheck.playbookText), holding the run after \(wait.maxWait.playbookText)")
             effects.append(.notify(runID: run.id, message: "step \(step.index) (\(step.detail)) waits: \(wait.check): \(wait.reason); "
                 + "checking again every \(recheck.playbookText), holding the run after \(wait.maxWait.playbookText)"))
         }

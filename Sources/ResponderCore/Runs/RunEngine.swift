@@ -198,7 +198,8 @@ public struct RunEngine: Sendable {
             step.attempts = step.attempts < Int.max ? step.attempts + 1 : Int.max
             step.startedAt = now
             run.steps[index] = step
-            record(&run, now, "step \(index) started: \(step.detail)")
+            // A re-check of a step waiting for its load checks is not news: its wait is in the history once.
+            if step.wait == nil || step.wait?.until != nil { record(&run, now, "step \(index) started: \(step.detail)") }
             effects.append(.execute(runID: run.id, step: step, snapshot: run.snapshot, dryRun: run.dryRun || step.work.isDryRunOnly))
             return effects
         }

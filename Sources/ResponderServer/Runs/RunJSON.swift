@@ -22,6 +22,8 @@ struct RunSummary: Encodable {
     var playbook: String
     var kind: String
     var status: String
+    /// While undo steps run: how the run ended (it takes this status when they finish).
+    var closing: String?
     var targets: [String]
     var alert: String?
     var startedAt: Date
@@ -35,6 +37,7 @@ struct RunSummary: Encodable {
         playbook = run.playbook
         kind = run.kind.rawValue
         status = run.status.rawValue
+        closing = run.isOpen ? run.closing?.rawValue : nil
         targets = run.targets
         alert = run.alertName
         startedAt = run.startedAt
@@ -46,7 +49,7 @@ struct RunSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, playbook, kind, status, targets, alert
+        case id, playbook, kind, status, closing, targets, alert
         case startedAt = "started_at", endedAt = "ended_at", acknowledgedBy = "acknowledged_by"
         case nextStep = "next_step", nextDue = "next_due"
     }
