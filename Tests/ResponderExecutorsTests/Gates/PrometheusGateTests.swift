@@ -33,7 +33,10 @@ struct PrometheusGateTests {
         guard scraped else { return }
         let inner = RecordingInner()
         let reader = try PrometheusReader(settings: PrometheusSettings(url: prometheus.url), client: HTTPClient.shared)
-        let gated = GatedExecutor(inner, reader: MetricRouter(prometheus: reader, cloudWatch: nil), now: { Date() })
+        // The gate's clock is injected: it starts at the wall clock (Prometheus's samples are stamped with it) and the
+        // test moves it past the check's window instead of waiting for the window to pass.
+        let clock = NIOLockedValueBox(Date())
+        let gated = GatedExecutor(inner, reader: MetricRouter(prometheus: reader, cloudWatch: nil), now: { clock.withLockedValue { $0 } })
         let step = gatedStep([requestsCheck(window: .seconds(3), query: "max(gate_load)")])
         let high = await gated.execute(step, runID: "r", snapshot: [:], dryRun: false)
         guard case .waiting(let wait) = high else { Issue.record("expected waiting, got \(high)"); return }
@@ -43,16 +46,12 @@ struct PrometheusGateTests {
 
         value.withLockedValue { $0 = 120 }
         #expect(await prometheus.waitFor("gate_load", limit: .seconds(10)) { $0 == 120 })
-        // The check needs every point of its window plus one resolution (15 s) low: poll the real Prometheus until then.
-        let deadline = ContinuousClock.now + .seconds(35)
-        var last = high
-        while ContinuousClock.now < deadline {
-            last = await gated.execute(step, runID: "r", snapshot: [:], dryRun: false)
-            if case .success = last { break }
-            guard case .waiting = last else { break }
-            try await Task.sleep(for: .seconds(1))
-        }
-        guard case .success(let detail, _) = last else { Issue.record("the check never held: \(last)"); return }
+        // The check needs every point of its window plus one resolution (15 s) low: the gate's clock moves past that,
+        // and the real Prometheus evaluates the range there from its last sample (120).
+        let seen = Date()
+        clock.withLockedValue { $0 = seen.addingTimeInterval(3 + 15 + 1) }
+        let last = await gated.execute(step, runID: "r", snapshot: [:], dryRun: false)
+        guard case .success(let detail, _) = last else { Issue.record("the check did not hold: \(last)"); return }
         #expect(detail == "scaled worker to 4 (checks held: requests below 300 for 3s: max 120)")
         #expect(inner.executed.map(\.0) == [3])
     }
