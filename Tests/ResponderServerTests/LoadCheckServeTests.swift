@@ -12,26 +12,10 @@ import Testing
 @Suite("load checks through serve: a real Prometheus gates the ladder", .timeLimit(.minutes(2)))
 struct LoadCheckServeTests {
     /// Scale `worker` to 12, then a ladder 8, 4 one second apart after a 1 s hold, each ladder step gated on the gauge.
-    static let playbook = """
-        targets:
-          - name: worker
-            compose: {project: demo, service: worker}
-            bounds: {floor: 2, ceiling: 20}
-        playbooks:
-          - name: gated-ladder
-            kind: emergency-scale
-            match: {matchers: ['alertname="HighQueueDepth"']}
-            actions:
-              - scale: {target: worker, to: 12}
-            step_down:
-              hold: 1s
-              every: 1s
-              levels:
-                worker: [8, 4]
-            gates:
+    static let playbook = FastLadder.yaml(levels: [8, 4], name: "gated-ladder", gates: """
               checks:
                 - {name: load, prometheus: 'max(test_load)', below: 100, for: 0s, recheck: 10s, max_wait: 10m}
-        """
+        """)
 
     /// A failure with both processes' output.
     struct Failure: Error, CustomStringConvertible {

@@ -1,15 +1,16 @@
 /// The playbook the driver, crash, replica and fault tests run: an emergency scale of compose target `worker` to 12,
 /// then a ladder one level per second after a 1 s hold.
 public enum FastLadder {
-    /// The playbook file with ladder `levels` (after the scale to 12).
-    public static func yaml(levels: [Int]) -> String {
+    /// The playbook file with ladder `levels` (after the scale to 12), named `name`, with `gates` (the lines under
+    /// `gates:`, indented as in the file) when given.
+    public static func yaml(levels: [Int], name: String = "fast-ladder", gates: String? = nil) -> String {
         """
         targets:
           - name: worker
             compose: {project: demo, service: worker}
             bounds: {floor: 2, ceiling: 20}
         playbooks:
-          - name: fast-ladder
+          - name: \(name)
             kind: emergency-scale
             match: {matchers: ['alertname="HighQueueDepth"']}
             actions:
@@ -19,7 +20,7 @@ public enum FastLadder {
               every: 1s
               levels:
                 worker: [\(levels.map(String.init).joined(separator: ", "))]
-        """
+        """ + (gates.map { "\n    gates:\n" + $0 } ?? "")
     }
 }
 
