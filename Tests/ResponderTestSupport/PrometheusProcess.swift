@@ -44,7 +44,7 @@ public final class PrometheusProcess: @unchecked Sendable {
         try config.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
         var failures: [String] = []
         for attempt in 0..<3 {
-            let port = try freeLoopbackPort()
+            let port = try LoopbackPort.free()
             let log = folder + "/prometheus-\(attempt).log"
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             let process = Process()
@@ -115,27 +115,6 @@ public final class PrometheusProcess: @unchecked Sendable {
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
-    public static func freeLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw PrometheusFailure(description: "socket() failed: errno \(errno)") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, size) }
-        }
-        guard bound == 0 else { throw PrometheusFailure(description: "bind(127.0.0.1:0) failed: errno \(errno)") }
-        var length = size
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { throw PrometheusFailure(description: "getsockname failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// A minimal HTTP/1.0 GET to a loopback `http://` URL over a plain socket (the test-support target has no HTTP client

@@ -110,7 +110,7 @@ struct PrometheusReaderTests {
 
     @Test("nothing listening is unreachable; the gate waits saying it cannot be evaluated")
     func refused() async throws {
-        let port = try PrometheusProcess.freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let reading = try await Self.read(port: port, timeout: .seconds(2))
         guard case .unavailable(let why) = reading else { Issue.record("expected unavailable, got \(reading)"); return }
         #expect(why == "Prometheus at http://127.0.0.1:\(port)/prom/ unreachable: connection refused")
@@ -125,7 +125,7 @@ struct PrometheusReaderTests {
 
     @Test("credentials in a check url are never shown")
     func redacted() async throws {
-        let port = try PrometheusProcess.freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let reader = try PrometheusReader(settings: PrometheusSettings(url: nil, timeout: .seconds(2)), client: HTTPClient.shared)
         let check = requestsCheck(url: "http://user:hunter2@127.0.0.1:\(port)/?token=abc")
         let reading = await reader.read(check, from: Self.end.addingTimeInterval(-15), to: Self.end)

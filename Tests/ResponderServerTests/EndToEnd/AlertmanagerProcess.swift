@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOConcurrencyHelpers
 import ResponderCore
+import ResponderTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -112,28 +113,6 @@ struct AlertmanagerProcess: Sendable {
                                   + "prometheus-alertmanager (scripts/test does)")
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
-    static func freeLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw AlertmanagerEndToEndFailure(description: "socket() failed: errno \(errno)") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, size) }
-        }
-        guard bound == 0 else { throw AlertmanagerEndToEndFailure(description: "bind(127.0.0.1:0) failed: errno \(errno)") }
-        var length = size
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { throw AlertmanagerEndToEndFailure(description: "getsockname failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Writes `config` to `folder/alertmanager.yml` (after `amtool check-config` accepts it), starts Alertmanager
     /// on a free loopback port with `folder/alertmanager-data` as storage and clustering disabled, and waits until
     /// `/-/ready` answers 200 (up to `limit`). A port taken in between is retried on another one.
@@ -148,7 +127,7 @@ struct AlertmanagerProcess: Sendable {
         }
         var failures: [String] = []
         for _ in 0..<3 {
-            let port = try freeLoopbackPort()
+            let port = try LoopbackPort.free()
             let process = try AlertmanagerCapturedProcess(executable: binary, arguments: [
                 "--config.file=\(configPath)",
                 "--storage.path=\(folder)/alertmanager-data",
