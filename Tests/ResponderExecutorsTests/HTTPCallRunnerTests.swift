@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import ResponderCore
 import ResponderExecutors
 import ServiceLifecycle
+import ResponderTestSupport
 import Testing
 
 @Suite("HTTP call executor against a local endpoint")
@@ -31,24 +32,7 @@ struct HTTPCallRunnerTests {
             }
             return Response(status: status)
         }
-        var logger = Logger(label: "endpoint")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        do {
-            try await body(port, seen)
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await task.value
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await LoopbackRouter.serve(router, label: "endpoint") { port in try await body(port, seen) }
     }
 
     static let alert = NormalizedAlert(
