@@ -28,7 +28,7 @@ public enum GatesTarget {
             guard case .samples(let all) = reading else {
                 throw FuzzInvariantViolation(target: "gates", "a check held on an unavailable reading")
             }
-            let start = now.addingTimeInterval(-window.timeInterval - check.resolution.timeInterval)
+            let start = check.readingStart(at: now)
             let inside = all.filter { $0.at >= start && $0.at <= now }
             guard !inside.isEmpty else { throw FuzzInvariantViolation(target: "gates", "a check held without samples") }
             let considered = window > .zero ? inside : [inside.max { $0.at < $1.at } ?? inside[0]]

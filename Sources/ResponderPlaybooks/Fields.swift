@@ -222,6 +222,14 @@ struct Fields {
         return .number(number)
     }
 
+    /// A plain decimal number (`300`, `0.75`, `-1e3`) within ±``Limits/metricValue``, nil for anything else (NaN,
+    /// infinities and YAML's other spellings included).
+    static func metricValue(_ node: YAMLNode) -> Double? {
+        guard let text = node.plainText, text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+              let value = Double(text), value.isFinite, abs(value) <= Limits.metricValue else { return nil }
+        return value
+    }
+
     /// A plain whole number (`3`, `-1`, `+2`), nil for anything else.
     static func int(_ node: YAMLNode) -> Int? {
         // `Int(_:)` alone would also take what YAML reads differently, so only digits and a sign get this far.

@@ -12,8 +12,6 @@ struct LoadCheckDecoder {
     private static let keys = ["name", "prometheus", "cloudwatch", "below", "above", "for", "recheck", "max_wait", "before"]
     /// Longest PromQL expression accepted.
     static let maxQueryLength = 4_096
-    /// Largest threshold magnitude (far beyond any request rate or queue depth, and exact in a Double).
-    static let maxThreshold = 1e15
 
     /// The checks of `gates`, reporting every problem.
     func decode(_ gates: Fields) -> [LoadCheck] {
@@ -73,8 +71,7 @@ struct LoadCheckDecoder {
 
     private func number(_ fields: Fields, _ key: String) -> Double? {
         guard let node = fields.node(key) else { return nil }
-        guard let text = node.plainText, let value = Double(text), value.isFinite, abs(value) <= Self.maxThreshold,
-              text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }) else {
+        guard let value = Fields.metricValue(node) else {
             log.add(file, node.line, "\(fields.name(key)) must be a number such as 300 or 0.75 (at most 10^15 either way)"
                 + (node.plainText.map { " (not \($0))" } ?? ""))
             return nil

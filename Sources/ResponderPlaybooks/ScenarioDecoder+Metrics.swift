@@ -32,8 +32,7 @@ extension ScenarioDecoder {
                 guard let valueNode = point.node("value", required: true) else { continue }
                 if valueNode.plainText == "down" {
                     points.append((at, nil))
-                } else if let text = valueNode.plainText, let number = Double(text), number.isFinite,
-                          abs(number) <= 1e15, text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }) {
+                } else if let number = Fields.metricValue(valueNode) {
                     points.append((at, number))
                 } else {
                     point.problem(valueNode.line, "\(pointPath).value must be a number (at most 10^15 either way) or down"

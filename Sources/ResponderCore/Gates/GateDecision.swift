@@ -48,7 +48,7 @@ public enum GateDecision {
         case .unavailable(let why):
             return wait("cannot be evaluated: \(why)")
         case .samples(let all):
-            let start = now.addingTimeInterval(-check.window.timeInterval - check.resolution.timeInterval)
+            let start = check.readingStart(at: now)
             samples = all.filter { $0.at >= start && $0.at <= now }.sorted { $0.at < $1.at }
         }
         guard let oldest = samples.first, let latest = samples.last else {

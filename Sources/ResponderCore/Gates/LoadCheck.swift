@@ -82,6 +82,12 @@ public struct LoadCheck: Sendable, Equatable, Codable {
         return .seconds(seconds)
     }
 
+    /// The earliest sample a decision at `now` looks at: the window, plus one resolution so the window's first point
+    /// is in it. Readers ask from here, ``GateDecision`` keeps only samples from here on.
+    public func readingStart(at now: Date) -> Date {
+        now.addingTimeInterval(-window.timeInterval - resolution.timeInterval)
+    }
+
     /// A value as people read it: integers without a fraction, others with up to 3 decimals.
     public static func format(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }

@@ -20,6 +20,9 @@ public enum Limits {
     public static let duration: ClosedRange<Duration> = .zero ... .seconds(366 * 86_400)
     /// Longest `http.timeout` and `command.timeout` (they must also be more than 0s).
     public static let maxTimeout: Duration = .seconds(3_600)
+    /// Largest magnitude of a load check's threshold and of a scenario's metric value: far beyond any request rate
+    /// or queue depth, and every integer up to it is exact in a Double.
+    public static let metricValue = 1e15
     /// Most attempts a stored step may record (the engine gives up after a handful).
     public static let attempts: ClosedRange<Int> = 0...1_000
 

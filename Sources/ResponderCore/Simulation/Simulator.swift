@@ -235,7 +235,7 @@ extension SimulationSession: EffectHandler {
         }
         if let checks = step.checks, !checks.isEmpty {
             let readings = checks.map { check in
-                (check, readMetric(check, from: clock.addingTimeInterval(-check.window.timeInterval - check.resolution.timeInterval)))
+                (check, readMetric(check, from: check.readingStart(at: clock)))
             }
             if case .waits(let wait) = GateDecision.decide(readings, now: clock) { return .waiting(wait) }
         }

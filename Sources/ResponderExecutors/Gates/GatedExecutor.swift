@@ -25,8 +25,7 @@ public struct GatedExecutor: StepExecutor {
         let at = now()
         var readings: [(LoadCheck, MetricReading)] = []
         for check in checks {
-            let start = at.addingTimeInterval(-check.window.timeInterval - check.resolution.timeInterval)
-            readings.append((check, await reader.read(check, from: start, to: at)))
+            readings.append((check, await reader.read(check, from: check.readingStart(at: at), to: at)))
         }
         switch GateDecision.decide(readings, now: at) {
         case .waits(let wait):
