@@ -54,6 +54,8 @@ public struct Playbook: Sendable, Equatable {
     public var page: Bool
     /// Record what would be done instead of doing it.
     public var dryRun: Bool
+    /// Its own blast-radius limits (`limits:`), counting only its runs' actions; the configuration's apply too.
+    public var limits: ActionLimits?
     /// Where it was defined.
     public var location: FileLocation
 

@@ -77,6 +77,8 @@ public struct EngineSettings: Sendable, Equatable {
     public var keepEnded: Duration
     /// Every new run is dry-run, whatever its playbook says (the server's `executors.dry_run`).
     public var forceDryRun: Bool
+    /// How often a step waiting for a pause looks again (a pause lifted on another replica is seen this late at most).
+    public var pauseRecheck: Duration = .seconds(15)
 
     /// Creates settings.
     public init(missedDeadlineGrace: Duration = .seconds(300), maxAttempts: Int = 5, retryBackoff: Duration = .seconds(5),

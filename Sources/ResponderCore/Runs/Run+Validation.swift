@@ -40,6 +40,7 @@ extension Run {
             // Not printed: `playbookText` of a duration past Int64 seconds would itself trap.
             throw fail("policy.\(field.0) is outside \(Limits.text(Limits.duration))")
         }
+        if let problem = policy.limits?.problem() { throw fail("policy.limits.\(problem)") }
         for (index, step) in steps.enumerated() {
             if let problem = step.problem() { throw fail("steps[\(index)].\(problem)") }
         }
@@ -51,7 +52,7 @@ extension RunStep {
     /// is: its times, offset, attempts, replica counts and action, as ``Run/validate()`` checks them.
     public func problem() -> String? {
         let dates: [(Date?, String)] = [(due, "due"), (scheduledAt, "scheduledAt"), (startedAt, "startedAt"),
-                                        (finishedAt, "finishedAt")]
+                                        (finishedAt, "finishedAt"), (blocked?.since, "blocked.since")]
         for (value, field) in dates {
             if let value, !RFC3339.acceptedRange.contains(value) {
                 return "\(field) \(value.timeIntervalSince1970) s since 1970 is not \(RFC3339.acceptedYears)"

@@ -40,6 +40,8 @@ public struct Run: Sendable, Equatable, Codable, Identifiable {
     /// Set when the run's work ended (how: completed, aborted, preempted, failed) while undo steps are still to run;
     /// the run stays open, owning nothing, until they finish, then takes this status.
     public var closing: RunStatus?
+    /// Keys of the pauses and limits the run's thread was told about, so each is told once, not at every step.
+    public var notices: [String]?
 
     /// Creates a run.
     public init(id: String, playbook: String, kind: Playbook.Kind, targets: [String], alertFingerprint: String,
@@ -91,6 +93,8 @@ public struct RunPolicy: Sendable, Equatable, Codable {
     public var cooldown: Duration
     /// Page PagerDuty: trigger at the start, acknowledge on ack, resolve at the end.
     public var page: Bool
+    /// The playbook's own blast-radius limits (counting only its runs' actions).
+    public var limits: ActionLimits?
 
     /// The policy of `playbook`.
     public init(_ playbook: Playbook) {
@@ -101,10 +105,11 @@ public struct RunPolicy: Sendable, Equatable, Codable {
         dedupWindow = playbook.dedupWindow
         cooldown = playbook.cooldown
         page = playbook.page
+        limits = playbook.limits
     }
 
     enum CodingKeys: String, CodingKey {
-        case onRefire, onResolve, requireAck, missedDeadline, dedupWindow, cooldown, page
+        case onRefire, onResolve, requireAck, missedDeadline, dedupWindow, cooldown, page, limits
     }
 
     /// Decodes a stored policy; runs stored before `page` existed page when they are emergency-scale runs (the
@@ -118,6 +123,7 @@ public struct RunPolicy: Sendable, Equatable, Codable {
         dedupWindow = try container.decode(Duration.self, forKey: .dedupWindow)
         cooldown = try container.decode(Duration.self, forKey: .cooldown)
         page = try container.decodeIfPresent(Bool.self, forKey: .page) ?? false
+        limits = try container.decodeIfPresent(ActionLimits.self, forKey: .limits)
     }
 }
 
@@ -181,6 +187,10 @@ public struct RunStep: Sendable, Equatable, Codable {
     public var undoes: Int?
     /// How long its load checks kept it waiting, and why (kept after it ran, for the report).
     public var wait: StepWait?
+    /// What keeps it from running (a pause, a limit) while it waits, and since when; cleared when it runs.
+    public var blocked: StepBlock?
+    /// Set when someone acknowledged it while it was held over a limit: that limit no longer stops it.
+    public var limitWaived: Bool?
 
     /// Creates a pending step.
     public init(index: Int, phase: Plan.Step.Phase, anchor: Plan.Anchor, offsetSeconds: Int, due: Date?, work: Work,
@@ -233,6 +243,23 @@ public struct RunStep: Sendable, Equatable, Codable {
             self.lastChecked = since
             self.checks = 1
             self.last = last
+        }
+    }
+
+    /// A pause or limit a due step waits for.
+    public struct StepBlock: Sendable, Equatable, Codable {
+        /// The pause id or limit key (``LimitHit/key``).
+        public var key: String
+        /// Why, for people: `paused by pause-3 (...)`.
+        public var reason: String
+        /// When it began waiting (kept while one block follows another).
+        public var since: Date
+
+        /// Creates a block.
+        public init(key: String, reason: String, since: Date) {
+            self.key = key
+            self.reason = reason
+            self.since = since
         }
     }
 

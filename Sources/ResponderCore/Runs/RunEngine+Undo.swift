@@ -133,7 +133,7 @@ extension RunEngine {
 extension RunEngine {
     /// Moves the pending steps after `index` that have a due time later by `seconds` (a step waited that long for its
     /// load checks), so the ladder's spacing is kept and they do not count as missed deadlines.
-    func shiftLater(_ run: inout Run, after index: Int, by seconds: TimeInterval, now: Date) {
+    func shiftLater(_ run: inout Run, after index: Int, by seconds: TimeInterval, now: Date, for why: String = "its load checks") {
         guard seconds > 0 else { return }
         var moved = 0
         for later in run.steps.indices where later > index && run.steps[later].status == .pending && run.steps[later].phase != .undo {
@@ -143,7 +143,7 @@ extension RunEngine {
             moved += 1
         }
         if moved > 0 {
-            record(&run, now, "step \(index) waited \(Duration.seconds(Int(saturating: seconds)).playbookText) for its load checks: "
+            record(&run, now, "step \(index) waited \(Duration.seconds(Int(saturating: seconds)).playbookText) for \(why): "
                 + "the \(moved) step(s) after it move as much later")
         }
     }

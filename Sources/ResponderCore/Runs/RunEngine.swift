@@ -14,6 +14,11 @@ public struct RunEngine: Sendable {
     public private(set) var nextNumber: Int
     /// Tunables.
     public var settings: EngineSettings
+    /// Pauses, server-wide limits and recent actions, checked before each step is handed out (the driver sets them
+    /// from the store; the engine adds the actions it hands out).
+    public var guardrails = Guardrails()
+    /// Actions handed out since ``drainActions()``.
+    var handedOut: [ActionRecord] = []
     private var changed: Set<String> = []
     private var lastPrune = Date.distantPast
     /// Runs by the time they next need attention, so a tick touches only those (entries go stale when a run changes
@@ -90,6 +95,8 @@ public struct RunEngine: Sendable {
             for index in run.steps.indices where run.steps[index].status == .waitingAck {
                 run.steps[index].status = .pending
                 run.steps[index].acknowledged = true
+                // A step held over a limit runs anyway: the person who acknowledged was told which limit.
+                if run.steps[index].blocked?.key.hasPrefix("limit:") == true { run.steps[index].limitWaived = true }
             }
             record(&run, now, "acknowledged by \(actor)")
         case .hold:
@@ -138,8 +145,11 @@ public struct RunEngine: Sendable {
         for id in candidates.sorted() {
             guard var run = runs[id], run.status == .active else { continue }
             let before = run
-            effects += advance(&run, now: now)
+            let fired = advance(&run, now: now)
+            // Stored first: the action records name the run's playbook.
             if run != before { store(run) } else { schedule(run) }
+            recordActions(fired, now: now)
+            effects += fired
         }
         return effects
     }
@@ -167,7 +177,7 @@ public struct RunEngine: Sendable {
             // A restore and undo steps are exempt: skipping them would leave the run's temporary values behind. A step
             // already waiting for its load checks is re-checked, not missed.
             if lateness > settings.missedDeadlineGrace.timeInterval, !step.recheck, !step.acknowledged,
-               step.attempts == 0, step.work != .restore, step.phase != .undo, step.wait == nil {
+               step.attempts == 0, step.work != .restore, step.phase != .undo, step.wait == nil, step.blocked == nil {
                 let late = Duration.seconds(Int(saturating: lateness)).playbookText
                 switch run.policy.missedDeadline {
                 case .fire:
@@ -186,6 +196,11 @@ public struct RunEngine: Sendable {
                     effects.append(.notify(runID: run.id, message: "step \(index) (\(step.detail)) is \(late) late: acknowledge to let it run"))
                     return effects
                 }
+            }
+            switch guardStep(&run, index: index, now: now, effects: &effects) {
+            case .go: step = run.steps[index]
+            case .skipped: continue
+            case .stopped: return effects
             }
             if run.policy.requireAck, step.phase == .ladder, !step.acknowledged {
                 step.status = .waitingAck

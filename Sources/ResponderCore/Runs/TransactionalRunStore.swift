@@ -23,12 +23,20 @@ public struct RunTransactionView: Sendable {
     public var highestRunNumber: Int
     /// Of the scope's candidate alerts, those not yet processed (oldest first); empty for other scopes.
     public var unprocessedAlerts: [String]
+    /// Pauses not lifted (the engine ignores those past their expiry), read in the transaction: a pause committed
+    /// before it began stops the steps it would hand out.
+    public var pauses: [Pause]
+    /// Actions recorded since `now` minus ``Guardrails/actionHorizon``, for the blast-radius limits.
+    public var actions: [ActionRecord]
 
     /// Creates a view.
-    public init(runs: [Run], highestRunNumber: Int = 0, unprocessedAlerts: [String] = []) {
+    public init(runs: [Run], highestRunNumber: Int = 0, unprocessedAlerts: [String] = [], pauses: [Pause] = [],
+                actions: [ActionRecord] = []) {
         self.runs = runs
         self.highestRunNumber = highestRunNumber
         self.unprocessedAlerts = unprocessedAlerts
+        self.pauses = pauses
+        self.actions = actions
     }
 }
 
@@ -45,16 +53,20 @@ public struct RunTransactionOutcome<Result: Sendable>: Sendable {
     public var notifications: [OutboundNotification]
     /// Alert idempotency keys to mark processed in the same transaction.
     public var processedAlerts: [String]
+    /// Actions handed out, recorded in the same transaction (one per run and step: a record for a step already
+    /// recorded replaces it); records older than ``Guardrails/actionHorizon`` may be deleted.
+    public var actions: [ActionRecord]
     /// Handed back to the caller after the commit.
     public var result: Result
 
     /// Creates an outcome.
     public init(save: [Run] = [], started: Set<String>? = nil, notifications: [OutboundNotification] = [],
-                processedAlerts: [String] = [], result: Result) {
+                processedAlerts: [String] = [], actions: [ActionRecord] = [], result: Result) {
         self.save = save
         self.started = started
         self.notifications = notifications
         self.processedAlerts = processedAlerts
+        self.actions = actions
         self.result = result
     }
 }
@@ -63,7 +75,7 @@ public struct RunTransactionOutcome<Result: Sendable>: Sendable {
 /// replicas). Every change to runs is one transaction that locks the runs it reads, lets the pure engine decide, and
 /// writes the result with its notifications and processed alerts; steps are claimed with a lease, so a due step runs
 /// once, and a driver that dies mid-step has its runs taken over once the lease expires (at restart for SQLite).
-public protocol TransactionalRunStore: RunRepository, AlertBacklog {
+public protocol TransactionalRunStore: RunRepository, AlertBacklog, PauseStore {
     /// Runs `body` on the runs `scope` locks, inside one transaction, and commits what it returns (runs with their
     /// leases for `owner`, notifications, processed alerts). Nothing is written when the store fails; the body may
     /// then have run without effect, so it must be pure.
