@@ -75,6 +75,7 @@ let package = Package(
         .target(
             name: "ResponderConfiguration",
             dependencies: [
+                "ResponderCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import ResponderCore
 
 /// Turns flattened, typed configuration values into a ``ResponderConfig``.
 struct ConfigBuilder {
@@ -61,6 +62,7 @@ struct ConfigBuilder {
         config.links.baseURL = try string("links.base_url")
         config.links.keysFile = try string("links.keys_file")
         config.links.ttlSeconds = try double("links.ttl_seconds") ?? config.links.ttlSeconds
+        config.limits = try limits()
         return config
     }
 
@@ -68,6 +70,9 @@ struct ConfigBuilder {
     static let integerRanges: [String: ClosedRange<Int>] = [
         "alertmanager.max_body_bytes": 1_024...67_108_864,
         "sns.max_body_bytes": 1_024...67_108_864,
+        "limits.per_target.actions": ActionLimits.actions,
+        "limits.total.actions": ActionLimits.actions,
+        "limits.targets_per_run": ActionLimits.targets,
     ]
 
     /// Allowed values of the keys in seconds; every one is finite, so it converts to whole milliseconds without a trap.
@@ -148,6 +153,41 @@ struct ConfigBuilder {
         case .scalar(let value, _): return value
         case .list(_, let origin): throw ConfigError("\(origin): \(key) must be a single value")
         }
+    }
+
+    /// The `limits:` section: nil when it sets nothing; a rate needs both `actions` and `window`.
+    private func limits() throws(ConfigError) -> ActionLimits? {
+        var limits = ActionLimits()
+        limits.perTarget = try rate("limits.per_target")
+        limits.total = try rate("limits.total")
+        limits.targetsPerRun = try int("limits.targets_per_run")
+        if let text = try string("limits.on_limit") {
+            guard let onLimit = ActionLimits.OverLimit(rawValue: text) else {
+                throw ConfigError("\(values["limits.on_limit"]?.origin ?? "limits.on_limit"): limits.on_limit must be wait or hold, got \"\(text.prefix(40))\"")
+            }
+            limits.onLimit = onLimit
+        }
+        return limits.isEmpty ? nil : limits
+    }
+
+    /// `key.actions` actions per `key.window` (a playbook duration, 1m to 1d), or nil when neither is set.
+    private func rate(_ key: String) throws(ConfigError) -> ActionLimits.Rate? {
+        let actions = try int(key + ".actions")
+        let windowText = try string(key + ".window")
+        guard actions != nil || windowText != nil else { return nil }
+        guard let actions, let windowText else {
+            throw ConfigError("\(values[key + ".actions"]?.origin ?? values[key + ".window"]?.origin ?? key): \(key) needs both actions and window "
+                + "(e.g. actions: 6 and window: 1h)")
+        }
+        let origin = values[key + ".window"]?.origin ?? key
+        let window: Duration
+        do { window = try Duration.parsePlaybook(windowText) } catch {
+            throw ConfigError("\(origin): \(key).window: \(error)")
+        }
+        guard ActionLimits.window.contains(window) else {
+            throw ConfigError("\(origin): \(key).window must be from \(Limits.text(ActionLimits.window)), got \(windowText.prefix(40))")
+        }
+        return ActionLimits.Rate(actions: actions, window: window)
     }
 
     /// A whole number within `key`'s range in ``integerRanges``.

@@ -35,6 +35,8 @@ public struct ConfigLoader: Sendable {
         "prometheus.basic_auth.username": .string, "prometheus.basic_auth.password_file": .string,
         "prometheus.ca_file": .string, "prometheus.timeout_seconds": .double,
         "links.base_url": .string, "links.keys_file": .string, "links.ttl_seconds": .double,
+        "limits.per_target.actions": .int, "limits.per_target.window": .string, "limits.total.actions": .int,
+        "limits.total.window": .string, "limits.targets_per_run": .int, "limits.on_limit": .string,
     ]
 
     private let environment: [String: String]

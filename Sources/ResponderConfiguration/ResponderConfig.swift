@@ -1,4 +1,5 @@
 import Foundation
+import ResponderCore
 
 /// Everything `responder serve` needs, after YAML, environment overrides and flags were applied.
 public struct ResponderConfig: Sendable {
@@ -36,6 +37,8 @@ public struct ResponderConfig: Sendable {
     public var slack = Slack()
     /// Prometheus, for the load checks of gated steps.
     public var prometheus = Prometheus()
+    /// The blast-radius limits every run obeys (`limits:`); nil limits nothing.
+    public var limits: ActionLimits?
     /// PagerDuty settings.
     public var pagerDuty = PagerDuty()
     /// Signed action links in chat messages.

@@ -22,7 +22,7 @@ struct PlaybookDecoder {
     let log: ProblemLog
 
     private static let keys = ["name", "kind", "description", "match", "actions", "step_down", "gates", "event", "schedule", "cooldown",
-                               "cleanup", "dedup_window", "missed_deadline", "page", "dry_run"]
+                               "cleanup", "dedup_window", "missed_deadline", "page", "dry_run", "limits"]
 
     /// Decodes `node`, reporting every problem found in it.
     func decode(_ node: YAMLNode) -> Decoded {
@@ -68,6 +68,7 @@ struct PlaybookDecoder {
         let missed = fields.choice("missed_deadline", Playbook.MissedDeadlinePolicy.self) ?? .fire
         let page = fields.bool("page")
         let dryRun = fields.bool("dry_run") ?? false
+        let limits = LimitsDecoder.decode(fields)
         guard log.count == before, let name, let kind, let match else {
             return Decoded(name: name, nameLine: nameLine, location: location, references: references, playbook: nil)
         }
@@ -76,6 +77,7 @@ struct PlaybookDecoder {
             event: event, schedule: schedule, cooldown: cooldown, dedupWindow: dedupWindow, missedDeadline: missed, page: page, dryRun: dryRun,
             location: location)
         playbook.undo = undo
+        playbook.limits = limits
         return Decoded(name: name, nameLine: nameLine, location: location, references: references, playbook: playbook)
     }
 

@@ -51,10 +51,10 @@ struct ScenarioDecoder {
     let log: ProblemLog
 
     private static let keys = ["name", "description", "start", "until", "replicas", "autoscaler_desired", "schedules", "events",
-                               "expect", "metrics"]
+                               "expect", "metrics", "limits"]
     private static let alertKeys = ["file", "source", "alertname", "labels", "annotations", "fingerprint"]
     /// What an item of `events:` does: exactly one of these.
-    private static let eventKinds = ["fire", "resolve", "command", "schedule", "move_event", "cancel_event"]
+    private static let eventKinds = ["fire", "resolve", "command", "schedule", "move_event", "cancel_event", "pause", "unpause"]
 
     /// The scenario, or nil when it has problems.
     func decode(_ root: YAMLNode) -> Scenario? {
@@ -86,11 +86,13 @@ struct ScenarioDecoder {
         let events = decodeEvents(top, until: until)
         let expect = decodeExpectations(top)
         let metrics = decodeMetrics(top, until: until)
+        let limits = LimitsDecoder.decode(top)
         guard log.count == before, let name, let start, let until else { return nil }
         var scenario = Scenario(file: file, name: name, description: description, start: start, until: until, replicas: replicas,
                                 autoscalerDesired: desired, schedules: schedules, schedulesLine: top.lineOf("schedules"), events: events,
                                 expect: expect)
         scenario.metrics = metrics
+        scenario.limits = limits
         return scenario
     }
 
@@ -155,6 +157,8 @@ struct ScenarioDecoder {
             case "command": action = command(fields).map(Scenario.Event.Action.command)
             case "schedule": action = scheduling(fields, refused: refused, names: &names).map(Scenario.Event.Action.schedule)
             case "move_event": action = move(fields, refused: refused, names: names).map(Scenario.Event.Action.moveEvent)
+            case "pause": action = pause(fields).map(Scenario.Event.Action.pause)
+            case "unpause": action = unpause(fields)
             default: action = cancellation(fields, refused: refused, names: names).map(Scenario.Event.Action.cancelEvent)
             }
             if let at, let action {

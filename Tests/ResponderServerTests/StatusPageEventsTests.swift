@@ -112,6 +112,9 @@ private struct NoRuns: RunControl {
     func eventsChanged() {}
     func announce(_ text: String, eventID: String) async {}
     func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] { [] }
+    func pause(_ request: PauseRequest) async throws(JournalError) -> Pause { throw .unavailable("no pauses here") }
+    func liftPauses(_ selection: PauseSelection, by actor: String) async throws(JournalError) -> [Pause] { [] }
+    func pauses(liftedSince: Date, limit: Int) async throws(JournalError) -> [Pause] { [] }
 }
 
 /// An event store whose every call fails, as while the database is unreachable.

@@ -1,20 +1,17 @@
 import Foundation
 
-/// What the run engine checks before it hands out a step, beyond the run's own gates: the pauses in force, the
-/// server-wide limits, and the actions taken recently (for the limits). The driver reads them from the store in each
-/// run transaction, so a pause set on one replica stops every replica's next step.
+/// What the run engine checks before it hands out a step, beyond the run's own gates: the pauses in force and the
+/// actions taken recently (for the limits of ``EngineSettings/limits`` and of each run's playbook). The driver reads
+/// them from the store in each run transaction, so a pause set on one replica stops every replica's next step.
 public struct Guardrails: Sendable, Equatable {
     /// Pauses (lifted ones and those past their expiry are ignored).
     public var pauses: [Pause]
-    /// The configuration's `limits:`, applied to every run (a playbook's own limits apply too).
-    public var limits: ActionLimits?
     /// Actions handed out within the longest window that may matter (a day at most).
     public var actions: [ActionRecord]
 
     /// Creates guardrails.
-    public init(pauses: [Pause] = [], limits: ActionLimits? = nil, actions: [ActionRecord] = []) {
+    public init(pauses: [Pause] = [], actions: [ActionRecord] = []) {
         self.pauses = pauses
-        self.limits = limits
         self.actions = actions
     }
 

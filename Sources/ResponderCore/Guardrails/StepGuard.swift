@@ -4,13 +4,14 @@ import Foundation
 /// dry-run and `simulate`, so they cannot disagree.
 public enum StepGuard {
     /// What stops `step` of `run` at `now`, if anything; pauses first (they stop everything they cover), then limits.
-    public static func decide(_ step: RunStep, of run: Run, guardrails: Guardrails, now: Date) -> GuardVerdict {
+    /// `limits` are the configuration's (``EngineSettings/limits``); the run's playbook's apply too.
+    public static func decide(_ step: RunStep, of run: Run, guardrails: Guardrails, limits: ActionLimits?, now: Date) -> GuardVerdict {
         let covering = guardrails.pauses.filter { $0.isActive(at: now) && $0.covers(step, of: run) }
         // A pause that makes steps wait wins over one that skips them: the step can still run once it lifts.
         if let pause = covering.first(where: { $0.mode == .wait }) ?? covering.first {
             return .paused(pause)
         }
-        let hits = limitHits(step, of: run, guardrails: guardrails, now: now)
+        let hits = limitHits(step, of: run, guardrails: guardrails, limits: limits, now: now)
         if let hold = hits.first(where: { $0.freesAt == nil || $0.onLimit == .hold }) { return .overLimit(hold) }
         if let wait = hits.max(by: { ($0.freesAt ?? .distantFuture) < ($1.freesAt ?? .distantFuture) }) {
             return .overLimit(wait)
@@ -23,11 +24,11 @@ public enum StepGuard {
     public static func counts(_ step: RunStep) -> Bool { !step.work.isDryRunOnly }
 
     /// The limits `step` would break if it ran now (empty when it may run).
-    static func limitHits(_ step: RunStep, of run: Run, guardrails: Guardrails, now: Date) -> [LimitHit] {
+    static func limitHits(_ step: RunStep, of run: Run, guardrails: Guardrails, limits: ActionLimits?, now: Date) -> [LimitHit] {
         guard counts(step), step.work != .restore, step.phase != .undo, step.limitWaived != true else { return [] }
         var hits: [LimitHit] = []
         let sets: [(ActionLimits?, String, String?)] = [
-            (guardrails.limits, "the configuration's", nil), (run.policy.limits, "playbook \(run.playbook)'s", run.playbook),
+            (limits, "the configuration's", nil), (run.policy.limits, "playbook \(run.playbook)'s", run.playbook),
         ]
         for case let (limits?, owner, playbook) in sets {
             let others = guardrails.actions.filter { action in
@@ -54,7 +55,7 @@ public enum StepGuard {
 
     /// When the window next has room for one more action, nil when it has room now: with `k` actions in the window
     /// and room for `n`, the (k - n + 1)-th oldest leaves it.
-    static func freesAt(_ rate: ActionLimits.Rate, times: [Date], now: Date) -> Date? {
+    public static func freesAt(_ rate: ActionLimits.Rate, times: [Date], now: Date) -> Date? {
         let window = rate.window.timeInterval
         // Clamped: a stored run's limits are outside input, and a count below 1 would index past the end.
         let room = min(max(1, rate.actions), ActionLimits.actions.upperBound)

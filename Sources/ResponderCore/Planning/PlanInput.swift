@@ -15,16 +15,20 @@ public struct PlanInput: Sendable {
     public var event: EventWindow?
     /// The current time.
     public var now: Date
+    /// The configuration's blast-radius limits (a playbook's own are in the playbook); the plan notes the steps they
+    /// would stop.
+    public var limits: ActionLimits?
 
     /// Creates planner input.
     public init(alert: NormalizedAlert, playbooks: PlaybookSet, replicas: [String: Int] = [:],
-                autoscalerDesired: [String: Int] = [:], event: EventWindow? = nil, now: Date) {
+                autoscalerDesired: [String: Int] = [:], event: EventWindow? = nil, now: Date, limits: ActionLimits? = nil) {
         self.alert = alert
         self.playbooks = playbooks
         self.replicas = replicas
         self.autoscalerDesired = autoscalerDesired
         self.event = event
         self.now = now
+        self.limits = limits
     }
 
     /// A known event's start and end.

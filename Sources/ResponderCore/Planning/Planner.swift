@@ -85,6 +85,9 @@ struct TimelineBuilder {
         }
         addUndo()
         addPolicyNotes()
+        for (index, extra) in LimitProjection.notes(for: steps, playbook: playbook, limits: input.limits) {
+            if let position = steps.firstIndex(where: { $0.index == index }) { steps[position].notes += extra }
+        }
         return Plan.Timeline(playbook: playbook.name, kind: playbook.kind, dryRun: playbook.dryRun, steps: steps, notes: notes)
     }
 

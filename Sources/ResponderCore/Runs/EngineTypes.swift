@@ -79,6 +79,8 @@ public struct EngineSettings: Sendable, Equatable {
     public var forceDryRun: Bool
     /// How often a step waiting for a pause looks again (a pause lifted on another replica is seen this late at most).
     public var pauseRecheck: Duration = .seconds(15)
+    /// The configuration's blast-radius limits, applied to every run (its playbook's own limits apply too).
+    public var limits: ActionLimits?
 
     /// Creates settings.
     public init(missedDeadlineGrace: Duration = .seconds(300), maxAttempts: Int = 5, retryBackoff: Duration = .seconds(5),

@@ -15,7 +15,8 @@ extension RunEngine {
         case .resolved:
             return resolve(alert, now: now)
         case .firing:
-            let plan = Planner.plan(PlanInput(alert: alert, playbooks: playbooks, replicas: replicas, autoscalerDesired: desired, now: now))
+            let plan = Planner.plan(PlanInput(alert: alert, playbooks: playbooks, replicas: replicas, autoscalerDesired: desired, now: now,
+                                              limits: settings.limits))
             var effects: [EngineEffect] = []
             for timeline in plan.timelines {
                 guard let playbook = playbooks.playbooks.first(where: { $0.name == timeline.playbook }) else { continue }

@@ -17,7 +17,7 @@ extension RunEngine {
     /// it move as much later (the ladder keeps its spacing).
     func guardStep(_ run: inout Run, index: Int, now: Date, effects: inout [EngineEffect]) -> Guarded {
         var step = run.steps[index]
-        switch StepGuard.decide(step, of: run, guardrails: guardrails, now: now) {
+        switch StepGuard.decide(step, of: run, guardrails: guardrails, limits: settings.limits, now: now) {
         case .go:
             guard let block = step.blocked else { return .go }
             step.blocked = nil

@@ -40,6 +40,11 @@ public struct RunTransactionView: Sendable {
     }
 }
 
+extension RunTransactionView {
+    /// The pauses and recent actions the engine checks steps against.
+    public var guardrails: Guardrails { Guardrails(pauses: pauses, actions: actions) }
+}
+
 /// What a store transaction writes, and what it returns to its caller.
 public struct RunTransactionOutcome<Result: Sendable>: Sendable {
     /// Runs to insert or replace. A run with a step in status `running` that this transaction started (see

@@ -29,6 +29,8 @@ public struct Scenario: Sendable, Equatable {
     public var expect: Expectations?
     /// Values of the load checks' metrics over virtual time (`metrics:`).
     public var metrics: [MetricSeries] = []
+    /// The server's `limits:` the scenario runs under (a playbook's own limits apply anyway).
+    public var limits: ActionLimits?
 
     /// Creates a scenario.
     public init(file: String, name: String, description: String? = nil, start: Date, until: Duration,
@@ -98,6 +100,42 @@ public struct Scenario: Sendable, Equatable {
             case moveEvent(EventMove)
             /// A scheduled event cancelled.
             case cancelEvent(EventCancellation)
+            /// A person pauses automation (`POST /api/pause`).
+            case pause(PauseOrder)
+            /// A person lifts pauses (`DELETE /api/pause`).
+            case unpause(PauseSelection, actor: String)
+        }
+    }
+
+    /// A pause set in a scenario: lasting `lasts` from the event's time, or until lifted.
+    public struct PauseOrder: Sendable, Equatable {
+        /// The target it covers; nil for every target.
+        public var target: String?
+        /// Directions it stops.
+        public var direction: PauseDirection
+        /// Wait or skip.
+        public var mode: PauseMode
+        /// Why.
+        public var reason: String
+        /// Who.
+        public var actor: String
+        /// How long it lasts; nil until lifted.
+        public var lasts: Duration?
+
+        /// Creates an order.
+        public init(target: String?, direction: PauseDirection, mode: PauseMode, reason: String, actor: String, lasts: Duration?) {
+            self.target = target
+            self.direction = direction
+            self.mode = mode
+            self.reason = reason
+            self.actor = actor
+            self.lasts = lasts
+        }
+
+        /// The request at `now`.
+        public func request(at now: Date) -> PauseRequest {
+            PauseRequest(target: target, direction: direction, mode: mode, reason: reason, by: actor, since: now,
+                         until: lasts.map { now.addingTimeInterval($0.timeInterval) })
         }
     }
 

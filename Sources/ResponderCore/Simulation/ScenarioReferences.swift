@@ -31,6 +31,9 @@ enum ScenarioReferences {
             if case .command(let command) = event.action {
                 playbook(command.playbook, line: event.line, "command")
             }
+            if case .pause(let order) = event.action, let name = order.target, playbooks.targets[name] == nil {
+                found.append((event.line, "pause: no target named \(name) in the playbooks (targets: \(targets.joined(separator: ", ")))"))
+            }
         }
         let checks = Set(playbooks.playbooks.flatMap(\.gates.checks).map(\.name))
         for series in scenario.metrics where !checks.contains(series.check) {

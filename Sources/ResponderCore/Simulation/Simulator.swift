@@ -75,6 +75,8 @@ struct SimulationSession {
     /// Occurrences of recurring schedules the rules refused, with why: the driver asks again at every pass, the
     /// timeline says so once per reason.
     var refusedOccurrences: Set<String> = []
+    /// Every pause set, lifted or not, in the order set.
+    var pauses: [Pause] = []
     private(set) var stalled = false
 
     /// A session at the scenario's start, every target at its floor unless the scenario says otherwise.
@@ -87,7 +89,9 @@ struct SimulationSession {
             playbook.schedule != nil && chosen.map { $0.contains(playbook.name) } ?? true
         }, files: playbooks.files)
         desired = Dictionary(scenario.autoscalerDesired.map { ($0.target, $0.value) }, uniquingKeysWith: { _, last in last })
-        engine = RunEngine(runs: [], settings: settings)
+        var engineSettings = settings
+        engineSettings.limits = scenario.limits ?? settings.limits
+        engine = RunEngine(runs: [], settings: engineSettings)
         world = SimulatedWorld(targets: playbooks.targets,
                                replicas: Dictionary(scenario.replicas.map { ($0.target, $0.value) }, uniquingKeysWith: { _, last in last }))
         clock = scenario.start
@@ -110,6 +114,8 @@ struct SimulationSession {
             case .schedule(let item): schedule(item, line: event.line)
             case .moveEvent(let item): move(item, line: event.line)
             case .cancelEvent(let item): cancel(item, line: event.line)
+            case .pause(let order): setPause(order)
+            case .unpause(let selection, let actor): liftPauses(selection, actor: actor, line: event.line)
             }
         }
         advance(to: end)
@@ -122,8 +128,10 @@ struct SimulationSession {
         while !stalled {
             let step = engine.nextDue
             let eventWork = nextEventWork(through: limit)
-            guard let due = [step, eventWork].compactMap({ $0 }).min(), due <= limit else { return }
+            guard let due = [step, eventWork, nextPauseExpiry].compactMap({ $0 }).min(), due <= limit else { return }
             clock = max(clock, due)
+            // As the server's tick: expired pauses are marked (and announced) before the steps they stopped run.
+            expirePauses()
             if let step, step <= clock {
                 process(engine.handle(.tick, now: clock))
                 if let next = engine.nextDue, next <= step {

@@ -18,4 +18,10 @@ public protocol RunControl: Sendable {
     func announce(_ text: String, eventID: String) async
     /// The most recent runs of one alert (a scheduled event's), newest first.
     func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run]
+    /// Sets a pause and announces it.
+    func pause(_ request: PauseRequest) async throws(JournalError) -> Pause
+    /// Lifts the pauses `selection` picks and announces each; returns them.
+    func liftPauses(_ selection: PauseSelection, by actor: String) async throws(JournalError) -> [Pause]
+    /// Pauses not lifted, then those lifted since `liftedSince`.
+    func pauses(liftedSince: Date, limit: Int) async throws(JournalError) -> [Pause]
 }

@@ -32,7 +32,7 @@ public actor RunCoordinator: RunControl {
     /// The playbook generation the schedules were last read from (a reload triggers a pass).
     var occurrenceGeneration = 0
     private var reportedUnreadable: Set<String> = []
-    private let wakeUp = WakeSignal()
+    let wakeUp = WakeSignal()
     let drainWanted = WakeSignal()
     private let drain: BacklogDrain
     private let started: AsyncStream<StepExecution>.Continuation
@@ -85,6 +85,7 @@ public actor RunCoordinator: RunControl {
                                     candidates: alerts.map(\.idempotencyKey), touching: footprint)
         _ = await transact(scope, at: at, doing: "handle \(alerts.count) alert(s)") { view in
             var engine = RunEngine(runs: view.runs, settings: settings, highestRunNumber: view.highestRunNumber, restoring: false)
+            engine.guardrails = view.guardrails
             let pending = Set(view.unprocessedAlerts)
             var effects: [EngineEffect] = []
             // The whole batch goes through the engine before one commit: one transaction (one fsync) per batch.
@@ -130,6 +131,7 @@ public actor RunCoordinator: RunControl {
         let refusal = await transact(.run(id: runID), at: at, doing: "\(command.rawValue) \(runID)") { view -> Outcome<RunCommandError?> in
             guard let run = view.runs.first else { return Self.unchanged(RunCommandError?.some(.unknownRun(runID))) }
             var engine = RunEngine(runs: [run], settings: settings, restoring: false)
+            engine.guardrails = view.guardrails
             do throws(RunCommandError) {
                 let effects = try engine.apply(command, to: runID, actor: actor, now: at) + engine.handle(.tick, now: at)
                 return Self.outcome(&engine, before: [run], notifier: notifier, at: at, effects: effects, value: nil)
@@ -169,12 +171,14 @@ public actor RunCoordinator: RunControl {
             claimed = await transact(.due(limit: Self.claimBatch), at: at, doing: "claim due runs") { view in
                 // A run held by a driver whose lease expired has its running step re-checked before it is re-applied.
                 var engine = RunEngine(runs: view.runs, settings: settings, restoring: true)
+                engine.guardrails = view.guardrails
                 let effects = engine.handle(.tick, now: at)
                 // Every claimed run is written back, so a claim that fired nothing still clears its lease and due time.
                 return Self.outcome(&engine, before: view.runs, notifier: notifier, at: at, effects: effects,
                                     value: view.runs.count, saveAll: view.runs.map(\.id))
             } ?? 0
         }
+        await expirePauses(at: at)
         await scheduleOccurrences(at: at)
         await prepareEvents(at: at)
         let nextRun = try? await store.nextAttention()
@@ -241,6 +245,7 @@ public actor RunCoordinator: RunControl {
                 return Self.unchanged(false)
             }
             var engine = RunEngine(runs: [run], settings: settings, restoring: false)
+            engine.guardrails = view.guardrails
             let effects = engine.handle(.stepFinished(runID: runID, step: step, result: result), now: at)
             return Self.outcome(&engine, before: [run], notifier: notifier, at: at, effects: effects, value: true)
         }
@@ -315,6 +320,7 @@ public actor RunCoordinator: RunControl {
         var started = Set<String>()
         for case .execute(let runID, _, _, _) in effects { started.insert(runID) }
         return RunTransactionOutcome(save: changed, started: started, notifications: notifications, processedAlerts: processed,
+                                     actions: engine.drainActions(),
                                      result: Decision(effects: effects, value: value, notified: !notifications.isEmpty))
     }
 

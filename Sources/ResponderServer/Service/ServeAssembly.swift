@@ -79,7 +79,9 @@ public struct ServeAssembly: Sendable {
 
     /// The engine settings `config` gives (the run store is opened with their `keepEnded` before the assembly).
     public static func settings(_ config: ResponderConfig) -> EngineSettings {
-        EngineSettings(forceDryRun: config.executors.dryRun)
+        var settings = EngineSettings(forceDryRun: config.executors.dryRun)
+        settings.limits = config.limits
+        return settings
     }
 
     /// Wires the parts.
