@@ -13,10 +13,10 @@ public enum ResponderHTTPServer {
     public static func makeRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: deps.metrics))
-        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics)
+        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics, runs: deps.runs, now: deps.now)
         router.get("/healthz") { _, _ in health.healthz() }
         router.get("/readyz") { _, _ in await health.readyz() }
-        router.get("/metrics") { _, _ in health.metricsText() }
+        router.get("/metrics") { _, _ in await health.metricsText() }
         let planner = IngestPlanner(registry: deps.playbooks, runs: deps.runs, now: deps.now)
         let alertmanager = AlertmanagerHook(
             authenticator: deps.alertmanagerAuth,
@@ -43,6 +43,7 @@ public enum ResponderHTTPServer {
             let events = deps.journal as? any EventStore
             StatusRoutes(adminToken: deps.adminToken, coordinator: runs, journal: deps.journal, signer: deps.actions?.signer,
                          events: events, now: deps.now).register(on: router)
+            PauseRoutes(token: deps.adminToken, runs: runs, playbooks: deps.playbooks, now: deps.now).register(on: router)
             if let events {
                 EventsRoutes(token: deps.adminToken, events: events, runs: runs, playbooks: deps.playbooks, now: deps.now)
                     .register(on: router)

@@ -7,8 +7,10 @@ import Prometheus
 public final class ResponderMetrics: Sendable {
     /// The registry `GET /metrics` renders.
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    let factory: PrometheusMetricsFactory
     private let inFlight = NIOLockedValueBox<[String: Int]>([:])
+    /// Every scope and direction ever paused, so a lifted pause's gauges go to 0 rather than keep their last value.
+    let pauseKeys = NIOLockedValueBox<Set<PauseKey>>([])
 
     /// Creates a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {

@@ -23,6 +23,8 @@ enum StatusPage {
         var signedIn: Bool
         /// Upcoming scheduled events (``upcoming(_:runs:now:)``); nil when the server keeps no events.
         var events: [UpcomingEvent]? = nil
+        /// Pauses (those in force at `now` are listed); nil when the server keeps none (the section is left out).
+        var pauses: [Pause]? = nil
     }
 
     /// The page's HTML.
@@ -35,6 +37,7 @@ enum StatusPage {
             <header><h1>Responder</h1><p>as of <time id="as-of" datetime="\(stamp(content.now))">\(escape(human(content.now)))</time>
             · \(content.signedIn ? "signed in" : "<a href=\"/?sign-in=1\">sign in</a> to act on runs")</p></header>
             <main>
+            \(content.pauses.map { pausesSection($0, now: content.now) } ?? "")
             <section id="active-runs"><h2>Active runs (\(content.runs.count))</h2>
             """
         if content.runs.isEmpty { html += "<p class=\"empty\">No active runs.</p>" }
@@ -128,9 +131,9 @@ enum StatusPage {
     /// `text` safe inside HTML text and quoted attribute values.
     static func escape(_ text: String) -> String { ActionPage.escapeHTML(text) }
 
-    private static func stamp(_ date: Date) -> String { RFC3339.format(date) }
+    static func stamp(_ date: Date) -> String { RFC3339.format(date) }
 
-    private static func human(_ date: Date) -> String {
+    static func human(_ date: Date) -> String {
         String(RFC3339.format(date).prefix(19)).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
@@ -160,6 +163,7 @@ enum StatusPage {
         padding:2px 6px;border-radius:4px;background:#e7f0ff}.status.held{background:#fff2cc}table{border-collapse:collapse;\
         width:100%;background:#fff}td,th{border-bottom:1px solid #eee;padding:4px 8px;text-align:left;font-size:13px}\
         .labels{color:#556}.actions form{display:inline}.actions button{margin-right:6px}.abort{color:#b00}.empty{color:#667}\
-        .event-id,.local{color:#556;font-size:12px}.event-countdown,.event-phase{font-weight:600;white-space:nowrap}
+        .event-id,.local{color:#556;font-size:12px}.event-countdown,.event-phase{font-weight:600;white-space:nowrap}\
+        .paused-banner{background:#fff2cc;border:1px solid #e0c060;border-radius:6px;padding:8px 16px}
         """
 }

@@ -47,7 +47,9 @@ struct StatusRoutes: Sendable {
         let recent: [Run]
         let alerts: [JournaledAlert]
         var upcoming: [StatusPage.UpcomingEvent]?
+        let pauses: [Pause]
         do {
+            pauses = try await coordinator.pauses(liftedSince: at, limit: 0)
             recent = try await coordinator.recentRuns(limit: 100)
             alerts = try await journal.recentAlerts(limit: 20)
             if let events {
@@ -64,7 +66,7 @@ struct StatusRoutes: Sendable {
             for run in open { links[run.id] = maker.links(for: run, now: at) }
         }
         let html = StatusPage.render(.init(runs: open, recentRuns: recent, alerts: alerts, now: at, links: links, signedIn: signedIn,
-                                           events: upcoming))
+                                           events: upcoming, pauses: pauses))
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
