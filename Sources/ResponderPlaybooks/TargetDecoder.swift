@@ -18,6 +18,8 @@ struct TargetDecoder {
     let file: String
     /// Where problems go.
     let log: ProblemLog
+    /// The Kubernetes clusters of the configuration, when it is known; nil accepts any well-formed name.
+    var clusters: Set<String>? = nil
 
     private static let backends = ["kubernetes", "ecs", "compose", "command"]
 
@@ -58,12 +60,17 @@ struct TargetDecoder {
         }
         switch kind {
         case "kubernetes":
-            guard let map = fields.mapping(kind, allowed: ["kind", "namespace", "name", "hpa", "container"]) else { return nil }
+            let keys = ["kind", "namespace", "name", "hpa", "container", "cluster"]
+            guard let map = fields.mapping(kind, allowed: keys) else { return nil }
             let workload = map.choice("kind", Target.Kubernetes.WorkloadKind.self) ?? .deployment
+            let cluster = map.string("cluster")
+            if let cluster {
+                checkCluster(cluster, line: map.lineOf("cluster"))
+            }
             guard let namespace = map.string("namespace", required: true), let name = map.string("name", required: true)
             else { return nil }
             return .kubernetes(Target.Kubernetes(kind: workload, namespace: namespace, name: name,
-                                                 hpa: map.string("hpa"), container: map.string("container")))
+                                                 hpa: map.string("hpa"), container: map.string("container"), cluster: cluster))
         case "ecs":
             let keys = ["cluster", "service", "region", "scalable_target"]
             guard let map = fields.mapping(kind, allowed: keys) else { return nil }
@@ -85,6 +92,17 @@ struct TargetDecoder {
                 .flatMap { argv("command.set", $0, line: map.entry("set")?.value.line, setter: true) }
             guard let set else { return nil }
             return .command(Target.Command(get: get, set: set))
+        }
+    }
+
+    /// A cluster name is well formed and, when the configuration is known, one of its clusters.
+    private func checkCluster(_ cluster: String, line: Int) {
+        if !Syntax.isName(cluster) {
+            log.add(file, line, "kubernetes.cluster \"\(cluster)\" must name a cluster of kubernetes.clusters in the "
+                + "configuration: lower-case letters, digits and '-' (\(Syntax.namePattern))")
+        } else if let clusters, !clusters.contains(cluster) {
+            log.add(file, line, "kubernetes.cluster \"\(cluster)\" is not a cluster of the configuration (it has "
+                + "\(clusters.sorted().joined(separator: ", "))): add it to kubernetes.clusters or fix the name")
         }
     }
 
