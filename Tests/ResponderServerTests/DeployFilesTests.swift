@@ -22,6 +22,7 @@ struct DeployFilesTests {
             let documents = try Deploy.documents(file)
             #expect(!documents.isEmpty, "\(file) holds no YAML document")
             let known = file.hasPrefix("kubernetes/") || file.hasPrefix("kubernetes-replicas/")
+                || file.hasPrefix("kubernetes-remote-cluster/")
                 || Deploy.responderConfigs.contains(file)
                 || Deploy.alertmanagerConfigs.contains(file) || file == "compose/compose.yaml"
             #expect(known, "\(file) is not checked by DeployFilesTests: add it to one of its lists")
@@ -216,6 +217,50 @@ struct DeployFilesTests {
         #expect(subjects.first?["kind"]?.string == "ServiceAccount")
         #expect(subjects.first?["name"]?.string == account["metadata"]?["name"]?.string)
         #expect(subjects.first?["namespace"]?.string == "responder")
+    }
+
+    @Test("other clusters: the pod mounts the optional Secret of kubeconfigs the configuration's example names")
+    func kubeconfigsSecret() throws {
+        let deployment = try Deploy.manifest(kind: "Deployment")
+        let container = try Deploy.container(of: deployment)
+        let mount = try #require(Deploy.sequence(container["volumeMounts"]).first { $0["name"]?.string == "kubeconfigs" })
+        let folder = try #require(mount["mountPath"]?.string)
+        #expect(mount["readOnly"]?.bool == true)
+        let volume = try #require(Deploy.sequence(deployment["spec"]?["template"]?["spec"]?["volumes"]).first {
+            $0["name"]?.string == "kubeconfigs"
+        })
+        #expect(volume["secret"]?["secretName"]?.string == "responder-kubeconfigs")
+        #expect(volume["secret"]?["optional"]?.bool == true, "a single-cluster install has no such Secret")
+        let keys = try Deploy.exampleSecretKeys("responder-kubeconfigs")
+        // The commented example in responder.yaml, uncommented, loads and points into the mounted Secret.
+        let lines = try Deploy.text("kubernetes/responder.yaml").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex(of: "  # clusters:"))
+        var uncommented = lines
+        for index in start..<lines.count {
+            guard lines[index].hasPrefix("  # ") else { break }
+            uncommented[index] = "  " + lines[index].dropFirst(4)
+        }
+        let example = uncommented.joined(separator: "\n")
+        let config = try ConfigLoader(environment: [:]) { _ in example }.load(path: "responder.yaml")
+        #expect(config.kubernetes.clusters.count == 2)
+        for (name, cluster) in config.kubernetes.clusters {
+            guard case .kubeconfig(let path, _) = cluster else { Issue.record("\(name) is not a kubeconfig"); continue }
+            #expect((path as NSString).deletingLastPathComponent == folder, "\(path)")
+            #expect(keys.contains((path as NSString).lastPathComponent), "\(path)")
+        }
+    }
+
+    @Test("each other cluster gets the same RBAC, the ServiceAccount and a token Secret for it")
+    func remoteCluster() throws {
+        let kustomization = try #require(try Deploy.documents("kubernetes-remote-cluster/kustomization.yaml").first)
+        #expect(kustomization["namespace"]?.string == "responder")
+        #expect(Deploy.strings(kustomization["resources"]) == [
+            "../kubernetes/namespace.yaml", "../kubernetes/serviceaccount.yaml", "../kubernetes/rbac.yaml", "token.yaml",
+        ], "the home cluster's RBAC, not a copy of it")
+        let token = try #require(try Deploy.documents("kubernetes-remote-cluster/token.yaml").first)
+        #expect(token["type"]?.string == "kubernetes.io/service-account-token")
+        #expect(token["metadata"]?["annotations"]?["kubernetes.io/service-account.name"]?.string
+            == (try Deploy.manifest(kind: "ServiceAccount"))["metadata"]?["name"]?.string)
     }
 
     @Test("the Service maps 443 to the pod's 8443 and selects the Deployment's pods")
