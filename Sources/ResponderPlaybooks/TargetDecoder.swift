@@ -36,7 +36,7 @@ struct TargetDecoder {
             log.add(file, nameLine, "target name \"\(name)\" must be lower-case letters, digits and '-' (\(Syntax.namePattern))")
         }
         let description = fields.string("description")
-        let backend = decodeBackend(fields)
+        let backend = decodeBackend(fields, target: name)
         let bounds = fields.mapping("bounds", allowed: ["floor", "ceiling", "max_step", "allow_zero"], required: true)
             .flatMap(decodeBounds)
         guard log.count == before, let name, let backend, let bounds else {
@@ -46,7 +46,7 @@ struct TargetDecoder {
         return Decoded(name: name, nameLine: nameLine, location: location, target: target)
     }
 
-    private func decodeBackend(_ fields: Fields) -> Target.Backend? {
+    private func decodeBackend(_ fields: Fields, target: String?) -> Target.Backend? {
         // In the order written, so the problem points at the second one.
         let present = Self.backends.compactMap { fields.entry($0) }.sorted { $0.keyLine < $1.keyLine }.map(\.key)
         guard present.count == 1, let kind = present.first else {
@@ -65,7 +65,7 @@ struct TargetDecoder {
             let workload = map.choice("kind", Target.Kubernetes.WorkloadKind.self) ?? .deployment
             let cluster = map.string("cluster")
             if let cluster {
-                checkCluster(cluster, line: map.lineOf("cluster"))
+                checkCluster(cluster, line: map.lineOf("cluster"), target: target)
             }
             guard let namespace = map.string("namespace", required: true), let name = map.string("name", required: true)
             else { return nil }
@@ -96,12 +96,13 @@ struct TargetDecoder {
     }
 
     /// A cluster name is well formed and, when the configuration is known, one of its clusters.
-    private func checkCluster(_ cluster: String, line: Int) {
+    private func checkCluster(_ cluster: String, line: Int, target: String?) {
         if !Syntax.isName(cluster) {
             log.add(file, line, "kubernetes.cluster \"\(cluster)\" must name a cluster of kubernetes.clusters in the "
                 + "configuration: lower-case letters, digits and '-' (\(Syntax.namePattern))")
         } else if let clusters, !clusters.contains(cluster) {
-            log.add(file, line, "kubernetes.cluster \"\(cluster)\" is not a cluster of the configuration (it has "
+            let named = target.map { "target \($0): " } ?? ""
+            log.add(file, line, "\(named)kubernetes.cluster \"\(cluster)\" is not a cluster of the configuration (it has "
                 + "\(clusters.sorted().joined(separator: ", "))): add it to kubernetes.clusters or fix the name")
         }
     }

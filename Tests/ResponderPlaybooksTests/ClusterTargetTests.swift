@@ -62,7 +62,7 @@ struct ClusterTargetTests {
             return
         }
         #expect(problems.problems.map(\.description) == [
-            #"clusters.yaml:3: kubernetes.cluster "eu-wset" is not a cluster of the configuration (it has default, eu-west): "#
+            #"clusters.yaml:3: target api-eu: kubernetes.cluster "eu-wset" is not a cluster of the configuration (it has default, eu-west): "#
                 + "add it to kubernetes.clusters or fix the name",
         ])
         let onlyDefault = PlaybookLoader.load(files: [("clusters.yaml", Self.targets)], clusters: ["default"])
