@@ -263,6 +263,23 @@ struct DeployFilesTests {
             == (try Deploy.manifest(kind: "ServiceAccount"))["metadata"]?["name"]?.string)
     }
 
+    @Test("kubectl kustomize renders what another cluster needs, in namespace responder, with the token of Responder's account",
+          .enabled(if: Deploy.executable("kubectl") != nil, "kubectl is not installed"))
+    func remoteClusterRenders() throws {
+        let kubectl = try #require(Deploy.executable("kubectl"))
+        let output = try Deploy.run(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone",
+                                              Deploy.path("kubernetes-remote-cluster")])
+        #expect(output.status == 0, "\(output.text)")
+        let documents = try Yams.compose_all(yaml: output.text).map { $0 }
+        #expect(documents.compactMap { $0["kind"]?.string }.sorted()
+            == ["ClusterRole", "ClusterRoleBinding", "Namespace", "Secret", "ServiceAccount"])
+        for document in documents where ["Secret", "ServiceAccount"].contains(document["kind"]?.string) {
+            #expect(document["metadata"]?["namespace"]?.string == "responder", "\(document["kind"]?.string ?? "")")
+        }
+        let binding = try #require(documents.first { $0["kind"]?.string == "ClusterRoleBinding" })
+        #expect(Deploy.sequence(binding["subjects"]).first?["namespace"]?.string == "responder")
+    }
+
     @Test("the Service maps 443 to the pod's 8443 and selects the Deployment's pods")
     func service() throws {
         let service = try Deploy.manifest(kind: "Service")
