@@ -88,7 +88,7 @@ public final class KubernetesClient: Sendable {
     }
 
     private func exchange(_ request: KubernetesRequest) async throws(KubernetesError) -> [UInt8] {
-        var http = HTTPClientRequest(url: KubernetesRequest.url(server: connection.server, path: request.target))
+        var http = HTTPClientRequest(url: KubernetesRequest.url(server: connection.server, path: request.pathAndQuery))
         http.method = request.method == .get ? .GET : .PATCH
         http.tlsConfiguration = connection.tls
         if let authorization = try connection.authentication.authorizationHeader() {

@@ -45,7 +45,7 @@ public struct KubernetesRequest: Sendable, Equatable {
     }
 
     /// The path and, for a write with a field manager, the percent-encoded `?fieldManager=` query.
-    public var target: String {
+    public var pathAndQuery: String {
         guard method != .get, let fieldManager else { return object.path }
         return object.path + "?fieldManager=" + KubernetesObjectReference.percentEncoded(fieldManager)
     }
@@ -53,7 +53,7 @@ public struct KubernetesRequest: Sendable, Equatable {
     /// `PATCH https://host:6443/apis/apps/v1/namespaces/prod/deployments/api/scale?fieldManager=responder
     /// (application/merge-patch+json) {...}`.
     public func text(server: String) -> String {
-        var text = "\(method.rawValue) \(KubernetesRequest.url(server: server, path: target))"
+        var text = "\(method.rawValue) \(KubernetesRequest.url(server: server, path: pathAndQuery))"
         if let patchType {
             text += " (\(patchType.rawValue))"
         }

@@ -7,6 +7,7 @@
 // the item itself), `{}` for a leaf. The fake tracks ownership at leaf granularity, which is what tests assert.
 import Foundation
 
+/// How the fake API server records, validates and reads field managers.
 enum FakeManagedFields {
     /// Fields no manager owns: bookkeeping of the server itself, and status (written through its own subresource).
     static let unowned: Set<[String]> = [["f:metadata", "f:managedFields"], ["f:metadata", "f:resourceVersion"],
