@@ -51,37 +51,42 @@ struct ExecutorClustersTests {
                                              environment: ["HOME": folder.path], logger: Logger(label: "t"))
         #expect(live.summary.hasPrefix("Executors: live (Kubernetes eu-west https://127.0.0.1:1; AWS"), "\(live.summary)")
 
-        func scale(_ target: String) async -> StepResult {
+        /// The step's failure: whether it is retryable, and its message; nil when it did not fail.
+        func failure(scaling target: String) async -> (retryable: Bool, message: String)? {
             let step = RunStep(index: 1, phase: .actions, anchor: .now, offsetSeconds: 0, due: nil,
                                work: .action(.scale(target: target, change: .to(3))), target: target, to: 3, detail: "up")
-            return await live.executor.execute(step, runID: "r", snapshot: [:], dryRun: false)
+            switch await live.executor.execute(step, runID: "r", snapshot: [:], dryRun: false) {
+            case .retryable(let message): return (true, message)
+            case .permanent(let message): return (false, message)
+            case .success, .waiting: return nil
+            }
         }
-        let onEU = await scale("api-eu")
-        guard case .retryable(let message) = onEU else {
-            Issue.record("expected a retryable transport failure, got \(onEU)")
-            await live.shutdown()
-            return
-        }
-        #expect(message.contains("cluster eu-west: Could not reach the Kubernetes API on GET https://127.0.0.1:1/apis/apps/v1/"), "\(message)")
-        #expect(!message.contains("tok-eu-secret"))
-        let onHome = await scale("api-home")
-        guard case .permanent(let reason) = onHome else {
-            Issue.record("expected a permanent failure, got \(onHome)")
-            await live.shutdown()
-            return
-        }
-        #expect(reason.hasPrefix("target api-home: cluster default: no Kubernetes credentials were found"), "\(reason)")
+        let onEU = await failure(scaling: "api-eu")
+        let onHome = await failure(scaling: "api-home")
         await live.shutdown()
+        #expect(onEU?.retryable == true, "an unreachable server is a transport failure")
+        #expect(onEU?.message.contains("cluster eu-west: Could not reach the Kubernetes API on GET https://127.0.0.1:1/apis/apps/v1/") == true,
+                "\(String(describing: onEU))")
+        #expect(onEU?.message.contains("tok-eu-secret") == false)
+        #expect(onHome?.retryable == false)
+        #expect(onHome?.message.hasPrefix("target api-home: cluster default: no Kubernetes credentials were found") == true,
+                "\(String(describing: onHome))")
 
-        config.kubernetes.clusters["us-east"] = .kubeconfig(folder.path + "/missing", context: nil)
-        #expect { try ExecutorAssembly.make(config: config, journal: journal, registry: registry, httpClient: HTTPClient.shared,
-                                            environment: ["HOME": folder.path], logger: Logger(label: "t")) } throws: { error in
-            "\(error)".hasPrefix("kubernetes.clusters.us-east: The kubeconfig \(folder.path)/missing is missing")
+        func refusal(_ cluster: ResponderConfig.Kubernetes.Cluster) async -> String {
+            var broken = config
+            broken.kubernetes.clusters["us-east"] = cluster
+            do {
+                let assembly = try ExecutorAssembly.make(config: broken, journal: journal, registry: registry, httpClient: HTTPClient.shared,
+                                                         environment: ["HOME": folder.path], logger: Logger(label: "t"))
+                await assembly.shutdown()
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
         }
-        config.kubernetes.clusters["us-east"] = .kubeconfig(folder.path + "/eu-west", context: "nope")
-        #expect { try ExecutorAssembly.make(config: config, journal: journal, registry: registry, httpClient: HTTPClient.shared,
-                                            environment: ["HOME": folder.path], logger: Logger(label: "t")) } throws: { error in
-            "\(error)".hasPrefix("kubernetes.clusters.us-east: ") && "\(error)".contains(#"no context "nope""#)
-        }
+        let missing = await refusal(.kubeconfig(folder.path + "/missing", context: nil))
+        #expect(missing.hasPrefix("kubernetes.clusters.us-east: The kubeconfig \(folder.path)/missing is missing"), "\(missing)")
+        let context = await refusal(.kubeconfig(folder.path + "/eu-west", context: "nope"))
+        #expect(context.hasPrefix("kubernetes.clusters.us-east: ") && context.contains(#"no context "nope""#), "\(context)")
     }
 }
