@@ -31,7 +31,8 @@ struct ValidateClustersTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Self.playbook.write(toFile: folder + "/eu.yaml", atomically: true, encoding: .utf8)
         let config = temporary.path + "/responder.yaml"
-        try "kubernetes:\n  clusters:\n    eu-west:\n      kubeconfig: /etc/responder/kubeconfigs/eu-west\n"
+        // The secret files a configuration names exist only where serve runs; validate does not read them.
+        try "admin:\n  token_file: /nonexistent/admin-token\nkubernetes:\n  clusters:\n    eu-west:\n      kubeconfig: /etc/responder/kubeconfigs/eu-west\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
 
         let refused = try ResponderProcess(arguments: ["validate", "--config", config, folder])
@@ -50,5 +51,10 @@ struct ValidateClustersTests {
         let badConfig = try ResponderProcess(arguments: ["validate", "--config", config, folder])
         #expect(try await badConfig.waitForExit() == 1)
         #expect(badConfig.stdout.contains(config + #":3: kubernetes.clusters name "EU" must be"#), "\(badConfig.stdout)")
+
+        let kubernetesDeploy = try ResponderProcess(arguments: [
+            "validate", "--config", DefaultPlaybooksTests.root + "/deploy/kubernetes/responder.yaml", DefaultPlaybooksTests.root + "/Playbooks",
+        ])
+        #expect(try await kubernetesDeploy.waitForExit() == 0, "the shipped configuration checks the shipped playbooks: \(kubernetesDeploy.stdout)")
     }
 }
