@@ -41,9 +41,7 @@ struct ConfigBuilder {
         config.database.operationTimeoutSeconds = try double("database.operation_timeout_seconds")
             ?? config.database.operationTimeoutSeconds
         config.database.replicaID = try string("database.replica_id")
-        config.kubernetes.kubeconfig = try string("kubernetes.kubeconfig")
-        config.kubernetes.context = try string("kubernetes.context")
-        config.kubernetes.inCluster = try bool("kubernetes.in_cluster")
+        config.kubernetes = try kubernetes()
         config.aws.region = try string("aws.region")
         config.aws.endpointURL = try string("aws.endpoint_url")
         config.slack.botToken = try secret("slack.bot_token")
@@ -118,6 +116,53 @@ struct ConfigBuilder {
         }
         settings.caFile = try readableFile("prometheus.ca_file")
         settings.timeoutSeconds = try double("prometheus.timeout_seconds") ?? settings.timeoutSeconds
+        return settings
+    }
+
+    /// The `kubernetes:` section: the default cluster, the field manager and the named clusters.
+    private func kubernetes() throws(ConfigError) -> ResponderConfig.Kubernetes {
+        var settings = ResponderConfig.Kubernetes()
+        settings.kubeconfig = try string("kubernetes.kubeconfig")
+        settings.context = try string("kubernetes.context")
+        settings.inCluster = try bool("kubernetes.in_cluster")
+        if let manager = try string("kubernetes.field_manager") {
+            // The API server takes at most 128 bytes of printable characters; Responder keeps to printable ASCII so
+            // the name reads the same in every tool that shows managedFields.
+            guard (1...128).contains(manager.utf8.count), manager.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else {
+                throw ConfigError("\(values["kubernetes.field_manager"]?.origin ?? "kubernetes.field_manager"): "
+                    + "kubernetes.field_manager must be 1 to 128 printable ASCII characters (the API server's limit), e.g. responder")
+            }
+            settings.fieldManager = manager
+        }
+        let prefix = "kubernetes.clusters."
+        let names = Set(values.keys.filter { $0.hasPrefix(prefix) }.compactMap { $0.dropFirst(prefix.count).split(separator: ".").first })
+        var inCluster = settings.inCluster == true ? ["default (kubernetes.in_cluster)"] : []
+        for name in names.sorted().map(String.init) {
+            let key = prefix + name
+            let origin = ["kubeconfig", "in_cluster", "context"].lazy.compactMap { self.values[key + "." + $0]?.origin }.first ?? key
+            let kubeconfig = try string(key + ".kubeconfig")
+            let context = try string(key + ".context")
+            switch (kubeconfig, try bool(key + ".in_cluster")) {
+            case (let file?, false?), (let file?, nil):
+                guard !file.isEmpty else { throw ConfigError("\(origin): \(key).kubeconfig is empty: give the kubeconfig file's path") }
+                settings.clusters[name] = .kubeconfig(file, context: context)
+            case (nil, true?):
+                guard context == nil else {
+                    throw ConfigError("\(origin): \(key): context belongs to a kubeconfig; with in_cluster: true remove it")
+                }
+                inCluster.append(name)
+                settings.clusters[name] = .inCluster
+            case (_?, true?):
+                throw ConfigError("\(origin): \(key): set kubeconfig (and context) or in_cluster: true, not both")
+            case (nil, _):
+                throw ConfigError("\(origin): \(key) needs kubeconfig (the path of a kubeconfig file, and context to pick "
+                    + "one of its contexts) or in_cluster: true")
+            }
+        }
+        if inCluster.count > 1 {
+            throw ConfigError("kubernetes: only one cluster can use the in-cluster service account, but "
+                + "\(inCluster.joined(separator: " and ")) do: Responder runs in one cluster; give the others a kubeconfig")
+        }
         return settings
     }
 

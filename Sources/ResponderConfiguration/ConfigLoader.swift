@@ -25,6 +25,9 @@ public struct ConfigLoader: Sendable {
         "database.operation_timeout_seconds": .double,
         "database.replica_id": .string,
         "kubernetes.kubeconfig": .string, "kubernetes.context": .string, "kubernetes.in_cluster": .bool,
+        "kubernetes.field_manager": .string,
+        "kubernetes.clusters.*.kubeconfig": .string, "kubernetes.clusters.*.context": .string,
+        "kubernetes.clusters.*.in_cluster": .bool,
         "aws.region": .string, "aws.endpoint_url": .string,
         "slack.bot_token": .string, "slack.bot_token_file": .string, "slack.channel": .string,
         "slack.webhook_url": .string, "slack.webhook_url_file": .string,
@@ -38,6 +41,30 @@ public struct ConfigLoader: Sendable {
         "limits.per_target.actions": .int, "limits.per_target.window": .string, "limits.total.actions": .int,
         "limits.total.window": .string, "limits.targets_per_run": .int, "limits.on_limit": .string,
     ]
+
+    /// Mappings whose keys are names chosen by the user (`*` in ``schema``); they take no environment overrides.
+    static let namedSections = ["kubernetes.clusters"]
+
+    /// The type of `key`, with a name under a ``namedSections`` mapping read as `*`.
+    static func kind(of key: String) -> Kind? {
+        schema[key] ?? schema[wildcard(key)]
+    }
+
+    /// Whether `key` is a section (a mapping) of the schema, such as `tls` or `kubernetes.clusters.eu-west`.
+    static func isSection(_ key: String) -> Bool {
+        let pattern = wildcard(key) + "."
+        return schema.keys.contains { $0.hasPrefix(pattern) }
+    }
+
+    /// `kubernetes.clusters.eu-west.kubeconfig` as `kubernetes.clusters.*.kubeconfig`.
+    static func wildcard(_ key: String) -> String {
+        for section in namedSections where key.hasPrefix(section + ".") {
+            let rest = key.dropFirst(section.count + 1)
+            let tail = rest.firstIndex(of: ".").map { rest[$0...] } ?? ""
+            return section + ".*" + tail
+        }
+        return key
+    }
 
     private let environment: [String: String]
     private let readFile: @Sendable (String) throws -> String
@@ -64,9 +91,9 @@ public struct ConfigLoader: Sendable {
             do { text = try readFile(path) } catch {
                 throw ConfigError("\(path): cannot read the configuration file: \(error.localizedDescription)")
             }
-            values = try ConfigYAML(file: path, schema: Self.schema).flatten(text)
+            values = try ConfigYAML(file: path).flatten(text)
         }
-        for (key, kind) in Self.schema {
+        for (key, kind) in Self.schema where !key.contains("*") {
             let variable = "RESPONDER_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
             guard let raw = environment[variable] else { continue }
             values[key] = kind == .list

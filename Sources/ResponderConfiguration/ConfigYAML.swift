@@ -3,7 +3,6 @@ import Yams
 /// Flattens a YAML configuration document into dotted keys, refusing unknown keys and aliases.
 struct ConfigYAML {
     let file: String
-    let schema: [String: ConfigLoader.Kind]
 
     /// The document as dotted keys with their origins; throws on unknown keys, anchors and misplaced values.
     func flatten(_ text: String) throws(ConfigError) -> [String: ConfigValue] {
@@ -24,6 +23,24 @@ struct ConfigYAML {
         return out
     }
 
+    /// An entry of a mapping of named entries (`kubernetes.clusters`): a name a target can use, with a mapping.
+    private func checkEntry(_ name: String, of section: String, key: Node, value: Node) throws(ConfigError) {
+        let lowercase = Set("abcdefghijklmnopqrstuvwxyz0123456789")
+        let valid = !name.isEmpty && name.count <= 63 && name.allSatisfy { lowercase.contains($0) || $0 == "-" }
+            && name.first != "-" && name.last != "-"
+        guard valid else {
+            throw ConfigError("\(origin(key)): \(section) name \"\(name.prefix(70))\" must be 1 to 63 lower-case letters, "
+                + "digits and '-', not starting or ending with '-' (playbook targets name it in `cluster:`)")
+        }
+        guard name != "default" else {
+            throw ConfigError("\(origin(key)): \(section).default: the cluster named default is the one of kubernetes.kubeconfig, "
+                + "kubernetes.context and kubernetes.in_cluster; give this one another name")
+        }
+        guard case .mapping(let mapping) = value, !mapping.isEmpty else {
+            throw ConfigError("\(origin(key)): \(section).\(name) must be a mapping with kubeconfig (and context) or in_cluster: true")
+        }
+    }
+
     private func origin(_ node: Node) -> String {
         "\(file):\(node.mark?.line ?? 0)"
     }
@@ -42,7 +59,9 @@ struct ConfigYAML {
                     throw ConfigError("\(origin(keyNode)): keys must be plain strings")
                 }
                 let key = prefix.isEmpty ? scalar.string : "\(prefix).\(scalar.string)"
-                if schema[key] == nil, !schema.keys.contains(where: { $0.hasPrefix(key + ".") }) {
+                if ConfigLoader.namedSections.contains(prefix) {
+                    try checkEntry(scalar.string, of: prefix, key: keyNode, value: value)
+                } else if ConfigLoader.kind(of: key) == nil, !ConfigLoader.isSection(key) {
                     throw ConfigError("\(origin(keyNode)): unknown key \"\(key)\"")
                 }
                 try walk(value, prefix: key, into: &out)
@@ -52,12 +71,12 @@ struct ConfigYAML {
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
                 return
             }
-            guard let kind = schema[prefix], kind != .list else {
+            guard let kind = ConfigLoader.kind(of: prefix), kind != .list else {
                 throw ConfigError("\(origin(node)): \"\(prefix)\" must be a mapping or a list, not a single value")
             }
             out[prefix] = .scalar(scalar.string, origin(node))
         case .sequence(let sequence):
-            guard schema[prefix] == .list else {
+            guard ConfigLoader.kind(of: prefix) == .list else {
                 throw ConfigError("\(origin(node)): \"\(prefix)\" does not take a list")
             }
             var items: [String] = []

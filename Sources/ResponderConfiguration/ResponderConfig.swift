@@ -135,8 +135,23 @@ public struct ResponderConfig: Sendable {
         public var context: String?
         /// Force (true) or forbid (false) the in-cluster service-account credentials; nil decides by the environment.
         public var inCluster: Bool?
+        /// The `fieldManager` every write names, so GitOps tools can tell Responder's changes apart.
+        public var fieldManager = "responder"
+        /// Further clusters by name (`kubernetes.clusters`); the settings above are the cluster named `default`.
+        public var clusters: [String: Cluster] = [:]
         /// Creates the defaults.
         public init() {}
+
+        /// Every cluster name a target may use: `default` and the keys of ``clusters``.
+        public var clusterNames: Set<String> { Set(clusters.keys).union(["default"]) }
+
+        /// How to reach one named cluster.
+        public enum Cluster: Sendable, Equatable {
+            /// A kubeconfig file and the context to use (nil: its current-context).
+            case kubeconfig(String, context: String?)
+            /// The service account of the pod Responder runs in.
+            case inCluster
+        }
     }
 
     /// Settings of the AWS clients.

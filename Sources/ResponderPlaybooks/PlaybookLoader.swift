@@ -4,8 +4,9 @@ import ResponderCore
 /// Reads playbook files into a ``PlaybookSet``, strictly: every problem of every file is reported, with its line.
 public enum PlaybookLoader {
     /// Reads every `*.yaml` / `*.yml` file directly in `directory` (not its subfolders), in name order. Problems name
-    /// files as `directory/name`; the set's `files` are the bare names.
-    public static func load(directory: String) -> Result<PlaybookSet, PlaybookProblems> {
+    /// files as `directory/name`; the set's `files` are the bare names. With `clusters` (the names the configuration
+    /// knows), a Kubernetes target on another cluster is a problem at its `cluster:` line.
+    public static func load(directory: String, clusters: Set<String>? = nil) -> Result<PlaybookSet, PlaybookProblems> {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -38,7 +39,7 @@ public enum PlaybookLoader {
             }
             files.append((path, text))
         }
-        switch load(files: files) {
+        switch load(files: files, clusters: clusters) {
         case .success(var set):
             guard unreadable.isEmpty else { return .failure(PlaybookProblems(unreadable)) }
             set.files = set.files.map { ($0 as NSString).lastPathComponent }
@@ -48,8 +49,11 @@ public enum PlaybookLoader {
         }
     }
 
-    /// Reads the given files (name as it should appear in messages, and text) as one set.
-    public static func load(files: [(name: String, text: String)]) -> Result<PlaybookSet, PlaybookProblems> {
+    /// Reads the given files (name as it should appear in messages, and text) as one set; `clusters` as in
+    /// ``load(directory:clusters:)``.
+    public static func load(
+        files: [(name: String, text: String)], clusters: Set<String>? = nil
+    ) -> Result<PlaybookSet, PlaybookProblems> {
         let log = ProblemLog()
         var targets: [TargetDecoder.Decoded] = []
         var playbooks: [PlaybookDecoder.Decoded] = []
@@ -67,7 +71,7 @@ public enum PlaybookLoader {
             guard let top = Fields(root, path: "", what: "a playbook file", allowed: allowed, file: file.name, log: log) else {
                 continue
             }
-            let targetDecoder = TargetDecoder(file: file.name, log: log)
+            let targetDecoder = TargetDecoder(file: file.name, log: log, clusters: clusters)
             targets += items(top, "targets").map(targetDecoder.decode)
             let playbookDecoder = PlaybookDecoder(file: file.name, log: log)
             playbooks += items(top, "playbooks").map(playbookDecoder.decode)

@@ -18,6 +18,8 @@ struct TargetDecoder {
     let file: String
     /// Where problems go.
     let log: ProblemLog
+    /// The Kubernetes clusters of the configuration, when it is known; nil accepts any well-formed name.
+    var clusters: Set<String>? = nil
 
     private static let backends = ["kubernetes", "ecs", "compose", "command"]
 
@@ -34,7 +36,7 @@ struct TargetDecoder {
             log.add(file, nameLine, "target name \"\(name)\" must be lower-case letters, digits and '-' (\(Syntax.namePattern))")
         }
         let description = fields.string("description")
-        let backend = decodeBackend(fields)
+        let backend = decodeBackend(fields, target: name)
         let bounds = fields.mapping("bounds", allowed: ["floor", "ceiling", "max_step", "allow_zero"], required: true)
             .flatMap(decodeBounds)
         guard log.count == before, let name, let backend, let bounds else {
@@ -44,7 +46,7 @@ struct TargetDecoder {
         return Decoded(name: name, nameLine: nameLine, location: location, target: target)
     }
 
-    private func decodeBackend(_ fields: Fields) -> Target.Backend? {
+    private func decodeBackend(_ fields: Fields, target: String?) -> Target.Backend? {
         // In the order written, so the problem points at the second one.
         let present = Self.backends.compactMap { fields.entry($0) }.sorted { $0.keyLine < $1.keyLine }.map(\.key)
         guard present.count == 1, let kind = present.first else {
@@ -58,12 +60,17 @@ struct TargetDecoder {
         }
         switch kind {
         case "kubernetes":
-            guard let map = fields.mapping(kind, allowed: ["kind", "namespace", "name", "hpa", "container"]) else { return nil }
+            let keys = ["kind", "namespace", "name", "hpa", "container", "cluster"]
+            guard let map = fields.mapping(kind, allowed: keys) else { return nil }
             let workload = map.choice("kind", Target.Kubernetes.WorkloadKind.self) ?? .deployment
+            let cluster = map.string("cluster")
+            if let cluster {
+                checkCluster(cluster, line: map.lineOf("cluster"), target: target)
+            }
             guard let namespace = map.string("namespace", required: true), let name = map.string("name", required: true)
             else { return nil }
             return .kubernetes(Target.Kubernetes(kind: workload, namespace: namespace, name: name,
-                                                 hpa: map.string("hpa"), container: map.string("container")))
+                                                 hpa: map.string("hpa"), container: map.string("container"), cluster: cluster))
         case "ecs":
             let keys = ["cluster", "service", "region", "scalable_target"]
             guard let map = fields.mapping(kind, allowed: keys) else { return nil }
@@ -85,6 +92,18 @@ struct TargetDecoder {
                 .flatMap { argv("command.set", $0, line: map.entry("set")?.value.line, setter: true) }
             guard let set else { return nil }
             return .command(Target.Command(get: get, set: set))
+        }
+    }
+
+    /// A cluster name is well formed and, when the configuration is known, one of its clusters.
+    private func checkCluster(_ cluster: String, line: Int, target: String?) {
+        if !Syntax.isName(cluster) {
+            log.add(file, line, "kubernetes.cluster \"\(cluster)\" must name a cluster of kubernetes.clusters in the "
+                + "configuration: lower-case letters, digits and '-' (\(Syntax.namePattern))")
+        } else if let clusters, !clusters.contains(cluster) {
+            let named = target.map { "target \($0): " } ?? ""
+            log.add(file, line, "\(named)kubernetes.cluster \"\(cluster)\" is not a cluster of the configuration (it has "
+                + "\(clusters.sorted().joined(separator: ", "))): add it to kubernetes.clusters or fix the name")
         }
     }
 

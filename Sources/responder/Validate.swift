@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ResponderServer
 import ResponderCore
 import ResponderPlaybooks
 
@@ -16,10 +17,30 @@ struct Validate: ParsableCommand {
     @Argument(help: "Folder of playbook YAML files (subfolders are not read as playbooks; scenarios/ holds scenarios).")
     var directory = "Playbooks"
 
+    /// The server's configuration, when the playbooks must also agree with it (Kubernetes clusters).
+    @Option(help: "YAML configuration file of the server: Kubernetes targets must then name one of its clusters.")
+    var config: String?
+
     /// Loads the folder and prints the summary or every problem; then simulates every scenario.
     func run() throws {
+        var clusters: Set<String>?
+        if let config {
+            do {
+                // Only the file itself is read: the secret files it names (admin.token_file, ...) exist where serve
+                // runs, not where playbooks are checked.
+                let path = config
+                let loader = ConfigLoader { file in
+                    guard file == path else { return "not read by validate" }
+                    return try String(contentsOfFile: file, encoding: .utf8)
+                }
+                clusters = try loader.load(path: config).kubernetes.clusterNames
+            } catch {
+                print("\(error)")
+                throw ExitCode(1)
+            }
+        }
         let set: PlaybookSet
-        switch PlaybookLoader.load(directory: directory) {
+        switch PlaybookLoader.load(directory: directory, clusters: clusters) {
         case .success(let loaded):
             set = loaded
             print("\(directory): \(set.summary): valid")

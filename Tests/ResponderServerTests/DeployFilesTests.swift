@@ -22,6 +22,7 @@ struct DeployFilesTests {
             let documents = try Deploy.documents(file)
             #expect(!documents.isEmpty, "\(file) holds no YAML document")
             let known = file.hasPrefix("kubernetes/") || file.hasPrefix("kubernetes-replicas/")
+                || file.hasPrefix("kubernetes-remote-cluster/")
                 || Deploy.responderConfigs.contains(file)
                 || Deploy.alertmanagerConfigs.contains(file) || file == "compose/compose.yaml"
             #expect(known, "\(file) is not checked by DeployFilesTests: add it to one of its lists")
@@ -218,6 +219,63 @@ struct DeployFilesTests {
         #expect(subjects.first?["namespace"]?.string == "responder")
     }
 
+    @Test("other clusters: the pod mounts the optional Secret of kubeconfigs the configuration's example names")
+    func kubeconfigsSecret() throws {
+        let deployment = try Deploy.manifest(kind: "Deployment")
+        let container = try Deploy.container(of: deployment)
+        let mount = try #require(Deploy.sequence(container["volumeMounts"]).first { $0["name"]?.string == "kubeconfigs" })
+        let folder = try #require(mount["mountPath"]?.string)
+        #expect(mount["readOnly"]?.bool == true)
+        let volume = try #require(Deploy.sequence(deployment["spec"]?["template"]?["spec"]?["volumes"]).first {
+            $0["name"]?.string == "kubeconfigs"
+        })
+        #expect(volume["secret"]?["secretName"]?.string == "responder-kubeconfigs")
+        #expect(volume["secret"]?["optional"]?.bool == true, "a single-cluster install has no such Secret")
+        let keys = try Deploy.exampleSecretKeys("responder-kubeconfigs")
+        // The commented example in responder.yaml, uncommented, loads and points into the mounted Secret.
+        let lines = try Deploy.text("kubernetes/responder.yaml").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex(of: "  # clusters:"))
+        var uncommented = lines
+        for index in start..<lines.count {
+            guard lines[index].hasPrefix("  # ") else { break }
+            uncommented[index] = "  " + lines[index].dropFirst(4)
+        }
+        let example = uncommented.joined(separator: "\n")
+        let config = try ConfigLoader(environment: [:]) { _ in example }.load(path: "responder.yaml")
+        #expect(config.kubernetes.clusters.count == 2)
+        for (name, cluster) in config.kubernetes.clusters {
+            guard case .kubeconfig(let path, _) = cluster else { Issue.record("\(name) is not a kubeconfig"); continue }
+            #expect((path as NSString).deletingLastPathComponent == folder, "\(path)")
+            #expect(keys.contains((path as NSString).lastPathComponent), "\(path)")
+        }
+    }
+
+    @Test("each other cluster gets the same RBAC, the ServiceAccount and a token Secret for it")
+    func remoteCluster() throws {
+        let kustomization = try #require(try Deploy.documents("kubernetes-remote-cluster/kustomization.yaml").first)
+        #expect(kustomization["namespace"]?.string == "responder")
+        #expect(Deploy.strings(kustomization["resources"]) == [
+            "../kubernetes/namespace.yaml", "../kubernetes/serviceaccount.yaml", "../kubernetes/rbac.yaml", "token.yaml",
+        ], "the home cluster's RBAC, not a copy of it")
+        let token = try #require(try Deploy.documents("kubernetes-remote-cluster/token.yaml").first)
+        #expect(token["type"]?.string == "kubernetes.io/service-account-token")
+        #expect(token["metadata"]?["annotations"]?["kubernetes.io/service-account.name"]?.string
+            == (try Deploy.manifest(kind: "ServiceAccount"))["metadata"]?["name"]?.string)
+    }
+
+    @Test("kubectl kustomize renders what another cluster needs, in namespace responder, with the token of Responder's account",
+          .enabled(if: Deploy.executable("kubectl") != nil, "kubectl is not installed"))
+    func remoteClusterRenders() throws {
+        let documents = try Deploy.kustomize("kubernetes-remote-cluster")
+        #expect(documents.compactMap { $0["kind"]?.string }.sorted()
+            == ["ClusterRole", "ClusterRoleBinding", "Namespace", "Secret", "ServiceAccount"])
+        for document in documents where ["Secret", "ServiceAccount"].contains(document["kind"]?.string) {
+            #expect(document["metadata"]?["namespace"]?.string == "responder", "\(document["kind"]?.string ?? "")")
+        }
+        let binding = try #require(documents.first { $0["kind"]?.string == "ClusterRoleBinding" })
+        #expect(Deploy.sequence(binding["subjects"]).first?["namespace"]?.string == "responder")
+    }
+
     @Test("the Service maps 443 to the pod's 8443 and selects the Deployment's pods")
     func service() throws {
         let service = try Deploy.manifest(kind: "Service")
@@ -247,11 +305,7 @@ struct DeployFilesTests {
     @Test("kubectl kustomize renders the playbooks ConfigMap with every Playbooks/*.yaml and wires it to the pod",
           .enabled(if: Deploy.executable("kubectl") != nil, "kubectl is not installed"))
     func kustomizeRenders() throws {
-        let kubectl = try #require(Deploy.executable("kubectl"))
-        let output = try Deploy.run(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone",
-                                              Deploy.path("kubernetes")])
-        #expect(output.status == 0, "\(output.text)")
-        let documents = try Yams.compose_all(yaml: output.text).map { $0 }
+        let documents = try Deploy.kustomize("kubernetes")
         let maps = documents.filter { $0["kind"]?.string == "ConfigMap" }
         let playbooks = try #require(maps.first { $0["metadata"]?["name"]?.string?.hasPrefix("responder-playbooks-") == true })
         let data = playbooks["data"]?.mapping ?? [:]
@@ -272,11 +326,7 @@ struct DeployFilesTests {
     @Test("the replicas overlay renders 3 replicas on PostgreSQL: no state volume claim, shared link keys, a disruption budget",
           .enabled(if: Deploy.executable("kubectl") != nil, "kubectl is not installed"))
     func replicasOverlayRenders() throws {
-        let kubectl = try #require(Deploy.executable("kubectl"))
-        let output = try Deploy.run(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone",
-                                              Deploy.path("kubernetes-replicas")])
-        #expect(output.status == 0, "\(output.text)")
-        let documents = try Yams.compose_all(yaml: output.text).map { $0 }
+        let documents = try Deploy.kustomize("kubernetes-replicas")
         #expect(!documents.contains { $0["kind"]?.string == "PersistentVolumeClaim" }, "the shared store replaces the state volume")
         let deployment = try #require(documents.first { $0["kind"]?.string == "Deployment" })
         #expect(deployment["spec"]?["replicas"]?.int == 3)
@@ -638,6 +688,15 @@ private enum Deploy {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let folders = path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin"]
         return folders.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The documents `kubectl kustomize` renders from a folder under `deploy/` (the playbooks lie outside it, hence
+    /// the lifted load restrictor); a failed render is recorded as an issue.
+    static func kustomize(_ folder: String) throws -> [Node] {
+        let kubectl = try #require(executable("kubectl"))
+        let output = try run(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", path(folder)])
+        #expect(output.status == 0, "\(output.text)")
+        return try Yams.compose_all(yaml: output.text).map { $0 }
     }
 
     /// Runs a program to completion and returns its exit status with standard output and error together.

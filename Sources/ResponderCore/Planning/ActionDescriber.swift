@@ -10,6 +10,9 @@ enum ActionDescriber {
         notes: inout [String]
     ) -> String {
         if action.isDryRunOnly { notes.append("dry_run: true on the action: recorded, never made, even when the run acts") }
+        if let name = action.target, case .kubernetes(let k8s)? = targets[name]?.backend, let cluster = k8s.cluster {
+            notes.append("in cluster \(cluster)")
+        }
         switch action {
         case .scale(let target, _):
             return "scale \(target)"

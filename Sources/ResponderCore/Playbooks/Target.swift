@@ -74,15 +74,26 @@ public struct Target: Sendable, Equatable {
         public var hpa: String?
         /// Container whose env is patched (default: the first container).
         public var container: String?
+        /// Cluster of `kubernetes.clusters` in the configuration; nil is the default cluster.
+        public var cluster: String?
+
+        /// The name of the default cluster (the top-level `kubernetes.kubeconfig`, `context`, `in_cluster`).
+        public static let defaultCluster = "default"
 
         /// Creates Kubernetes coordinates.
-        public init(kind: WorkloadKind, namespace: String, name: String, hpa: String? = nil, container: String? = nil) {
+        public init(
+            kind: WorkloadKind, namespace: String, name: String, hpa: String? = nil, container: String? = nil, cluster: String? = nil
+        ) {
             self.kind = kind
             self.namespace = namespace
             self.name = name
             self.hpa = hpa
             self.container = container
+            self.cluster = cluster == Self.defaultCluster ? nil : cluster
         }
+
+        /// The cluster the workload lives in: its `cluster:` or `default`.
+        public var clusterName: String { cluster ?? Self.defaultCluster }
 
         /// Workload kinds with a `scale` subresource.
         public enum WorkloadKind: String, Sendable, Equatable, CaseIterable {

@@ -18,8 +18,11 @@ public struct KubernetesBackend: ScalingBackend {
         self.client = client
     }
 
-    /// `Kubernetes Deployment prod/api`.
-    public var label: String { "Kubernetes \(target.kind.rawValue) \(target.namespace)/\(target.name)" }
+    /// `Kubernetes Deployment prod/api`, with ` (cluster eu-west)` on a cluster other than the default.
+    public var label: String {
+        let cluster = target.cluster.map { " (cluster \($0))" } ?? ""
+        return "Kubernetes \(target.kind.rawValue) \(target.namespace)/\(target.name)\(cluster)"
+    }
 
     private var workload: KubernetesObjectReference {
         KubernetesObjectReference(.workload(target.kind), namespace: target.namespace, name: target.name)

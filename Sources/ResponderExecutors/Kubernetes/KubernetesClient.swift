@@ -9,10 +9,16 @@ import ResponderCore
 ///
 /// Every request carries the connection's TLS configuration (so an injected, shared `HTTPClient` works), a fresh
 /// `Authorization: Bearer` header when the connection uses a token, `Accept: application/json`,
-/// `User-Agent: responder`, and a deadline. Failures are ``KubernetesError``s.
+/// `User-Agent: responder`, and a deadline; every write names the field manager (`?fieldManager=responder`), so the
+/// API server records Responder as the owner of the fields it changed. Failures are ``KubernetesError``s whose message
+/// starts with the cluster's name.
 public final class KubernetesClient: Sendable {
     /// The connection requests go to.
     public let connection: KubernetesConnection
+    /// The name of the cluster in the configuration (`default` or a key of `kubernetes.clusters`), for messages.
+    public let cluster: String
+    /// The `fieldManager` query parameter of every write.
+    public let fieldManager: String
     private let httpClient: HTTPClient
     private let ownsHTTPClient: Bool
     private let timeout: Duration
@@ -23,12 +29,16 @@ public final class KubernetesClient: Sendable {
     /// belongs to the caller.
     public init(
         connection: KubernetesConnection,
+        cluster: String = "default",
+        fieldManager: String = "responder",
         httpClient: HTTPClient? = nil,
         timeout: Duration = .seconds(15),
         maxResponseBytes: Int = 8 << 20,
         logger: Logger = Logger(label: "responder.kubernetes")
     ) {
         self.connection = connection
+        self.cluster = cluster
+        self.fieldManager = fieldManager
         if let httpClient {
             self.httpClient = httpClient
             self.ownsHTTPClient = false
@@ -56,14 +66,29 @@ public final class KubernetesClient: Sendable {
         }
     }
 
-    /// The dry-run text of `request` against this connection's server.
+    /// The dry-run text of `request` against this connection's server, with the field manager a write names.
     public func text(of request: KubernetesRequest) -> String {
-        request.text(server: connection.server)
+        named(request).text(server: connection.server)
     }
 
-    /// Sends `request` and returns the body of a 2xx answer.
+    /// Sends `request` (a write names the field manager) and returns the body of a 2xx answer; an error's message
+    /// starts with `cluster NAME: `.
     public func send(_ request: KubernetesRequest) async throws(KubernetesError) -> [UInt8] {
-        var http = HTTPClientRequest(url: KubernetesRequest.url(server: connection.server, path: request.object.path))
+        do {
+            return try await exchange(named(request))
+        } catch {
+            throw error.on(cluster: cluster)
+        }
+    }
+
+    private func named(_ request: KubernetesRequest) -> KubernetesRequest {
+        var request = request
+        request.fieldManager = request.method == .get ? nil : fieldManager
+        return request
+    }
+
+    private func exchange(_ request: KubernetesRequest) async throws(KubernetesError) -> [UInt8] {
+        var http = HTTPClientRequest(url: KubernetesRequest.url(server: connection.server, path: request.pathAndQuery))
         http.method = request.method == .get ? .GET : .PATCH
         http.tlsConfiguration = connection.tls
         if let authorization = try connection.authentication.authorizationHeader() {
@@ -103,7 +128,7 @@ public final class KubernetesClient: Sendable {
             return try JSONDecoder().decode(type, from: Data(body))
         } catch {
             throw KubernetesError(.unparsableResponse, message:
-                "Kubernetes answered \(request.method.rawValue) \(request.object.path) with something other than \(expected) "
+                "cluster \(cluster): Kubernetes answered \(request.method.rawValue) \(request.object.path) with something other than \(expected) "
                 + "(\(body.count) bytes); check that the server is a Kubernetes API server.")
         }
     }

@@ -54,6 +54,13 @@ public struct KubernetesError: Error, Sendable, Equatable, CustomStringConvertib
         }
     }
 
+    /// The same failure with its message prefixed `cluster NAME: `, so people know which cluster answered.
+    public func on(cluster: String) -> KubernetesError {
+        var copy = self
+        copy.message = "cluster \(cluster): \(message)"
+        return copy
+    }
+
     /// The same failure for the run executor.
     public var backendError: BackendError {
         BackendError(retryable: retryable, message: message)

@@ -30,20 +30,30 @@ public struct KubernetesRequest: Sendable, Equatable {
     public var patchType: PatchType?
     /// JSON body (PATCH only), with sorted keys.
     public var body: String?
+    /// The field manager a write names in its `fieldManager` query parameter (set by the client that sends it), so
+    /// the API server records the changed fields under that name in `metadata.managedFields`.
+    public var fieldManager: String?
 
     /// A GET of `object`.
     public static func get(_ object: KubernetesObjectReference) -> KubernetesRequest {
-        KubernetesRequest(method: .get, object: object, patchType: nil, body: nil)
+        KubernetesRequest(method: .get, object: object, patchType: nil, body: nil, fieldManager: nil)
     }
 
     /// A PATCH of `object` with `body` of type `type`.
     public static func patch(_ object: KubernetesObjectReference, _ type: PatchType, body: String) -> KubernetesRequest {
-        KubernetesRequest(method: .patch, object: object, patchType: type, body: body)
+        KubernetesRequest(method: .patch, object: object, patchType: type, body: body, fieldManager: nil)
     }
 
-    /// `PATCH https://host:6443/apis/apps/v1/namespaces/prod/deployments/api/scale (application/merge-patch+json) {...}`.
+    /// The path and, for a write with a field manager, the percent-encoded `?fieldManager=` query.
+    public var pathAndQuery: String {
+        guard method != .get, let fieldManager else { return object.path }
+        return object.path + "?fieldManager=" + KubernetesObjectReference.percentEncoded(fieldManager)
+    }
+
+    /// `PATCH https://host:6443/apis/apps/v1/namespaces/prod/deployments/api/scale?fieldManager=responder
+    /// (application/merge-patch+json) {...}`.
     public func text(server: String) -> String {
-        var text = "\(method.rawValue) \(KubernetesRequest.url(server: server, path: object.path))"
+        var text = "\(method.rawValue) \(KubernetesRequest.url(server: server, path: pathAndQuery))"
         if let patchType {
             text += " (\(patchType.rawValue))"
         }

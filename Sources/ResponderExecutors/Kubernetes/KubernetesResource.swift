@@ -91,8 +91,14 @@ public struct KubernetesObjectReference: Sendable, Equatable, CustomStringConver
 
     // Kubernetes names are DNS labels/subdomains, but a typo in a playbook must not be able to reach another path.
     private static func segment(_ value: String) -> String {
+        percentEncoded(value, keepingDots: value != "." && value != "..")
+    }
+
+    /// `value` with every byte outside RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) percent-encoded, so
+    /// it stays one path segment or one query value; without `keepingDots`, dots are encoded too.
+    static func percentEncoded(_ value: String, keepingDots: Bool = true) -> String {
         var allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        if value == "." || value == ".." {
+        if !keepingDots {
             allowed.remove(".")
         }
         var result = ""

@@ -5,14 +5,13 @@ import ResponderExecutors
 /// The backends of the targets in the current playbook set: each target's kind picks its client (Kubernetes, ECS,
 /// compose, command pair). A reload that changes a target takes effect at its next step.
 struct ConfiguredBackends: TargetBackends {
-    /// Makes the backend of a Kubernetes workload; nil when no Kubernetes credentials are configured.
+    /// Makes the backend of a Kubernetes workload on its cluster (an error names a cluster without credentials).
     typealias KubernetesMaker = @Sendable (Target.Kubernetes) throws(BackendError) -> any ScalingBackend
     /// Makes the backend of an ECS service.
     typealias ECSMaker = @Sendable (Target.ECS) throws(BackendError) -> any ScalingBackend
 
     let registry: PlaybookRegistry
-    let kubernetes: KubernetesMaker?
-    let kubernetesProblem: String
+    let kubernetes: KubernetesMaker
     let ecs: ECSMaker?
     let ecsProblem: String
     let compose: ComposeScaler
@@ -24,8 +23,11 @@ struct ConfiguredBackends: TargetBackends {
         }
         switch target.backend {
         case .kubernetes(let workload):
-            guard let kubernetes else { throw .permanent("target \(name) is a Kubernetes workload, but \(kubernetesProblem)") }
-            return try kubernetes(workload)
+            do {
+                return try kubernetes(workload)
+            } catch {
+                throw BackendError(retryable: error.retryable, message: "target \(name): \(error.message)")
+            }
         case .ecs(let service):
             guard let ecs else { throw .permanent("target \(name) is an ECS service, but \(ecsProblem)") }
             return try ecs(service)

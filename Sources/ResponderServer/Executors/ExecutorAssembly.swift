@@ -18,10 +18,10 @@ public struct ExecutorAssembly: Sendable {
     public let executor: any StepExecutor
     /// One line for the start-up summary: the mode and the systems configured.
     public let summary: String
-    private let kubernetes: KubernetesClient?
+    private let kubernetes: KubernetesClusters?
 
     /// Assembles the executor. Throws when a configured Kubernetes connection (`kubernetes.kubeconfig`,
-    /// `kubernetes.in_cluster: true`) cannot be set up, or `aws.endpoint_url` is not an http(s) URL; missing optional
+    /// `kubernetes.in_cluster: true`, an entry of `kubernetes.clusters`) cannot be set up, or `aws.endpoint_url` is not an http(s) URL; missing optional
     /// credentials only make steps on such targets fail with a message saying what to configure.
     public static func make(
         config: ResponderConfig, journal: any ResponderStorage, registry: PlaybookRegistry, httpClient: HTTPClient,
@@ -38,17 +38,12 @@ public struct ExecutorAssembly: Sendable {
             )
         }
         var systems: [String] = []
-        let (kubernetesClient, kubernetesProblem) = try kubernetesClient(config.kubernetes, environment: environment, logger: logger)
-        if let kubernetesClient { systems.append("Kubernetes \(kubernetesClient.connection.server)") }
+        let clusters = try kubernetesClusters(config.kubernetes, environment: environment, logger: logger)
+        if !clusters.clients.isEmpty { systems.append("Kubernetes \(clusters.summary)") }
         systems.append("AWS region \(aws.defaultRegion ?? "per target")" + (aws.endpoint.map { " via \($0)" } ?? ""))
-        var kubernetesMaker: ConfiguredBackends.KubernetesMaker?
-        if let kubernetesClient {
-            kubernetesMaker = { @Sendable workload throws(BackendError) in KubernetesBackend(workload, client: kubernetesClient) }
-        }
         let backends = ConfiguredBackends(
             registry: registry,
-            kubernetes: kubernetesMaker,
-            kubernetesProblem: kubernetesProblem,
+            kubernetes: { @Sendable workload throws(BackendError) in try clusters.backend(for: workload) },
             ecs: { service throws(BackendError) in try aws.backend(for: service) },
             ecsProblem: "",
             compose: ComposeScaler(),
@@ -63,30 +58,60 @@ public struct ExecutorAssembly: Sendable {
         )
         return ExecutorAssembly(
             executor: GatedExecutor(executor, reader: metrics, now: now), summary: "Executors: live (" + systems.joined(separator: "; ") + ")",
-            kubernetes: kubernetesClient
+            kubernetes: clusters
         )
     }
 
     /// Releases the clients the assembly created.
     public func shutdown() async {
-        try? await kubernetes?.shutdown()
+        await kubernetes?.shutdown()
     }
 
-    /// The Kubernetes client, or nil with the reason when none is configured or discoverable.
-    private static func kubernetesClient(
+    /// One client per cluster: `default` (when configured or discoverable) and every entry of `kubernetes.clusters`.
+    /// Every connection is set up before any client exists, so a bad entry leaves no client to shut down.
+    private static func kubernetesClusters(
         _ settings: ResponderConfig.Kubernetes, environment: [String: String], logger: Logger
-    ) throws(ConfigError) -> (KubernetesClient?, String) {
+    ) throws(ConfigError) -> KubernetesClusters {
+        var connections: [String: KubernetesConnection] = [:]
+        var unavailable: [String: String] = [:]
+        switch try defaultConnection(settings, environment: environment) {
+        case .success(let connection): connections[Target.Kubernetes.defaultCluster] = connection
+        case .failure(let reason): unavailable[Target.Kubernetes.defaultCluster] = reason.message
+        }
+        for (name, cluster) in settings.clusters.sorted(by: { $0.key < $1.key }) {
+            do {
+                switch cluster {
+                case .kubeconfig(let path, let context):
+                    connections[name] = try KubeconfigLoader.connection(path: path, context: context)
+                case .inCluster:
+                    connections[name] = try KubernetesConnection.inCluster(environment: environment)
+                }
+            } catch {
+                throw ConfigError("kubernetes.clusters.\(name): \(error.message)")
+            }
+        }
+        var clients: [String: KubernetesClient] = [:]
+        for (name, connection) in connections {
+            clients[name] = KubernetesClient(connection: connection, cluster: name, fieldManager: settings.fieldManager, logger: logger)
+        }
+        return KubernetesClusters(clients: clients, unavailable: unavailable)
+    }
+
+    /// The default cluster's connection, or (as a failure) why there is none when nothing was configured explicitly.
+    private static func defaultConnection(
+        _ settings: ResponderConfig.Kubernetes, environment: [String: String]
+    ) throws(ConfigError) -> Result<KubernetesConnection, KubernetesConfigError> {
         var environment = environment
         if settings.inCluster == false { environment["KUBERNETES_SERVICE_HOST"] = nil }
         let explicit = settings.kubeconfig != nil || settings.inCluster == true
         do {
-            let connection = settings.inCluster == true && settings.kubeconfig == nil
+            return .success(settings.inCluster == true && settings.kubeconfig == nil
                 ? try KubernetesConnection.inCluster(environment: environment)
-                : try KubernetesConnection.discover(kubeconfig: settings.kubeconfig, context: settings.context, environment: environment)
-            return (KubernetesClient(connection: connection, logger: logger), "")
+                : try KubernetesConnection.discover(kubeconfig: settings.kubeconfig, context: settings.context, environment: environment))
         } catch {
             if explicit { throw ConfigError("kubernetes: \(error.message)") }
-            return (nil, "no Kubernetes credentials were found (\(error.message)): set kubernetes.kubeconfig, or run in a pod")
+            return .failure(KubernetesConfigError(
+                "no Kubernetes credentials were found (\(error.message)): set kubernetes.kubeconfig, or run in a pod"))
         }
     }
 

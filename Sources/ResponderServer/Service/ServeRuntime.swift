@@ -44,8 +44,10 @@ public struct ServeRuntime {
         let auth = try alertmanagerAuthenticator(state: state, announce: announce)
         let adminToken = try tokenFor(config.adminToken, file: "admin-token", what: "Admin API token", state: state, announce: announce)
         let playbooksPath = config.playbooksDirectory
+        // A target on a cluster the configuration does not have is refused at start-up and at every reload.
+        let clusters = config.kubernetes.clusterNames
         let registry = PlaybookRegistry(logger: logger) {
-            PlaybookLoader.load(directory: playbooksPath).mapError { $0 as any Error }
+            PlaybookLoader.load(directory: playbooksPath, clusters: clusters).mapError { $0 as any Error }
         }
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,

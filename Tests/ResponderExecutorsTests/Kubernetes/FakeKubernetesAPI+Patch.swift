@@ -1,9 +1,13 @@
 // PATCH handling of the fake Kubernetes API server (a fake that enforces the real API's contract, not the real API).
+import Foundation
+
 extension FakeKubernetesAPI {
     static let mergePatch = "application/merge-patch+json"
     static let strategicMergePatch = "application/strategic-merge-patch+json"
 
-    static func patch(_ route: Route, stored: FakeJSON, headers: [String: String], body: [UInt8], state: inout State) -> Reply {
+    static func patch(
+        _ route: Route, stored: FakeJSON, manager: String, headers: [String: String], body: [UInt8], state: inout State
+    ) -> Reply {
         let contentType = headers["content-type"]?.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) }
         guard let contentType, contentType == mergePatch || contentType == strategicMergePatch else {
             return status(415, "UnsupportedMediaType",
@@ -59,6 +63,10 @@ extension FakeKubernetesAPI {
             }
             updated = patched
         }
+        // A write through the scale subresource is recorded on the workload, in the workload's apiVersion.
+        updated = FakeManagedFields.record(
+            old: stored, updated: updated, manager: manager, apiVersion: "\(route.resource.group)/\(route.resource.version)",
+            subresource: route.subresource, time: Date())
         state.revision += 1
         updated["metadata"]?["resourceVersion"] = .string(String(state.revision))
         state.objects[route.key] = updated

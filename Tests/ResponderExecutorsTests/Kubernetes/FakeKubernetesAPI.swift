@@ -1,8 +1,9 @@
 // A FAKE Kubernetes API server, not the real one: it implements the small part of the API Responder uses and
 // enforces the real API's contract for it as the kubernetes.io API reference describes it: exact paths and verbs
 // (anything else is a 404 Status), bearer-token authentication (401 Status), RBAC denials with the real message shape
-// (403), PATCH content types (415), resourceVersion preconditions (409), validation (422), and JSON merge patch /
-// strategic merge patch semantics on its stored objects, so reads after writes show what a real server would.
+// (403), PATCH content types (415), resourceVersion preconditions (409), validation (422, also of the fieldManager
+// query parameter), JSON merge patch / strategic merge patch semantics on its stored objects, so reads after writes
+// show what a real server would, and field ownership in metadata.managedFields (FakeManagedFields).
 // Where the real server is more lenient it is stricter on purpose (each place says why).
 import NIOConcurrencyHelpers
 
@@ -32,6 +33,8 @@ final class FakeKubernetesAPI: Sendable {
     struct Recorded: Sendable {
         var method: String
         var path: String
+        /// The raw query string, if any.
+        var query: String?
         var contentType: String?
         var authorization: String?
         var accept: String?
@@ -116,11 +119,22 @@ final class FakeKubernetesAPI: Sendable {
     /// Every request received so far.
     var requests: [Recorded] { state.withLockedValue { $0.requests } }
 
+    /// The decoded parameters of a raw query string, as Go's url.ParseQuery reads them (`+` is a space).
+    static func parameters(_ query: String?) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+            guard let name = parts.first?.removingPercentEncoding, result[name] == nil else { continue }
+            result[name] = parts.count > 1 ? parts[1].removingPercentEncoding ?? parts[1] : ""
+        }
+        return result
+    }
+
     /// Handles one request.
-    func handle(method: String, path: String, headers: [String: String], body: [UInt8]) -> Reply {
+    func handle(method: String, path: String, query: String? = nil, headers: [String: String], body: [UInt8]) -> Reply {
         state.withLockedValue { state in
             state.requests.append(Recorded(
-                method: method, path: path, contentType: headers["content-type"], authorization: headers["authorization"],
+                method: method, path: path, query: query, contentType: headers["content-type"], authorization: headers["authorization"],
                 accept: headers["accept"], userAgent: headers["user-agent"], body: String(decoding: body, as: UTF8.self)
             ))
             if !state.forced.isEmpty {
@@ -158,7 +172,15 @@ final class FakeKubernetesAPI: Sendable {
                 }
                 return Reply(status: 200, body: view.text)
             }
-            return Self.patch(route, stored: stored, headers: headers, body: body, state: &state)
+            // Without fieldManager the real server names the writer after its User-Agent, up to the first "/".
+            let parameters = Self.parameters(query)
+            let manager = parameters["fieldManager"]
+                ?? headers["user-agent"].map { String($0.split(separator: "/", omittingEmptySubsequences: false)[0]) } ?? ""
+            if let problem = FakeManagedFields.problem(manager) {
+                return Self.status(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: \(problem)",
+                                   details: ["group": "meta.k8s.io", "kind": "PatchOptions"])
+            }
+            return Self.patch(route, stored: stored, manager: manager, headers: headers, body: body, state: &state)
         }
     }
 

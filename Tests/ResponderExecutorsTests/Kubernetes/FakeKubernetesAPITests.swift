@@ -71,6 +71,29 @@ struct FakeKubernetesAPITests {
         #expect(both.status == 422 && both.body.contains("may not be specified when `value` is not empty"))
     }
 
+    @Test("fieldManager: at most 128 printable characters, else 422; without it the User-Agent names the writer")
+    func fieldManagers() throws {
+        let merge = "application/merge-patch+json"
+        func patch(_ query: String?, agent: String = "kubectl/v1.31.0 (linux/amd64)") -> FakeKubernetesAPI.Reply {
+            let api = F.cluster()
+            let headers = Self.auth.merging(["content-type": merge, "user-agent": agent]) { $1 }
+            let reply = api.handle(method: "PATCH", path: Self.deployment + "/scale", query: query, headers: headers,
+                                   body: Array(#"{"spec":{"replicas":5}}"#.utf8))
+            let stored = api.object(FakeKubernetesAPI.deployments, "prod", "api") ?? [:]
+            return FakeKubernetesAPI.Reply(status: reply.status, body: reply.status == 200
+                ? FakeManagedFields.owners(of: ["f:spec", "f:replicas"], in: stored).joined(separator: ",") : reply.body)
+        }
+        #expect(patch("fieldManager=" + String(repeating: "a", count: 128)).body == String(repeating: "a", count: 128))
+        let long = patch("fieldManager=" + String(repeating: "a", count: 129))
+        #expect(long.status == 422 && Self.reason(long) == "Invalid")
+        #expect(FakeJSON.parse(Array(long.body.utf8))?["message"]
+                == #"PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes"#)
+        let control = patch("fieldManager=bad%0Aname")
+        #expect(control.status == 422 && control.body.contains("invalid character U+000A (at position 3)"))
+        #expect(patch("fieldManager=caf%C3%A9+bot").body == "café bot", "printable Unicode and + as a space are accepted")
+        #expect(patch(nil).body == "kubectl", "the User-Agent up to its first /")
+    }
+
     @Test("a JSON merge patch replaces lists; a strategic merge patch merges containers and env by name")
     func mergeSemantics() throws {
         let list: FakeJSON = ["a": [["name": "x", "v": 1], ["name": "y", "v": 2]], "keep": 1, "drop": 2]

@@ -8,10 +8,11 @@ import ResponderExecutors
 import ServiceLifecycle
 
 enum FakeKubernetesServer {
-    /// Runs `api` on an ephemeral port for the duration of `body`; with `requireClientCertificate` the TLS layer
-    /// refuses clients without a certificate from the test CA.
+    /// Runs `api` on an ephemeral port for the duration of `body`, with a certificate of `pki`'s CA; with
+    /// `requireClientCertificate` the TLS layer refuses clients without a certificate from that CA.
     static func with(
-        _ api: FakeKubernetesAPI, requireClientCertificate: Bool = false, _ body: @Sendable (Int) async throws -> Void
+        _ api: FakeKubernetesAPI, pki: TestPKI = .shared, requireClientCertificate: Bool = false,
+        _ body: @Sendable (Int) async throws -> Void
     ) async throws {
         let router = Router()
         for method in [HTTPRequest.Method.get, .patch, .put, .post, .delete] {
@@ -22,7 +23,8 @@ enum FakeKubernetesServer {
                 for field in request.headers {
                     headers[field.name.canonicalName] = field.value
                 }
-                let reply = api.handle(method: request.method.rawValue, path: request.uri.path, headers: headers, body: bytes)
+                let reply = api.handle(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers, body: bytes)
                 return Response(
                     status: .init(code: reply.status), headers: [.contentType: "application/json"],
                     body: .init(byteBuffer: ByteBuffer(string: reply.body))
@@ -32,7 +34,7 @@ enum FakeKubernetesServer {
         var logger = Logger(label: "fake-kubernetes")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let tls = try TestPKI.shared.serverTLS(requireClientCertificate: requireClientCertificate)
+        let tls = try pki.serverTLS(requireClientCertificate: requireClientCertificate)
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -15,11 +15,21 @@ enum KubernetesFixtures {
         ]
     }
 
+    /// An entry of metadata.managedFields: what a GitOps tool's server-side apply leaves on the objects it syncs.
+    static func applied(by manager: String, _ apiVersion: String, _ fields: FakeJSON) -> FakeJSON {
+        ["manager": .string(manager), "operation": "Apply", "apiVersion": .string(apiVersion), "time": "2026-12-01T09:00:00Z",
+         "fieldsType": "FieldsV1", "fieldsV1": fields]
+    }
+
+    /// The manager that applied the fixtures, as Argo CD names itself.
+    static let gitOps = "argocd-controller"
+
     /// prod/api (app + sidecar, 3 replicas) with HPA prod/api-hpa (2..10, wants 4) and HPA prod/bare (no
-    /// minReplicas, no status); StatefulSet prod/db (2 replicas).
+    /// minReplicas, no status); StatefulSet prod/db (2 replicas). prod/api and prod/api-hpa were applied by
+    /// ``gitOps``, which owns their replicas, the team annotation and the HPA bounds.
     static func cluster(token: String? = KubernetesFixtures.token) -> FakeKubernetesAPI {
         let api = FakeKubernetesAPI(token: token)
-        api.put(FakeKubernetesAPI.deployments, deployment("prod", "api", replicas: 3, containers: [
+        var workload = deployment("prod", "api", replicas: 3, containers: [
             ["name": "app", "image": "registry/api:1.4", "env": [
                 ["name": "LOG_LEVEL", "value": "info"],
                 ["name": "FEATURE_X", "value": "off"],
@@ -27,13 +37,19 @@ enum KubernetesFixtures {
                 ["name": "DB_PASSWORD", "valueFrom": ["secretKeyRef": ["name": "db", "key": "password"]]],
             ]],
             ["name": "sidecar", "image": "registry/proxy:2", "env": [["name": "SIDECAR_MODE", "value": "proxy"]]],
-        ], annotations: ["team": "payments"]))
+        ], annotations: ["team": "payments"])
+        workload["metadata"]?["managedFields"] = [applied(by: gitOps, "apps/v1", [
+            "f:metadata": ["f:annotations": ["f:team": [:]]], "f:spec": ["f:replicas": [:]],
+        ])]
+        api.put(FakeKubernetesAPI.deployments, workload)
         var db = deployment("prod", "db", replicas: 2, containers: [["name": "postgres", "image": "postgres:17"]])
         db["kind"] = "StatefulSet"
         api.put(FakeKubernetesAPI.statefulSets, db)
         api.put(FakeKubernetesAPI.hpas, [
             "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
-            "metadata": ["name": "api-hpa", "namespace": "prod", "annotations": ["owner": "sre"]],
+            "metadata": ["name": "api-hpa", "namespace": "prod", "annotations": ["owner": "sre"], "managedFields": [
+                applied(by: gitOps, "autoscaling/v2", ["f:spec": ["f:minReplicas": [:], "f:maxReplicas": [:]]]),
+            ]],
             "spec": ["minReplicas": 2, "maxReplicas": 10,
                      "scaleTargetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "api"]],
             "status": ["currentReplicas": 3, "desiredReplicas": 4],
@@ -53,13 +69,13 @@ enum KubernetesFixtures {
 
     static let apiTarget = Target.Kubernetes(kind: .deployment, namespace: "prod", name: "api", hpa: "api-hpa")
 
-    /// Runs `body` with a backend for `target` against a fresh fake cluster (or `api`).
+    /// Runs `body` with a backend for `target` against a fresh fake cluster (or `api`), writing as `fieldManager`.
     static func withBackend(
-        _ target: Target.Kubernetes = apiTarget, api: FakeKubernetesAPI = cluster(),
+        _ target: Target.Kubernetes = apiTarget, api: FakeKubernetesAPI = cluster(), fieldManager: String = "responder",
         _ body: @Sendable (KubernetesBackend, FakeKubernetesAPI) async throws -> Void
     ) async throws {
         try await FakeKubernetesServer.with(api) { port in
-            let client = KubernetesClient(connection: try connection(port: port))
+            let client = KubernetesClient(connection: try connection(port: port), fieldManager: fieldManager)
             do {
                 try await body(KubernetesBackend(target, client: client), api)
             } catch {

@@ -17,22 +17,25 @@ struct KubernetesRequestTextTests {
         let (backend, client) = Self.backend(Target.Kubernetes(kind: .statefulSet, namespace: "data", name: "db"))
         #expect(backend.label == "Kubernetes StatefulSet data/db")
         try await client.shutdown()
+        let (other, otherClient) = Self.backend(Target.Kubernetes(kind: .deployment, namespace: "prod", name: "api", cluster: "eu-west"))
+        #expect(other.label == "Kubernetes Deployment prod/api (cluster eu-west)")
+        try await otherClient.shutdown()
     }
 
-    @Test("each operation renders its method, URL, content type and sorted JSON body")
+    @Test("each operation renders its method, URL with the field manager, content type and sorted JSON body")
     func texts() async throws {
         let (backend, client) = Self.backend(Target.Kubernetes(kind: .deployment, namespace: "prod", name: "api", hpa: "api-hpa", container: "app"))
         let base = "https://host:6443/apis/apps/v1/namespaces/prod/deployments/api"
-        let hpa = "https://host:6443/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers/api-hpa"
+        let hpa = "https://host:6443/apis/autoscaling/v2/namespaces/prod/horizontalpodautoscalers/api-hpa?fieldManager=responder"
         #expect(backend.request(for: .setReplicas(9))
-                == #"PATCH \#(base)/scale (application/merge-patch+json) {"spec":{"replicas":9}}"#)
+                == #"PATCH \#(base)/scale?fieldManager=responder (application/merge-patch+json) {"spec":{"replicas":9}}"#)
         #expect(backend.request(for: .setAutoscaler(min: 4, max: 12))
                 == #"PATCH \#(hpa) (application/merge-patch+json) {"spec":{"maxReplicas":12,"minReplicas":4}}"#)
         #expect(backend.request(for: .setEnvironment(["B": nil, "A": "1"]))
-                == #"PATCH \#(base) (application/strategic-merge-patch+json) {"spec":{"template":{"spec":{"containers":"#
+                == #"PATCH \#(base)?fieldManager=responder (application/strategic-merge-patch+json) {"spec":{"template":{"spec":{"containers":"#
                 + #"[{"env":[{"name":"A","value":"1"},{"$patch":"delete","name":"B"}],"name":"app"}]}}}}"#)
         #expect(backend.request(for: .setAnnotations(.workload, ["example.com/why": "spike", "old": nil]))
-                == #"PATCH \#(base) (application/merge-patch+json) {"metadata":{"annotations":{"example.com/why":"spike","old":null}}}"#)
+                == #"PATCH \#(base)?fieldManager=responder (application/merge-patch+json) {"metadata":{"annotations":{"example.com/why":"spike","old":null}}}"#)
         #expect(backend.request(for: .setAnnotations(.hpa, ["k": "v"]))
                 == #"PATCH \#(hpa) (application/merge-patch+json) {"metadata":{"annotations":{"k":"v"}}}"#)
         for operation in [BackendOperation.setReplicas(1), .setEnvironment(["A": "1"])] {
@@ -47,6 +50,18 @@ struct KubernetesRequestTextTests {
         #expect(backend.request(for: .setEnvironment(["A": "1"])).contains(#""name":"<first container>""#))
         #expect(backend.request(for: .setAutoscaler(min: 1, max: 2)).contains("has no HPA configured"))
         #expect(backend.request(for: .setAnnotations(.hpa, ["k": "v"])).contains("has no HPA configured"))
+        try await client.shutdown()
+    }
+
+    @Test("a configured field manager is one percent-encoded query value; reads carry none")
+    func fieldManagerEscaping() async throws {
+        let connection = KubernetesConnection(
+            server: "https://host:6443", tls: TLSConfiguration.makeClientConfiguration(), authentication: .none)
+        let client = KubernetesClient(connection: connection, fieldManager: "ops team/responder+1&x=y")
+        let workload = KubernetesObjectReference(.deployments, namespace: "prod", name: "api")
+        #expect(client.text(of: KubernetesPatches.scale(workload, replicas: 2)).hasPrefix(
+            "PATCH https://host:6443/apis/apps/v1/namespaces/prod/deployments/api/scale?fieldManager=ops%20team%2Fresponder%2B1%26x%3Dy "))
+        #expect(client.text(of: .get(workload)) == "GET https://host:6443/apis/apps/v1/namespaces/prod/deployments/api")
         try await client.shutdown()
     }
 
