@@ -173,6 +173,19 @@ extension RunEngine {
                     record(&run, now, "alert \(name) resolved: the ladder continues (on_resolve: continue)")
                 }
             } else {
+                // A scale-up a pause or a limit kept back is not wanted any more: the emergency is over.
+                var dropped: [Int] = []
+                for index in run.steps.indices where run.kind == .emergencyScale && run.steps[index].phase == .actions
+                    && (run.steps[index].status == .pending || run.steps[index].status == .waitingAck) {
+                    guard let block = run.steps[index].blocked else { continue }
+                    run.steps[index].status = .cancelled
+                    run.steps[index].outcome = "not run: the alert resolved while it waited (\(block.reason))"
+                    dropped.append(index)
+                }
+                if !dropped.isEmpty {
+                    record(&run, now, "alert \(name) resolved while step(s) \(dropped.map(String.init).joined(separator: ", ")) waited for a "
+                        + "pause or a limit: they are cancelled, not run late")
+                }
                 // Due times count from now even when endsAt is earlier, so nothing fires early.
                 for index in run.steps.indices where run.steps[index].anchor == .resolve && run.steps[index].status == .pending {
                     run.steps[index].due = now.addingTimeInterval(TimeInterval(run.steps[index].offsetSeconds))

@@ -56,6 +56,21 @@ struct RunEngineLimitTests {
         #expect(h.notes.contains { $0.contains("the configuration's limit total (2 actions per 10m in total)") })
     }
 
+    @Test("a scale-up held back by a limit is cancelled, not run late, when the alert resolves first")
+    func resolvedWhileWaiting() throws {
+        let limits = ActionLimits(perTarget: .init(actions: 2, window: .seconds(3_600)))
+        var h = EngineHarness(Self.flapping(limits: limits), replicas: ["api": 2])
+        Self.cycle(&h)
+        h.fire(F.alert("TrafficSpike"))
+        let second = try #require(h.engine.runs.values.first { $0.isOpen })
+        #expect(second.steps[0].blocked != nil && h.calls.count == 2)
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        let after = try #require(h.engine.runs[second.id])
+        #expect(after.steps[0].status == .cancelled)
+        #expect(after.steps[0].outcome?.hasPrefix("not run: the alert resolved while it waited (over playbook spike's limit per_target") == true)
+        #expect(after.history.contains { $0.message.contains("they are cancelled, not run late") })
+    }
+
     @Test("on_limit: hold waits for an acknowledgement, which lets that one step through")
     func holdAndAck() throws {
         let limits = ActionLimits(perTarget: .init(actions: 1, window: .seconds(3_600)), onLimit: .hold)
