@@ -88,6 +88,16 @@ extension RunEngine {
         }
     }
 
+    /// Makes the run's next step, waiting for one of `keys` (pauses just lifted), due now, so the next tick looks at it
+    /// at once rather than at its next re-check; returns whether it did.
+    public mutating func recheckBlocked(runID: String, keys: Set<String>, now: Date) -> Bool {
+        guard var run = runs[runID], run.status == .active, let index = run.nextStepIndex,
+              run.steps[index].status == .pending, let block = run.steps[index].blocked, keys.contains(block.key) else { return false }
+        run.steps[index].due = min(run.steps[index].due ?? now, now)
+        store(run)
+        return true
+    }
+
     /// Actions handed out since the last call, for the driver to keep in the store.
     public mutating func drainActions() -> [ActionRecord] {
         defer { handedOut.removeAll() }

@@ -23,8 +23,30 @@ extension RunCoordinator {
             logger.notice("pause lifted", metadata: ["pause": "\(pause.id)", "by": "\(actor)"])
             await announce(PauseAnnouncement.lifted(pause, by: actor, at: now), eventID: pause.id)
         }
-        if !lifted.isEmpty { wakeUp.wake() }
+        if !lifted.isEmpty { await recheck(blockedBy: Set(lifted.map(\.id))) }
         return lifted
+    }
+
+    /// The open runs waiting for one of the pauses `ids` look again now (each in its own transaction, whichever
+    /// replica runs it), instead of at their next re-check.
+    func recheck(blockedBy ids: Set<String>) async {
+        let open: [Run]
+        do { open = try await store.openRuns() } catch {
+            logger.warning("runs waiting for a lifted pause are re-checked at their next re-check", metadata: ["error": "\(error)"])
+            return
+        }
+        let (settings, notifier, at) = (self.settings, self.notifier, now)
+        for run in open where run.steps.contains(where: { $0.blocked.map { ids.contains($0.key) } ?? false }) {
+            _ = await transact(.run(id: run.id), at: at, doing: "re-check \(run.id) after a pause was lifted") { view in
+                guard let stored = view.runs.first else { return Self.unchanged(false) }
+                var engine = RunEngine(runs: [stored], settings: settings, restoring: false)
+                engine.guardrails = view.guardrails
+                guard engine.recheckBlocked(runID: stored.id, keys: ids, now: at) else { return Self.unchanged(false) }
+                let effects = engine.handle(.tick, now: at)
+                return Self.outcome(&engine, before: [stored], notifier: notifier, at: at, effects: effects, value: true)
+            }
+        }
+        wakeUp.wake()
     }
 
     /// Pauses not lifted, then those lifted at or after `liftedSince` (at most `limit`).

@@ -272,7 +272,7 @@ public actor RunCoordinator: RunControl {
 
     /// Runs `body` in one store transaction; after the commit carries out its effects and returns its value, nil
     /// when the store failed (nothing was written, nothing is executed).
-    private func transact<Value: Sendable>(
+    func transact<Value: Sendable>(
         _ scope: RunScope, at: Date, doing: String, _ body: @escaping @Sendable (RunTransactionView) -> Outcome<Value>
     ) async -> Value? {
         let decision: Decision<Value>
@@ -308,7 +308,7 @@ public actor RunCoordinator: RunControl {
 
     /// What a transaction writes: the runs the engine changed (plus `saveAll`), the notifications about them, and the
     /// effects to carry out after the commit.
-    private static func outcome<Value: Sendable>(
+    static func outcome<Value: Sendable>(
         _ engine: inout RunEngine, before: [Run], notifier: RunNotifier, at: Date, effects: [EngineEffect], value: Value,
         processed: [String] = [], saveAll: [String] = []
     ) -> Outcome<Value> {
@@ -324,7 +324,7 @@ public actor RunCoordinator: RunControl {
                                      result: Decision(effects: effects, value: value, notified: !notifications.isEmpty))
     }
 
-    private static func unchanged<Value: Sendable>(_ value: Value) -> Outcome<Value> {
+    static func unchanged<Value: Sendable>(_ value: Value) -> Outcome<Value> {
         RunTransactionOutcome(result: Decision(effects: [], value: value, notified: false))
     }
 }

@@ -16,23 +16,26 @@ struct LiveResponder {
     /// Its HTTPS port (a new one after each restart).
     private(set) var port: Int
     private let client: HTTPClient
+    /// The environment the process is started (and restarted) with.
+    private var environment: [String: String] = [:]
 
-    /// Starts the server on `folders`.
-    static func start(_ folders: ServeFolders) async throws -> LiveResponder {
-        let (process, port, _) = try await ResponderProcess.serve(folders.serveArguments,
-                                                                  environment: ["RESPONDER_EXECUTORS_DRY_RUN": "false"], logs: true)
+    /// Starts the server on `folders`, with `environment` added (live executors unless it says otherwise).
+    static func start(_ folders: ServeFolders, environment extra: [String: String] = [:]) async throws -> LiveResponder {
+        let environment = ["RESPONDER_EXECUTORS_DRY_RUN": "false"].merging(extra) { $1 }
+        let (process, port, _) = try await ResponderProcess.serve(folders.serveArguments, environment: environment, logs: true)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(folders.state + "/tls/cert.pem"))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        return LiveResponder(folders: folders, process: process, port: port, client: client)
+        var server = LiveResponder(folders: folders, process: process, port: port, client: client)
+        server.environment = environment
+        return server
     }
 
     /// Kills the process with SIGKILL, waits for it to exit, and starts a new one on the same folders.
     mutating func killAndRestart() async throws {
         kill(process.process.processIdentifier, SIGKILL)
         _ = try await process.waitForExit()
-        (process, port, _) = try await ResponderProcess.serve(folders.serveArguments,
-                                                             environment: ["RESPONDER_EXECUTORS_DRY_RUN": "false"], logs: true)
+        (process, port, _) = try await ResponderProcess.serve(folders.serveArguments, environment: environment, logs: true)
     }
 
     /// Stops the process (SIGTERM) and the HTTP client.
@@ -47,10 +50,14 @@ struct LiveResponder {
         try await folders.postAlertmanager(file, port: port)
     }
 
-    /// Sends `method path` with the admin token; returns the status and body.
-    func admin(_ method: HTTPMethod, _ path: String) async throws -> (status: UInt, body: String) {
+    /// Sends `method path` with the admin token (and `json` as the body, when given); returns the status and body.
+    func admin(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: UInt, body: String) {
         var request = HTTPClientRequest(url: "https://localhost:\(port)\(path)")
         request.method = method
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
         let token = try String(contentsOfFile: folders.state + "/admin-token", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
