@@ -86,6 +86,7 @@ struct PauseServeTests {
         #expect(metrics.contains(#"responder_pause_age_seconds{scope="global",direction="both"}"#))
         let page = try await server.admin(.GET, "/").body
         #expect(page.contains("All automation is paused.") && page.contains("game day") && page.contains("pause-1"))
+        #expect(page.contains("waiting: paused by pause-1"), "the run's card says why its step waits")
 
         try await server.killAndRestart()
         let listed = Self.object(try await server.admin(.GET, "/api/pause").body)

@@ -44,7 +44,9 @@ struct RunSummary: Encodable {
         endedAt = run.endedAt
         acknowledgedBy = run.acknowledgedBy
         let next = run.nextStepIndex.map { run.steps[$0] }
-        nextStep = next.map { "\($0.index): \($0.detail) (\($0.status.rawValue))" }
+        nextStep = next.map { step in
+            "\(step.index): \(step.detail) (\(step.status.rawValue)\(step.blocked.map { ", waiting: \($0.reason)" } ?? ""))"
+        }
         nextDue = run.isOpen ? next?.due : nil
     }
 

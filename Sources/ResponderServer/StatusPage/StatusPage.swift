@@ -111,9 +111,13 @@ enum StatusPage {
         return html + "</article>"
     }
 
-    /// ` <b class="gate">waiting for <check>: <reason></b>` for a step its load checks hold back (the countdown
-    /// before it is then the next re-check), empty otherwise.
+    /// ` <b class="gate">waiting for <check>: <reason></b>` for a step its load checks, a pause or a limit hold back
+    /// (the countdown before it is then the next re-check), empty otherwise.
     static func loadCheckWait(_ step: RunStep) -> String {
+        if let block = step.blocked, !step.status.isFinished {
+            // A pause or a limit: the countdown before it is the next re-check (or when the window has room).
+            return " <b class=\"gate\">waiting: \(escape(String(block.reason.prefix(300))))</b>"
+        }
         guard let wait = step.wait, wait.until == nil, !step.status.isFinished else { return "" }
         return " <b class=\"gate\">waiting for \(escape(wait.last.check)): \(escape(String(wait.last.reason.prefix(300))))</b>"
     }
