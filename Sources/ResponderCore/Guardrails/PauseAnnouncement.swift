@@ -29,6 +29,7 @@ public enum PauseAnnouncement {
     /// What happens now that `pause` is lifted.
     static func resumes(_ pause: Pause) -> String {
         let scope = pause.target.map { "on \($0)" } ?? "everywhere"
-        return "\(pause.direction.text) steps \(scope) run again (a waiting step within seconds, the steps after it keeping their spacing)"
+        let steps = pause.direction == .both ? "steps" : "\(pause.direction.text) steps"
+        return "\(steps) \(scope) run again (a waiting step within seconds, the steps after it keeping their spacing)"
     }
 }

@@ -173,18 +173,19 @@ extension RunEngine {
                     record(&run, now, "alert \(name) resolved: the ladder continues (on_resolve: continue)")
                 }
             } else {
-                // A scale-up a pause or a limit kept back is not wanted any more: the emergency is over.
+                // An emergency's action that has not run yet (kept back by a pause, a limit, an acknowledgement or a
+                // retry) is not wanted any more: the emergency is over, and running it late would scale up after it.
                 var dropped: [Int] = []
                 for index in run.steps.indices where run.kind == .emergencyScale && run.steps[index].phase == .actions
                     && (run.steps[index].status == .pending || run.steps[index].status == .waitingAck) {
-                    guard let block = run.steps[index].blocked else { continue }
+                    let why = run.steps[index].blocked?.reason ?? run.steps[index].outcome ?? "it had not run yet"
                     run.steps[index].status = .cancelled
-                    run.steps[index].outcome = "not run: the alert resolved while it waited (\(block.reason))"
+                    run.steps[index].outcome = "not run: the alert resolved while it waited (\(why))"
                     dropped.append(index)
                 }
                 if !dropped.isEmpty {
-                    record(&run, now, "alert \(name) resolved while step(s) \(dropped.map(String.init).joined(separator: ", ")) waited for a "
-                        + "pause or a limit: they are cancelled, not run late")
+                    record(&run, now, "alert \(name) resolved before step(s) \(dropped.map(String.init).joined(separator: ", ")) ran: "
+                        + "they are cancelled, not run late")
                 }
                 // Due times count from now even when endsAt is earlier, so nothing fires early.
                 for index in run.steps.indices where run.steps[index].anchor == .resolve && run.steps[index].status == .pending {

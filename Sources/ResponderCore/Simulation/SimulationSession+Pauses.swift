@@ -17,14 +17,16 @@ extension SimulationSession {
     /// `unpause:` at the virtual now: every pause in force the selection picks; a selection that picks none is a
     /// problem of the scenario (the server answers 404).
     mutating func liftPauses(_ selection: PauseSelection, actor: String, line: Int) {
-        var lifted = 0
+        var lifted: Set<String> = []
         for index in pauses.indices where pauses[index].isActive(at: clock) && selection.picks(pauses[index]) {
             pauses[index].liftedAt = clock
             pauses[index].liftedBy = actor
             append(.notify(runID: nil, message: PauseAnnouncement.lifted(pauses[index], by: actor, at: clock)))
-            lifted += 1
+            lifted.insert(pauses[index].id)
         }
-        if lifted == 0 {
+        // As the server's driver: the runs a lifted pause stopped look again at once, not at their next re-check.
+        for run in engine.openRuns { _ = engine.recheckBlocked(runID: run.id, keys: lifted, now: clock) }
+        if lifted.isEmpty {
             problems.append(ScenarioFailure(location: scenario.location(line),
                                             message: "unpause at +\(Duration.seconds(offsetSeconds(clock)).playbookText): no pause in force matches"))
         }
