@@ -59,11 +59,14 @@ extension SQLiteJournal {
         }
     }
 
-    /// Saves `runs`, queues `notifications` and marks `processed` alerts handled, all in one transaction.
-    func commit(runs: [Run], notifications: [OutboundNotification], processed: [String], at now: Date) async throws(JournalError) {
-        guard !runs.isEmpty || !notifications.isEmpty || !processed.isEmpty else { return }
+    /// Saves `runs`, queues `notifications`, marks `processed` alerts handled and records `actions` (deleting records
+    /// older than ``Guardrails/actionHorizon`` at `now`, a bounded batch at a time), all in one transaction.
+    func commit(runs: [Run], notifications: [OutboundNotification], processed: [String], actions: [ActionRecord] = [],
+                at now: Date) async throws(JournalError) {
+        guard !runs.isEmpty || !notifications.isEmpty || !processed.isEmpty || !actions.isEmpty else { return }
         let encoder = RunRows.encoder()
         let stamp = RFC3339.format(now)
+        let cutoff = now.addingTimeInterval(-Guardrails.actionHorizon.timeInterval)
         do {
             try await pool.write { db in
                 for run in runs { try RunRows.upsert(run, encoder: encoder, updatedAt: now, in: db) }
@@ -72,9 +75,13 @@ extension SQLiteJournal {
                     try db.execute(sql: "UPDATE alert SET processed_at = ? WHERE idempotency_key = ? AND processed_at IS NULL",
                                    arguments: [stamp, key])
                 }
+                for action in actions { try GuardrailRows.upsert(action, in: db) }
+                // The ledger only grows when actions are written: that is when old records are worth deleting.
+                if !actions.isEmpty { try GuardrailRows.forget(before: cutoff, in: db) }
             }
         } catch {
-            throw Self.map(error, doing: "save \(runs.count) run(s), \(notifications.count) notification(s) and \(processed.count) handled alert(s)")
+            throw Self.map(error, doing: "save \(runs.count) run(s), \(notifications.count) notification(s), \(processed.count) handled alert(s) "
+                           + "and \(actions.count) action record(s)")
         }
     }
 }

@@ -151,6 +151,37 @@ enum JournalSchema {
                 CREATE INDEX run_by_fingerprint ON run(alert_fingerprint, started_at);
                 """)
         }
+        // Pauses (`pause-<number>`, numbers never reused) and the action ledger the blast-radius limits count: one
+        // record per run and step, kept a day (``Guardrails/actionHorizon``), deleted through the index on `at`.
+        migrator.registerMigration("v9-pauses-actions") { db in
+            try db.execute(sql: """
+                CREATE TABLE pause (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    number INTEGER NOT NULL UNIQUE,
+                    target TEXT,
+                    direction TEXT NOT NULL,
+                    mode TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    since TEXT NOT NULL,
+                    until TEXT,
+                    lifted_at TEXT,
+                    lifted_by TEXT
+                );
+                CREATE INDEX pause_in_force ON pause(number) WHERE lifted_at IS NULL;
+                CREATE INDEX pause_by_lifted_at ON pause(lifted_at) WHERE lifted_at IS NOT NULL;
+                CREATE TABLE action_record (
+                    run_id TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    playbook TEXT NOT NULL,
+                    target TEXT,
+                    at TEXT NOT NULL,
+                    dry_run INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, step)
+                );
+                CREATE INDEX action_record_by_at ON action_record(at);
+                """)
+        }
         return migrator
     }
 }

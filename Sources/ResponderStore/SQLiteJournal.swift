@@ -90,6 +90,16 @@ public final class SQLiteJournal: AlertJournal {
         }
     }
 
+    /// Runs `body` in a read transaction; errors say what was being done.
+    func read<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
+        do { return try await pool.read(body) } catch { throw Self.map(error, doing: doing) }
+    }
+
+    /// Runs `body` in a write transaction; errors say what was being done.
+    func write<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
+        do { return try await pool.write(body) } catch { throw Self.map(error, doing: doing) }
+    }
+
     /// Maps GRDB errors to journal errors that say what failed; corrupt files are incompatible, the rest unavailable.
     static func map(_ error: any Error, doing action: String) -> JournalError {
         if let error = error as? JournalError { return error }

@@ -7,7 +7,7 @@ extension SQLiteJournal: EventStore {
     public func scheduleEvent(_ draft: EventDraft, at now: Date,
                               check: @escaping @Sendable ([ScheduledEvent]) -> Result<Date, EventProblem>)
         async throws(JournalError) -> Result<ScheduledEvent, EventProblem> {
-        try await eventWrite("schedule event \(draft.name)") { db in
+        try await write("schedule event \(draft.name)") { db in
             if let occurrence = draft.occurrence,
                let existing = try EventRows.fetch(db, "WHERE playbook = ? AND occurrence = ?", [draft.playbook, occurrence]).first {
                 return .failure(.alreadyScheduled(existing.id))
@@ -36,12 +36,12 @@ extension SQLiteJournal: EventStore {
     /// The event `id`.
     public func event(id: String) async throws(JournalError) -> ScheduledEvent? {
         guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
-        return try await eventRead("read event \(id)") { db in try EventRows.fetch(db, "WHERE seq = ?", [seq]).first }
+        return try await read("read event \(id)") { db in try EventRows.fetch(db, "WHERE seq = ?", [seq]).first }
     }
 
     /// Events ending after `endingAfter`, soonest start first.
     public func events(endingAfter: Date?, limit: Int) async throws(JournalError) -> [ScheduledEvent] {
-        try await eventRead("read events") { db in
+        try await read("read events") { db in
             if let endingAfter {
                 return try EventRows.fetch(db, "WHERE end_at > ? ORDER BY start_at, seq LIMIT ?",
                                            [RFC3339.format(endingAfter), max(0, limit)])
@@ -52,7 +52,7 @@ extension SQLiteJournal: EventStore {
 
     /// Events whose preparation is due, then those whose run waits for an update.
     public func dueEvents(at now: Date, limit: Int) async throws(JournalError) -> [ScheduledEvent] {
-        try await eventRead("read due events") { db in
+        try await read("read due events") { db in
             let due = try EventRows.fetch(db, """
                 WHERE cancelled_at IS NULL AND prepared_at IS NULL AND prepare_at <= ? ORDER BY prepare_at, seq LIMIT ?
                 """, [RFC3339.format(now), max(0, limit)])
@@ -65,7 +65,7 @@ extension SQLiteJournal: EventStore {
 
     /// The earliest preparation still to come (the earliest time there is when a run waits for an update).
     public func nextEventPreparation() async throws(JournalError) -> Date? {
-        try await eventRead("read the next event preparation") { db in
+        try await read("read the next event preparation") { db in
             if try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM scheduled_event WHERE prepared_at IS NOT NULL AND prepared_revision < revision)
                 """) == true {
@@ -79,7 +79,7 @@ extension SQLiteJournal: EventStore {
 
     /// Journals the event's alert and marks it prepared at its revision, if it is unchanged and still due.
     public func prepareEvent(_ event: ScheduledEvent, alert: NormalizedAlert?, at now: Date) async throws(JournalError) -> Bool {
-        try await eventWrite("prepare event \(event.id)") { db in
+        try await write("prepare event \(event.id)") { db in
             try db.execute(sql: """
                 UPDATE scheduled_event SET prepared_at = COALESCE(prepared_at, ?), prepared_revision = revision
                 WHERE seq = ? AND revision = ?
@@ -99,7 +99,7 @@ extension SQLiteJournal: EventStore {
                           check: @escaping @Sendable (ScheduledEvent, [ScheduledEvent]) -> Result<Date, EventProblem>)
         async throws(JournalError) -> Result<ScheduledEvent, EventProblem>? {
         guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
-        return try await eventWrite("move event \(id)") { db in
+        return try await write("move event \(id)") { db in
             guard let event = try EventRows.fetch(db, "WHERE seq = ?", [seq]).first else { return nil }
             let others = try EventRows.fetch(db, "WHERE cancelled_at IS NULL AND end_at > ? AND seq <> ?", [RFC3339.format(now), seq])
             let moved = event.moved(start: start, end: end, timeZone: timeZone, others: others, check: check)
@@ -117,7 +117,7 @@ extension SQLiteJournal: EventStore {
     public func cancelEvent(id: String, by actor: String, mode: ScheduledEvent.CancelMode, at now: Date)
         async throws(JournalError) -> ScheduledEvent? {
         guard let seq = ScheduledEvent.sequence(of: id) else { return nil }
-        return try await eventWrite("cancel event \(id)") { db in
+        return try await write("cancel event \(id)") { db in
             try db.execute(sql: """
                 UPDATE scheduled_event SET cancelled_at = ?, cancelled_by = ?, cancel_mode = ?,
                     revision = revision + (CASE WHEN prepared_at IS NULL THEN 0 ELSE 1 END)
@@ -125,14 +125,6 @@ extension SQLiteJournal: EventStore {
                 """, arguments: [RFC3339.format(now), actor, mode.rawValue, seq])
             return try EventRows.fetch(db, "WHERE seq = ?", [seq]).first
         }
-    }
-
-    private func eventRead<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
-        do { return try await pool.read(body) } catch { throw Self.map(error, doing: doing) }
-    }
-
-    private func eventWrite<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
-        do { return try await pool.write(body) } catch { throw Self.map(error, doing: doing) }
     }
 }
 

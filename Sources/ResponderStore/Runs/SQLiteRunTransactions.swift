@@ -1,9 +1,10 @@
 import Foundation
 import ResponderCore
 
-/// The run driver's store port on the SQLite journal, for one process. Open runs and those ended within `keepEnded`
-/// live in memory, so a transaction reads no rows; every transaction writes its runs, notifications and handled
-/// alerts in one SQLite transaction before the cache changes. Transactions run one at a time. Leases live in memory
+/// The run driver's store port on the SQLite journal, for one process. Open runs and those ended within `keepEnded`,
+/// the pauses not lifted and the actions of the last ``Guardrails/actionHorizon`` live in memory, so a transaction
+/// reads no rows; every transaction writes its runs, notifications, handled alerts and actions in one SQLite
+/// transaction before the cache changes. Transactions (and pause changes) run one at a time. Leases live in memory
 /// only: one process holds them, and after a restart every step that was running is re-checked.
 public actor SQLiteRunTransactions: TransactionalRunStore {
     /// The journal the runs are stored in.
@@ -13,10 +14,15 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     private var highest: Int
     private let keepEnded: TimeInterval
     private var lastPrune = Date.distantPast
+    /// Pauses not lifted (in force, or past their expiry and not yet marked), by number.
+    var pauses: [Pause] = []
+    /// Actions recorded within the last ``Guardrails/actionHorizon`` (older ones until the next prune), by run and step.
+    private var actions: [ActionKey: ActionRecord] = [:]
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    /// Loads open runs and those ended since `now - keepEnded` (cooldowns, dedup windows) from `journal`.
+    /// Loads open runs and those ended since `now - keepEnded` (cooldowns, dedup windows), the pauses not lifted and
+    /// the actions recorded since `now` minus ``Guardrails/actionHorizon`` from `journal`.
     public init(journal: SQLiteJournal, keepEnded: Duration, now: Date) async throws(JournalError) {
         self.journal = journal
         self.keepEnded = keepEnded.timeInterval
@@ -28,6 +34,10 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
             if run.steps.contains(where: { $0.status == .running }) { leases[run.id] = ("a previous process", .distantPast) }
         }
         highest = try await journal.highestRunNumber()
+        pauses = try await journal.pauses(liftedSince: nil, limit: 0)
+        for action in try await journal.actions(since: now.addingTimeInterval(-Guardrails.actionHorizon.timeInterval)) {
+            actions[ActionKey(action)] = action
+        }
     }
 
     /// Runs `body` on the runs of `scope` and commits its outcome; see ``TransactionalRunStore``.
@@ -37,7 +47,7 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     ) async throws(JournalError) -> Result {
         await acquire()
         defer { release() }
-        let view: RunTransactionView
+        var view: RunTransactionView
         switch scope {
         case .alerts(let endedSince, let candidates, let footprint):
             let touched = runs.values.filter { footprint.covers($0, endedSince: endedSince) }
@@ -48,8 +58,17 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
         case .due(let limit):
             view = RunTransactionView(runs: Self.ordered(due(at: now, limit: limit)))
         }
+        view.pauses = pauses
+        view.actions = recentActions(at: now)
         let outcome = body(view)
-        try await journal.commit(runs: outcome.save, notifications: outcome.notifications, processed: outcome.processedAlerts, at: now)
+        try await journal.commit(runs: outcome.save, notifications: outcome.notifications, processed: outcome.processedAlerts,
+                                 actions: outcome.actions, at: now)
+        for action in outcome.actions {
+            // As stored (milliseconds), so the cache says what a restart would load.
+            var stored = action
+            stored.at = RFC3339.parse(RFC3339.format(action.at)) ?? action.at
+            actions[ActionKey(action)] = stored
+        }
         let until = now.addingTimeInterval(lease.timeInterval)
         for run in outcome.save {
             runs[run.id] = run
@@ -128,19 +147,28 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
         return due.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.prefix(max(0, limit)).map(\.1)
     }
 
+    /// Actions recorded at or after `now` minus ``Guardrails/actionHorizon``, oldest first.
+    private func recentActions(at now: Date) -> [ActionRecord] {
+        let cutoff = now.addingTimeInterval(-Guardrails.actionHorizon.timeInterval)
+        return actions.values.filter { $0.at >= cutoff }.sorted { ($0.at, $0.runID, $0.step) < ($1.at, $1.runID, $1.step) }
+    }
+
     private static func ordered(_ runs: [Run]) -> [Run] {
         runs.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
     }
 
-    /// Forgets runs ended more than `keepEnded` ago, once a minute.
+    /// Forgets runs ended more than `keepEnded` ago and actions older than ``Guardrails/actionHorizon``, once a minute.
     private func prune(now: Date) {
         guard now.timeIntervalSince(lastPrune) >= 60 else { return }
         lastPrune = now
         let horizon = now.addingTimeInterval(-keepEnded)
         runs = runs.filter { $0.value.isOpen || ($0.value.endedAt ?? now) >= horizon }
+        let cutoff = now.addingTimeInterval(-Guardrails.actionHorizon.timeInterval)
+        actions = actions.filter { $0.value.at >= cutoff }
     }
 
-    private func acquire() async {
+    /// Waits for the transactions (and pause changes) before this one.
+    func acquire() async {
         guard busy else {
             busy = true
             return
@@ -148,11 +176,23 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
         await withCheckedContinuation { waiting.append($0) }
     }
 
-    private func release() {
+    /// Lets the next waiting transaction in.
+    func release() {
         if waiting.isEmpty {
             busy = false
         } else {
             waiting.removeFirst().resume()
         }
+    }
+}
+
+/// A run and step: the ledger keeps one record for each.
+private struct ActionKey: Hashable {
+    var runID: String
+    var step: Int
+
+    init(_ action: ActionRecord) {
+        runID = action.runID
+        step = action.step
     }
 }
