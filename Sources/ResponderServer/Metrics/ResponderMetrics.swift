@@ -9,8 +9,9 @@ public final class ResponderMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     private let inFlight = NIOLockedValueBox<[String: Int]>([:])
-    /// Every scope and direction ever paused, so a lifted pause's gauges go to 0 rather than keep their last value.
-    let pauseKeys = NIOLockedValueBox<Set<PauseKey>>([])
+    /// Every scope and direction paused since the process started (and the global one, so a dashboard always has a
+    /// series), so a lifted pause's gauges go to 0 rather than keep their last value.
+    let pauseKeys = NIOLockedValueBox<Set<PauseKey>>([PauseKey(scope: "global", direction: "both")])
 
     /// Creates a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
