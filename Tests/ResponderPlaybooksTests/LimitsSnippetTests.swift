@@ -24,11 +24,7 @@ struct LimitsSnippetTests {
 
     @Test("each mistake is one problem at its line", arguments: broken)
     func refused(_ broken: Broken) throws {
-        let found = try problems([("base.yaml", baseTargets), ("t.yaml", broken.text)])
-        #expect(found.count == 1, "\(found.map(\.description))")
-        let problem = try #require(found.first)
-        #expect(problem.description.hasPrefix("t.yaml:\(broken.line): "), "\(problem)")
-        #expect(problem.message.contains(broken.fragment), "\(problem)")
+        try expectOneProblem(broken)
     }
 
     @Test("limits read into the playbook; a playbook without them has none")

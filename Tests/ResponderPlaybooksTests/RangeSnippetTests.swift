@@ -53,11 +53,7 @@ struct RangeSnippetTests {
 
     @Test("one past the limit is refused at its line, naming the key and the range", arguments: pastTheLimit)
     func refused(_ broken: Broken) throws {
-        let found = try problems([("base.yaml", baseTargets), ("t.yaml", broken.text)])
-        #expect(found.count == 1, "\(found.map(\.description))")
-        let problem = try #require(found.first)
-        #expect(problem.description.hasPrefix("t.yaml:\(broken.line): "), "\(problem)")
-        #expect(problem.message.contains(broken.fragment), "\(problem)")
+        try expectOneProblem(broken)
     }
 
     @Test("every limit itself is accepted")

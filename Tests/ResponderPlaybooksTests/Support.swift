@@ -58,3 +58,12 @@ func loaded(_ files: [(name: String, text: String)], sourceLocation: Testing.Sou
         throw problems
     }
 }
+
+/// Loads `broken` beside the base targets and expects exactly one problem, at its line, saying its fragment.
+func expectOneProblem(_ broken: Broken, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    let found = try problems([("base.yaml", baseTargets), ("t.yaml", broken.text)], sourceLocation: sourceLocation)
+    #expect(found.count == 1, "\(found.map(\.description))", sourceLocation: sourceLocation)
+    let problem = try #require(found.first, sourceLocation: sourceLocation)
+    #expect(problem.description.hasPrefix("t.yaml:\(broken.line): "), "\(problem)", sourceLocation: sourceLocation)
+    #expect(problem.message.contains(broken.fragment), "\(problem)", sourceLocation: sourceLocation)
+}

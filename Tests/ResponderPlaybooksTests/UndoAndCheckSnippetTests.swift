@@ -41,11 +41,7 @@ struct UndoAndCheckSnippetTests {
 
     @Test("each mistake is one problem at its line", arguments: broken)
     func refused(_ broken: Broken) throws {
-        let found = try problems([("base.yaml", baseTargets), ("t.yaml", broken.text)])
-        #expect(found.count == 1, "\(found.map(\.description))")
-        let problem = try #require(found.first)
-        #expect(problem.description.hasPrefix("t.yaml:\(broken.line): "), "\(problem)")
-        #expect(problem.message.contains(broken.fragment), "\(problem)")
+        try expectOneProblem(broken)
     }
 
     @Test("undo, cleanup, dry_run and checks read into the playbook, undo order reversed before cleanup")

@@ -8,47 +8,19 @@ import Testing
 /// themselves; blast-radius limits from the configuration hold a step for an acknowledgement.
 @Suite("pauses and limits against the real binary", .serialized)
 struct PauseServeTests {
-    /// A target `worker` (count in a file) and an emergency playbook: scale to 12, after the resolve 6 then 4.
+    /// A target `worker` (count in a file, 3 at first) and the fast ladder: scale to 12, after the resolve 6 then 4.
     struct Setup {
         let folders: ServeFolders
-        var replicasFile: String { folders.temporary.path + "/replicas" }
+        let target: CommandPairTarget
 
         init(_ prefix: String) throws {
             folders = try ServeFolders(prefix)
-            let script = folders.temporary.path + "/scalectl"
-            try "3\n".write(toFile: folders.temporary.path + "/replicas", atomically: true, encoding: .utf8)
-            try """
-                #!/bin/sh
-                case "$1" in
-                  get) cat "\(folders.temporary.path)/replicas" ;;
-                  set) printf '%s\\n' "$2" > "\(folders.temporary.path)/replicas" ;;
-                  *) echo "unexpected $*" >&2; exit 2 ;;
-                esac
-                """.write(toFile: script, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-            try """
-                targets:
-                  - name: worker
-                    command:
-                      get: ["\(script)", get]
-                      set: ["\(script)", set, "{replicas}"]
-                    bounds: {floor: 2, ceiling: 20}
-                playbooks:
-                  - name: emergency
-                    kind: emergency-scale
-                    match: {matchers: ['alertname="HighQueueDepth"']}
-                    actions:
-                      - scale: {target: worker, to: 12}
-                    step_down:
-                      hold: 1s
-                      every: 1s
-                      levels:
-                        worker: [6, 4]
-                    cooldown: 0s
-                """.write(toFile: folders.playbooks + "/emergency.yaml", atomically: true, encoding: .utf8)
+            target = try CommandPairTarget(folder: folders.temporary.path)
+            try FastLadder.yaml(levels: [6, 4], name: "emergency", target: target.yaml)
+                .write(toFile: folders.playbooks + "/emergency.yaml", atomically: true, encoding: .utf8)
         }
 
-        var replicas: String { ((try? String(contentsOfFile: replicasFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        var replicas: String { target.replicas }
     }
 
     static func object(_ body: String) -> [String: Any] {

@@ -79,18 +79,8 @@ struct UndoCrashRecoveryTests {
 
         init(_ prefix: String, port: Int) throws {
             folders = try ServeFolders(prefix)
-            let script = folders.temporary.path + "/scalectl"
-            try "3\n".write(toFile: folders.temporary.path + "/replicas", atomically: true, encoding: .utf8)
-            try """
-                #!/bin/sh
-                case "$1" in
-                  get) cat "\(folders.temporary.path)/replicas" ;;
-                  set) printf '%s\\n' "$2" > "\(folders.temporary.path)/replicas" ;;
-                  *) echo "unexpected $*" >&2; exit 2 ;;
-                esac
-                """.write(toFile: script, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-            try UndoCrashRecoveryTests.playbook(script: script, port: port)
+            let target = try CommandPairTarget(folder: folders.temporary.path)
+            try UndoCrashRecoveryTests.playbook(script: target.script, port: port)
                 .write(toFile: folders.playbooks + "/emergency.yaml", atomically: true, encoding: .utf8)
         }
 

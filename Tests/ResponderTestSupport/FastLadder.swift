@@ -1,14 +1,19 @@
 /// The playbook the driver, crash, replica and fault tests run: an emergency scale of compose target `worker` to 12,
 /// then a ladder one level per second after a 1 s hold.
 public enum FastLadder {
-    /// The playbook file with ladder `levels` (after the scale to 12), named `name`, with `gates` (the lines under
-    /// `gates:`, indented as in the file) when given.
-    public static func yaml(levels: [Int], name: String = "fast-ladder", gates: String? = nil) -> String {
-        """
-        targets:
+    /// The compose target `worker`.
+    public static let composeWorker = """
           - name: worker
             compose: {project: demo, service: worker}
             bounds: {floor: 2, ceiling: 20}
+        """
+
+    /// The playbook file with ladder `levels` (after the scale to 12), named `name`, with `gates` (the lines under
+    /// `gates:`, indented as in the file) when given, on `target` (the entry of a target named `worker`).
+    public static func yaml(levels: [Int], name: String = "fast-ladder", gates: String? = nil, target: String = composeWorker) -> String {
+        """
+        targets:
+        \(target)
         playbooks:
           - name: \(name)
             kind: emergency-scale
