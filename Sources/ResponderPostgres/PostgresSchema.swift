@@ -10,6 +10,9 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x5265_7370_6F6E_0001
     /// Advisory lock key of ``RunScope/alerts(endedSince:candidates:touching:)`` transactions: one alert batch at a time.
     static let alertLock: Int64 = 0x5265_7370_6F6E_0002
+    /// Advisory lock key of the action ledger, taken by every run transaction before it reads the actions its limits
+    /// count (see ``PostgresStore/guardrails(at:unreadable:on:logger:)``).
+    static let ledgerLock: Int64 = 0x5265_7370_6F6E_0004
 
     /// The migrations, oldest first. Instants are `timestamptz`; JSON bodies are text, as in the SQLite journal, so
     /// the same coders read both.
@@ -164,6 +167,40 @@ enum PostgresSchema {
                 WHERE prepared_at IS NOT NULL AND prepared_revision < revision
             """,
             "CREATE INDEX run_by_fingerprint ON run(alert_fingerprint, started_at)",
+        ]),
+        // Pauses (`pause-<number>`, numbered from a sequence so replicas never share or reuse a number) and the action
+        // ledger the blast-radius limits count: one record per run and step, kept a day, deleted through the index on `at`.
+        ("v5-pauses-actions", [
+            "CREATE SEQUENCE pause_number AS bigint",
+            """
+            CREATE TABLE pause (
+                id text PRIMARY KEY,
+                number bigint NOT NULL UNIQUE,
+                target text,
+                direction text NOT NULL,
+                mode text NOT NULL,
+                reason text NOT NULL,
+                created_by text NOT NULL,
+                since timestamptz NOT NULL,
+                until timestamptz,
+                lifted_at timestamptz,
+                lifted_by text
+            )
+            """,
+            "CREATE INDEX pause_in_force ON pause(number) WHERE lifted_at IS NULL",
+            "CREATE INDEX pause_by_lifted_at ON pause(lifted_at) WHERE lifted_at IS NOT NULL",
+            """
+            CREATE TABLE action_record (
+                run_id text NOT NULL,
+                step integer NOT NULL,
+                playbook text NOT NULL,
+                target text,
+                at timestamptz NOT NULL,
+                dry_run boolean NOT NULL,
+                PRIMARY KEY (run_id, step)
+            )
+            """,
+            "CREATE INDEX action_record_by_at ON action_record(at)",
         ]),
     ]
 

@@ -34,6 +34,7 @@ extension PostgresStore: TransactionalRunStore {
                     WHERE idempotency_key = ANY(\(outcome.processedAlerts)) AND processed_at IS NULL
                     """, logger: logger)
             }
+            try await Self.record(outcome.actions, at: now, on: connection, logger: logger)
             return outcome.result
         }
     }
@@ -59,7 +60,8 @@ extension PostgresStore: TransactionalRunStore {
         return try decode("read when runs next need attention") { try rows.first?.decode(PostgresInstant?.self)?.date }
     }
 
-    /// Takes the locks of `scope` and reads what its transaction sees.
+    /// Takes the locks of `scope` and reads what its transaction sees: its runs, then (under the ledger lock, taken
+    /// last in every scope) the pauses and recent actions.
     private static func lock(_ scope: RunScope, at now: PostgresInstant, unreadable: UnreadableRuns,
                              on connection: PostgresConnection, logger: Logger) async throws -> RunTransactionView {
         switch scope {
@@ -83,10 +85,14 @@ extension PostgresStore: TransactionalRunStore {
                     unprocessed.append(key)
                 }
             }
-            return RunTransactionView(runs: runs, highestRunNumber: highest, unprocessedAlerts: unprocessed)
+            let guardrails = try await guardrails(at: now.date, unreadable: unreadable, on: connection, logger: logger)
+            return RunTransactionView(runs: runs, highestRunNumber: highest, unprocessedAlerts: unprocessed,
+                                      pauses: guardrails.pauses, actions: guardrails.actions)
         case .run(let id):
             let rows = try await connection.query("SELECT id, body FROM run WHERE id = \(id) FOR UPDATE", logger: logger).collect()
-            return RunTransactionView(runs: try PostgresRows.runs(rows, unreadable: unreadable))
+            let guardrails = try await guardrails(at: now.date, unreadable: unreadable, on: connection, logger: logger)
+            return RunTransactionView(runs: try PostgresRows.runs(rows, unreadable: unreadable),
+                                      pauses: guardrails.pauses, actions: guardrails.actions)
         case .due(let limit):
             let rows = try await connection.query("""
                 SELECT id, body FROM run
@@ -97,7 +103,8 @@ extension PostgresStore: TransactionalRunStore {
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
             let runs = try PostgresRows.runs(rows, unreadable: unreadable).sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
-            return RunTransactionView(runs: runs)
+            let guardrails = try await guardrails(at: now.date, unreadable: unreadable, on: connection, logger: logger)
+            return RunTransactionView(runs: runs, pauses: guardrails.pauses, actions: guardrails.actions)
         }
     }
 
