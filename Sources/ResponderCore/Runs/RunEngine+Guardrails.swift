@@ -80,6 +80,10 @@ extension RunEngine {
 
     /// Counts the steps just handed out against the limits (one record per step; a retry moves its time).
     mutating func recordActions(_ effects: [EngineEffect], now: Date) {
+        // A long simulation keeps one engine: only the last day's actions can count.
+        if guardrails.actions.first.map({ now.timeIntervalSince($0.at) > Guardrails.actionHorizon.timeInterval }) ?? false {
+            guardrails.forget(before: now)
+        }
         for case .execute(let runID, let step, _, _) in effects where StepGuard.counts(step) {
             guard let run = runs[runID] else { continue }
             let action = ActionRecord(runID: runID, step: step.index, playbook: run.playbook, target: step.target, at: now, dryRun: run.dryRun)
