@@ -60,8 +60,8 @@ extension PostgresStore {
                 (String, Int64, String?, String, String, String, String, PostgresInstant, PostgresInstant?, PostgresInstant?,
                  String?).self
             )
-            return StoredPauseRow(id: id, number: number, target: target, direction: direction, mode: mode, reason: reason,
-                                  by: by, since: since.date, until: until?.date, liftedAt: liftedAt?.date, liftedBy: liftedBy).pause()
+            return StoredGuardrailRows.pause(id: id, number: number, target: target, direction: direction, mode: mode, reason: reason,
+                                             by: by, since: since.date, until: until?.date, liftedAt: liftedAt?.date, liftedBy: liftedBy)
         } catch {
             return .failure(.pause("pause row", "its columns cannot be read (\(error))"))
         }
@@ -73,7 +73,7 @@ extension PostgresStore {
             let (runID, step, playbook, target, at, dryRun) = try row.decode(
                 (String, Int64, String, String?, PostgresInstant, Bool).self
             )
-            return StoredActionRow(runID: runID, step: step, playbook: playbook, target: target, at: at.date, dryRun: dryRun).record()
+            return StoredGuardrailRows.action(runID: runID, step: step, playbook: playbook, target: target, at: at.date, dryRun: dryRun)
         } catch {
             return .failure(.action("?", -1, "its columns cannot be read (\(error))"))
         }

@@ -7,7 +7,7 @@ extension PostgresStore: PauseStore {
     /// Stores `request` as `pause-<n>`, `n` from a sequence (unique across replicas, never reused), and returns the
     /// pause as stored; the next run transaction of any replica has it in its view.
     public func addPause(_ request: PauseRequest) async throws(JournalError) -> Pause {
-        try StoredPauseRow.check(request)
+        try StoredGuardrailRows.check(request)
         let rows = try await rows("store a pause", """
             INSERT INTO pause (id, number, target, direction, mode, reason, created_by, since, until)
             SELECT 'pause-' || next.number, next.number, \(request.target), \(request.direction.rawValue), \(request.mode.rawValue),

@@ -15,7 +15,9 @@ extension PostgresStore: TransactionalRunStore {
         let at = PostgresInstant(now)
         let leaseUntil = now.addingTimeInterval(lease.timeInterval)
         return try await transaction("run a transaction on \(Self.describe(scope))") { connection in
-            let view = try await Self.lock(scope, at: at, unreadable: unreadable, on: connection, logger: logger)
+            var view = try await Self.lock(scope, at: at, unreadable: unreadable, on: connection, logger: logger)
+            // After the scope's locks, in every scope: the ledger lock is always taken last.
+            (view.pauses, view.actions) = try await Self.guardrails(at: at.date, unreadable: unreadable, on: connection, logger: logger)
             let outcome = body(view)
             let encoder = RunRows.encoder()
             for run in outcome.save {
@@ -60,8 +62,8 @@ extension PostgresStore: TransactionalRunStore {
         return try decode("read when runs next need attention") { try rows.first?.decode(PostgresInstant?.self)?.date }
     }
 
-    /// Takes the locks of `scope` and reads what its transaction sees: its runs, then (under the ledger lock, taken
-    /// last in every scope) the pauses and recent actions.
+    /// Takes the locks of `scope` and reads what its transaction sees of the runs (``guardrails(at:unreadable:on:logger:)``
+    /// adds the pauses and actions).
     private static func lock(_ scope: RunScope, at now: PostgresInstant, unreadable: UnreadableRuns,
                              on connection: PostgresConnection, logger: Logger) async throws -> RunTransactionView {
         switch scope {
@@ -85,14 +87,10 @@ extension PostgresStore: TransactionalRunStore {
                     unprocessed.append(key)
                 }
             }
-            let guardrails = try await guardrails(at: now.date, unreadable: unreadable, on: connection, logger: logger)
-            return RunTransactionView(runs: runs, highestRunNumber: highest, unprocessedAlerts: unprocessed,
-                                      pauses: guardrails.pauses, actions: guardrails.actions)
+            return RunTransactionView(runs: runs, highestRunNumber: highest, unprocessedAlerts: unprocessed)
         case .run(let id):
             let rows = try await connection.query("SELECT id, body FROM run WHERE id = \(id) FOR UPDATE", logger: logger).collect()
-            let guardrails = try await guardrails(at: now.date, unreadable: unreadable, on: connection, logger: logger)
-            return RunTransactionView(runs: try PostgresRows.runs(rows, unreadable: unreadable),
-                                      pauses: guardrails.pauses, actions: guardrails.actions)
+            return RunTransactionView(runs: try PostgresRows.runs(rows, unreadable: unreadable))
         case .due(let limit):
             let rows = try await connection.query("""
                 SELECT id, body FROM run
@@ -103,8 +101,7 @@ extension PostgresStore: TransactionalRunStore {
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
             let runs = try PostgresRows.runs(rows, unreadable: unreadable).sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
-            let guardrails = try await guardrails(at: now.date, unreadable: unreadable, on: connection, logger: logger)
-            return RunTransactionView(runs: runs, pauses: guardrails.pauses, actions: guardrails.actions)
+            return RunTransactionView(runs: runs)
         }
     }
 

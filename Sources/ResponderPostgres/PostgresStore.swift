@@ -5,7 +5,7 @@ import ResponderCore
 import ServiceLifecycle
 
 /// The store several `responder serve` replicas share: alert journal, backlog, runs with leases, notification outbox,
-/// Slack threads, action-link nonces and the dry-run ledger, in one PostgreSQL database. Every change is one
+/// Slack threads, action-link nonces, the dry-run ledger, pauses and the action ledger, in one PostgreSQL database. Every change is one
 /// transaction; rows other replicas may change at the same time are locked or claimed, never read-then-written blind.
 ///
 /// The store is a `Service`: ``run()`` keeps its connection pool until the service group shuts down (in `serve`, as

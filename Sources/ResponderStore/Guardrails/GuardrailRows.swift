@@ -22,12 +22,12 @@ enum GuardrailRows {
         let columns = SQLiteColumns(row: row)
         let id = (try? columns.text("id")) ?? "pause with an unreadable id"
         do {
-            return StoredPauseRow(
+            return StoredGuardrailRows.pause(
                 id: id, number: try columns.integer("number"), target: try columns.optionalText("target"),
                 direction: try columns.text("direction"), mode: try columns.text("mode"), reason: try columns.text("reason"),
                 by: try columns.text("created_by"), since: try columns.date("since"), until: try columns.optionalDate("until"),
                 liftedAt: try columns.optionalDate("lifted_at"), liftedBy: try columns.optionalText("lifted_by")
-            ).pause()
+            )
         } catch {
             return .failure(.pause(id, "\(error)"))
         }
@@ -39,10 +39,10 @@ enum GuardrailRows {
         let runID = (try? columns.text("run_id")) ?? "?"
         let step = (try? columns.integer("step")) ?? -1
         do {
-            return StoredActionRow(
+            return StoredGuardrailRows.action(
                 runID: runID, step: try columns.integer("step"), playbook: try columns.text("playbook"),
                 target: try columns.optionalText("target"), at: try columns.date("at"), dryRun: try columns.bool("dry_run")
-            ).record()
+            )
         } catch {
             return .failure(.action(runID, step, "\(error)"))
         }

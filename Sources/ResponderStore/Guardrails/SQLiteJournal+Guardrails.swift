@@ -8,7 +8,7 @@ extension SQLiteJournal {
     /// Stores `request` as `pause-<n>`, `n` one above the highest number in the file (pauses are never deleted, so
     /// numbers are never reused), and returns the pause as stored.
     func addPause(_ request: PauseRequest) async throws(JournalError) -> Pause {
-        try StoredPauseRow.check(request)
+        try StoredGuardrailRows.check(request)
         let unreadable = unreadable
         return try await write("store a pause") { db in
             // Only integers count: a value of another type written by hand must not make a number collide.

@@ -1,66 +1,37 @@
 import Foundation
 import ResponderCore
 
-/// A `pause` row's columns as a store read them (SQLite or PostgreSQL), before they are trusted: another version, or
-/// someone with SQL, may have written anything, so ``pause()`` checks every value instead of trapping on one.
-package struct StoredPauseRow: Sendable {
-    /// `pause-<number>`.
-    package var id: String
-    /// The number, never reused.
-    package var number: Int64
-    /// The target; nil for a global pause.
-    package var target: String?
-    /// `up`, `down` or `both`.
-    package var direction: String
-    /// `wait` or `skip`.
-    package var mode: String
-    /// Why.
-    package var reason: String
-    /// Who set it.
-    package var by: String
-    /// When it began.
-    package var since: Date
-    /// When it lifts itself.
-    package var until: Date?
-    /// When it was lifted.
-    package var liftedAt: Date?
-    /// Who lifted it.
-    package var liftedBy: String?
-
-    /// Creates a row's values.
-    package init(id: String, number: Int64, target: String?, direction: String, mode: String, reason: String, by: String,
-                 since: Date, until: Date?, liftedAt: Date?, liftedBy: String?) {
-        self.id = id
-        self.number = number
-        self.target = target
-        self.direction = direction
-        self.mode = mode
-        self.reason = reason
-        self.by = by
-        self.since = since
-        self.until = until
-        self.liftedAt = liftedAt
-        self.liftedBy = liftedBy
-    }
-
-    /// The pause, or why the row cannot be used.
-    package func pause() -> Result<Pause, StoredRowError> {
+/// Checks of `pause` and `action_record` rows as a store read them (SQLite or PostgreSQL), before they are trusted:
+/// another version, or someone with SQL, may have written anything, so every value is checked instead of trapping.
+package enum StoredGuardrailRows {
+    /// The pause a row's values make, or why the row cannot be used.
+    package static func pause(id: String, number: Int64, target: String?, direction: String, mode: String, reason: String,
+                              by: String, since: Date, until: Date?, liftedAt: Date?, liftedBy: String?) -> Result<Pause, StoredRowError> {
         func unusable(_ why: String) -> Result<Pause, StoredRowError> { .failure(.pause(id, why)) }
         guard number >= 1, id == "pause-\(number)" else { return unusable("its id does not match its number \(number)") }
-        guard let direction = PauseDirection(rawValue: direction) else {
+        guard let pauseDirection = PauseDirection(rawValue: direction) else {
             return unusable("its direction \"\(direction)\" is not up, down or both")
         }
-        guard let mode = PauseMode(rawValue: mode) else { return unusable("its mode \"\(mode)\" is not wait or skip") }
+        guard let pauseMode = PauseMode(rawValue: mode) else { return unusable("its mode \"\(mode)\" is not wait or skip") }
         for (column, date) in [("since", since), ("until", until), ("lifted_at", liftedAt)] {
             if let date, !RFC3339.acceptedRange.contains(date) {
                 return unusable("its \(column) is not \(RFC3339.acceptedYears)")
             }
         }
         guard (liftedAt == nil) == (liftedBy == nil) else { return unusable("it has only one of lifted_at and lifted_by") }
-        var pause = Pause(id: id, target: target, direction: direction, mode: mode, reason: reason, by: by, since: since, until: until)
+        var pause = Pause(id: id, target: target, direction: pauseDirection, mode: pauseMode, reason: reason, by: by, since: since,
+                          until: until)
         pause.liftedAt = liftedAt
         pause.liftedBy = liftedBy
         return .success(pause)
+    }
+
+    /// The action record a row's values make, or why the row cannot be used.
+    package static func action(runID: String, step: Int64, playbook: String, target: String?, at: Date,
+                               dryRun: Bool) -> Result<ActionRecord, StoredRowError> {
+        guard (0...Int64(Int32.max)).contains(step) else { return .failure(.action(runID, step, "its step \(step) is not a step index")) }
+        guard RFC3339.acceptedRange.contains(at) else { return .failure(.action(runID, step, "its time is not \(RFC3339.acceptedYears)")) }
+        return .success(ActionRecord(runID: runID, step: Int(step), playbook: playbook, target: target, at: at, dryRun: dryRun))
     }
 
     /// Refuses a request whose times could not be read back (outside ``RFC3339/acceptedRange``).
@@ -68,39 +39,6 @@ package struct StoredPauseRow: Sendable {
         for date in [request.since] + (request.until.map { [$0] } ?? []) where !RFC3339.acceptedRange.contains(date) {
             throw .incompatible("could not store the pause: its start and expiry must lie \(RFC3339.acceptedYears); give an expiry in that range")
         }
-    }
-}
-
-/// An `action_record` row's columns as a store read them, before they are trusted.
-package struct StoredActionRow: Sendable {
-    /// The run.
-    package var runID: String
-    /// The step index.
-    package var step: Int64
-    /// The run's playbook.
-    package var playbook: String
-    /// The target touched.
-    package var target: String?
-    /// When.
-    package var at: Date
-    /// Whether it was a dry run.
-    package var dryRun: Bool
-
-    /// Creates a row's values.
-    package init(runID: String, step: Int64, playbook: String, target: String?, at: Date, dryRun: Bool) {
-        self.runID = runID
-        self.step = step
-        self.playbook = playbook
-        self.target = target
-        self.at = at
-        self.dryRun = dryRun
-    }
-
-    /// The record, or why the row cannot be used.
-    package func record() -> Result<ActionRecord, StoredRowError> {
-        guard (0...Int64(Int32.max)).contains(step) else { return .failure(.action(runID, step, "its step \(step) is not a step index")) }
-        guard RFC3339.acceptedRange.contains(at) else { return .failure(.action(runID, step, "its time is not \(RFC3339.acceptedYears)")) }
-        return .success(ActionRecord(runID: runID, step: Int(step), playbook: playbook, target: target, at: at, dryRun: dryRun))
     }
 }
 
