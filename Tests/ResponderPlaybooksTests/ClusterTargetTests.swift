@@ -120,3 +120,26 @@ extension Result {
         return nil
     }
 }
+
+/// The shipped two-cluster example (`Playbooks/examples/two-clusters/`): valid against its configuration's clusters,
+/// refused without them, and its scenario passes.
+@Suite("the two-cluster example")
+struct TwoClusterExampleTests {
+    static let folder = Shipped.playbooks + "/examples/two-clusters"
+
+    @Test("its playbooks load with the clusters of its configuration, not without eu-west; its scenario passes")
+    func example() throws {
+        let set = try PlaybookLoader.load(directory: Self.folder, clusters: ["default", "eu-west"]).get()
+        #expect(set.playbooks.map(\.name) == ["api-spike-two-clusters"])
+        let refused = try #require(PlaybookLoader.load(directory: Self.folder, clusters: ["default"]).failure)
+        #expect(refused.problems.map(\.message).contains { $0.contains("kubernetes.cluster \"eu-west\" is not a cluster of the configuration") })
+        let scenario = try ScenarioLoader.load(path: Self.folder + "/scenarios/api-spike.yaml").get()
+        let result = Simulator.run(scenario, playbooks: set)
+        #expect(result.passed, "\(result.failures.map(\.description))")
+    }
+
+    @Test("the default playbooks do not include the example")
+    func notDefault() throws {
+        #expect(!(try Shipped.set()).playbooks.contains { $0.name == "api-spike-two-clusters" })
+    }
+}
