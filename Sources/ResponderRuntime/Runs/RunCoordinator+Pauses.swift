@@ -11,6 +11,7 @@ extension RunCoordinator {
         logger.notice("pause set", metadata: ["pause": "\(pause.id)", "scope": "\(pause.scope)", "direction": "\(pause.direction.rawValue)",
                                               "by": "\(pause.by)", "reason": "\(pause.reason)"])
         await announce(PauseAnnouncement.set(pause), eventID: pause.id)
+        await observePauses(at: now)
         wakeUp.wake()
         return pause
     }
@@ -23,7 +24,10 @@ extension RunCoordinator {
             logger.notice("pause lifted", metadata: ["pause": "\(pause.id)", "by": "\(actor)"])
             await announce(PauseAnnouncement.lifted(pause, by: actor, at: now), eventID: pause.id)
         }
-        if !lifted.isEmpty { await recheck(blockedBy: Set(lifted.map(\.id))) }
+        if !lifted.isEmpty {
+            await observePauses(at: now)
+            await recheck(blockedBy: Set(lifted.map(\.id)))
+        }
         return lifted
     }
 
@@ -54,10 +58,13 @@ extension RunCoordinator {
         try await store.pauses(liftedSince: liftedSince, limit: limit)
     }
 
-    /// Marks the pauses past their expiry lifted and announces each once (whichever replica marked it).
-    func expirePauses(at now: Date) async {
+    /// Marks the pauses past their expiry lifted and announces each once (whichever replica marked it); every
+    /// ``pauseReadInterval`` (and after an expiry) reads the pauses in force for ``pausesObserved``.
+    func refreshPauses(at now: Date) async {
+        var expired = false
         do {
             for pause in try await store.expirePauses(now: now) {
+                expired = true
                 logger.notice("pause expired", metadata: ["pause": "\(pause.id)"])
                 await announce(PauseAnnouncement.expired(pause), eventID: pause.id)
             }
@@ -65,5 +72,16 @@ extension RunCoordinator {
             logger.error("expired pauses not marked; retrying at the next tick (they already stop nothing)",
                          metadata: ["error": "\(error)"])
         }
+        if expired || now.timeIntervalSince(lastPauseRead) >= Self.pauseReadInterval { await observePauses(at: now) }
+    }
+
+    /// How often the pauses in force are read for `/metrics`, in seconds (other replicas' pauses show this late).
+    static let pauseReadInterval = 5.0
+
+    /// Reads the pauses in force and tells ``pausesObserved``; a store that fails leaves the last reading.
+    func observePauses(at now: Date) async {
+        guard let pauses = try? await store.pauses(liftedSince: now, limit: 0) else { return }
+        lastPauseRead = now
+        pausesObserved(pauses, now)
     }
 }

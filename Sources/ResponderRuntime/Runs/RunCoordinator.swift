@@ -18,6 +18,10 @@ public actor RunCoordinator: RunControl {
     private let clock: any WallClock
     private let targetsReader: any StepExecutor
     let events: (any EventStore)?
+    /// Told the pauses in force whenever they are read (`/metrics` shows them without a store read at the scrape).
+    let pausesObserved: @Sendable ([Pause], Date) -> Void
+    /// When the pauses in force were last read for ``pausesObserved``.
+    var lastPauseRead = Date.distantPast
     /// This driver's name in the leases it holds.
     public nonisolated let owner: String
     private let lease: Duration
@@ -47,10 +51,12 @@ public actor RunCoordinator: RunControl {
         store: any TransactionalRunStore, executor: any StepExecutor, playbooks: PlaybookRegistry,
         settings: EngineSettings = EngineSettings(), logger: Logger, owner: String = "local", lease: Duration = .seconds(30),
         notifier: RunNotifier = RunNotifier(channels: []), notificationsQueued: @escaping @Sendable () -> Void = {},
-        clock: any WallClock = SystemWallClock(), events: (any EventStore)? = nil
+        clock: any WallClock = SystemWallClock(), events: (any EventStore)? = nil,
+        pausesObserved: @escaping @Sendable ([Pause], Date) -> Void = { _, _ in }
     ) {
         self.store = store
         self.events = events
+        self.pausesObserved = pausesObserved
         self.targetsReader = executor
         self.playbooks = playbooks
         self.settings = settings
@@ -149,7 +155,7 @@ public actor RunCoordinator: RunControl {
     // MARK: - Timers
 
     /// Claims the runs due now (or whose lease expired), moves them forward and starts the steps that fire; renews the
-    /// leases of steps still running here.
+    /// leases of steps still running here; marks expired pauses lifted.
     public func tick() async {
         let at = now
         lastTick = at
@@ -178,7 +184,7 @@ public actor RunCoordinator: RunControl {
                                     value: view.runs.count, saveAll: view.runs.map(\.id))
             } ?? 0
         }
-        await expirePauses(at: at)
+        await refreshPauses(at: at)
         await scheduleOccurrences(at: at)
         await prepareEvents(at: at)
         let nextRun = try? await store.nextAttention()
@@ -327,26 +333,4 @@ public actor RunCoordinator: RunControl {
     static func unchanged<Value: Sendable>(_ value: Value) -> Outcome<Value> {
         RunTransactionOutcome(result: Decision(effects: [], value: value, notified: false))
     }
-}
-
-/// The driver's side of the effect interpreter: notifications go to the log (people are told through the outbox the
-/// transaction filled), steps are collected to be started once the transaction that made them running has committed.
-private struct StartedSteps: EffectHandler {
-    let logger: Logger
-    let owner: String
-    var started: [StepExecution] = []
-
-    mutating func notify(runID: String?, message: String) {
-        logger.notice("\(message)", metadata: ["run": "\(runID ?? "-")", "replica": "\(owner)"])
-    }
-
-    mutating func execute(runID: String, step: RunStep, snapshot: [String: String], dryRun: Bool) -> StepResult? {
-        // Which replica ran which step is otherwise not recorded anywhere.
-        logger.info("step started", metadata: ["run": "\(runID)", "step": "\(step.index)", "attempt": "\(step.attempts)",
-                                               "recheck": "\(step.recheck)", "replica": "\(owner)"])
-        started.append(StepExecution(runID: runID, step: step, snapshot: snapshot, dryRun: dryRun))
-        return nil
-    }
-
-    mutating func finished(runID: String, step: Int, result: StepResult) -> [EngineEffect] { [] }
 }

@@ -13,10 +13,10 @@ public enum ResponderHTTPServer {
     public static func makeRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: deps.metrics))
-        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics, runs: deps.runs, now: deps.now)
+        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics)
         router.get("/healthz") { _, _ in health.healthz() }
         router.get("/readyz") { _, _ in await health.readyz() }
-        router.get("/metrics") { _, _ in await health.metricsText() }
+        router.get("/metrics") { _, _ in health.metricsText() }
         let planner = IngestPlanner(registry: deps.playbooks, runs: deps.runs, now: deps.now)
         let alertmanager = AlertmanagerHook(
             authenticator: deps.alertmanagerAuth,

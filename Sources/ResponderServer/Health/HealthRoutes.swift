@@ -8,9 +8,6 @@ struct HealthRoutes: Sendable {
     let journal: any AlertJournal
     let playbooks: PlaybookRegistry
     let metrics: ResponderMetrics
-    /// The run driver, whose pauses `/metrics` shows; nil without a run store.
-    let runs: (any RunControl)?
-    let now: @Sendable () -> Date
 
     /// The process is up and serving HTTP.
     func healthz() -> Response {
@@ -41,14 +38,9 @@ struct HealthRoutes: Sendable {
         return JSONResponse.make(ready ? .ok : .serviceUnavailable, ReadyReply(ready: ready, checks: checks))
     }
 
-    /// Prometheus text exposition, with the pauses in force read from the store at the scrape (a store that cannot
-    /// be read leaves the pause gauges as they were).
-    func metricsText() async -> Response {
-        if let runs {
-            let at = now()
-            if let pauses = try? await runs.pauses(liftedSince: at, limit: 0) { metrics.pauses(pauses, now: at) }
-        }
-        return Response(
+    /// Prometheus text exposition. It never waits for a store: the run driver records the pauses as it reads them.
+    func metricsText() -> Response {
+        Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.render()))

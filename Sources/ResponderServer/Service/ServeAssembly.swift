@@ -95,15 +95,16 @@ public struct ServeAssembly: Sendable {
         )
         let outbox = notifications.service
         let settings = Self.settings(config)
+        let metrics = ResponderMetrics()
         let runs = parts.runStore.map {
             RunCoordinator(store: $0, executor: parts.executor, playbooks: parts.playbooks, settings: settings,
                            logger: parts.logger, owner: parts.owner,
                            lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
                            notifier: notifications.notifier, notificationsQueued: { outbox.wake() }, clock: clock,
-                           events: parts.journal)
+                           events: parts.journal, pausesObserved: { metrics.pauses($0, now: $1) })
         }
         let deps = ServerDependencies(
-            config: config, journal: parts.journal, metrics: ResponderMetrics(), alertmanagerAuth: parts.alertmanagerAuth,
+            config: config, journal: parts.journal, metrics: metrics, alertmanagerAuth: parts.alertmanagerAuth,
             sns: parts.sns, playbooks: parts.playbooks, adminToken: parts.adminToken, runs: runs,
             actions: runs == nil ? nil : notifications.actions, now: now
         )
