@@ -72,7 +72,10 @@ struct SharedPauseTests {
         #expect(waiting == "pause-1")
         let listed = try await Self.admin(b, .GET, "/api/pause")
         #expect(listed.body.contains(#""id":"pause-1""#) && listed.body.contains("cloud outage"), "\(listed.body)")
-        #expect(try await MultiReplicaTests.metrics(of: b).contains(#"responder_paused{scope="global",direction="both"} 1"#))
+        // B reads the pauses in force every 5 s: A's shows in B's /metrics within that.
+        try await Self.eventually("A's pause in B's /metrics", seconds: 8) {
+            try await MultiReplicaTests.metrics(of: b).contains(#"responder_paused{scope="global",direction="both"} 1"#) ? true : nil
+        }
 
         #expect(try await Self.admin(b, .DELETE, "/api/pause/pause-1?by=bob").status == 200)
         let status = try await Self.eventually("the step to run once lifted", seconds: 8) {
