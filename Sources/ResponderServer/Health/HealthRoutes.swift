@@ -42,8 +42,9 @@ struct HealthRoutes: Sendable {
     }
 
     /// Prometheus text exposition, with the pauses in force read from the store at the scrape (a store that cannot
-    /// be read leaves the pause gauges as they were).
+    /// be read leaves the pause gauges as they were) and the ages of the oldest records as of now.
     func metricsText() async -> Response {
+        metrics.recordStore(now: now())
         if let runs {
             let at = now()
             if let pauses = try? await runs.pauses(liftedSince: at, limit: 0) { metrics.pauses(pauses, now: at) }
