@@ -59,8 +59,8 @@ extension PostgresStore: RetentionStore {
         }
     }
 
-    /// Deletes up to `limit` ended runs with no unsent notification, with their executor calls, sent notifications and
-    /// Slack message references, in one transaction.
+    /// Deletes up to `limit` ended runs with no unsent notification, with their executor calls (but a target's last
+    /// recorded scale), sent notifications and Slack message references, in one transaction.
     private func purgeEndedRuns(cutoff: PostgresInstant, limit: Int) async throws(JournalError) -> Int {
         let logger = self.logger
         return try await transaction("delete old ended runs") { connection in
@@ -71,7 +71,13 @@ extension PostgresStore: RetentionStore {
                 ORDER BY r.ended_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect().map { try $0.decode(String.self) }
             guard !ids.isEmpty else { return 0 }
-            try await connection.query("DELETE FROM executor_call WHERE run_id = ANY(\(ids))", logger: logger)
+            // A target's last recorded scale stays: the dry-run executor reads the target's replicas from it.
+            try await connection.query("""
+                DELETE FROM executor_call WHERE run_id = ANY(\(ids))
+                  AND NOT (action = 'scale' AND value IS NOT NULL
+                           AND id = (SELECT MAX(c.id) FROM executor_call AS c
+                                     WHERE c.target = executor_call.target AND c.action = 'scale' AND c.value IS NOT NULL))
+                """, logger: logger)
             try await connection.query("DELETE FROM outbox WHERE run_id = ANY(\(ids))", logger: logger)
             try await connection.query("DELETE FROM slack_message WHERE run_id = ANY(\(ids))", logger: logger)
             try await connection.query("DELETE FROM run WHERE id = ANY(\(ids))", logger: logger)

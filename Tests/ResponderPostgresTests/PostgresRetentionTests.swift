@@ -1,6 +1,7 @@
 import Foundation
 import ResponderCore
 import ResponderPostgres
+import ResponderStore
 import Testing
 
 @Suite("PostgreSQL retention: old records deleted in batches, what is still needed kept")
@@ -41,6 +42,10 @@ struct PostgresRetentionTests {
                                           Fixtures.run("run-6", status: .completed, endedAt: Self.recent)])
             try await store.save([Fixtures.run("run-4", status: .aborted, endedAt: Self.old)],
                                  notifications: [Fixtures.note("run-4", .pagerduty, .trigger)])
+            for (run, replicas) in [("run-1", 7), ("run-2", 9)] {
+                let step = Fixtures.step(0, to: replicas)
+                _ = await RecordingExecutor(ledger: store).execute(step, runID: run, snapshot: [:], dryRun: true)
+            }
             for nonce in ["a", "b", "c"] {
                 #expect(try await store.useActionToken(nonce: nonce, runID: "r", action: "ack", actor: "x", at: Self.old))
             }
@@ -54,6 +59,8 @@ struct PostgresRetentionTests {
             #expect(try await Self.purgeAll(store, .deliveryKeys) == [1])
             #expect(try await Self.purgeAll(store, .endedRuns) == [2, 1])
             for id in ["run-4", "run-5", "run-6"] { #expect(try await store.run(id: id) != nil, "\(id) is kept") }
+            #expect(try await store.lastScaled(targets: ["worker"]) == ["worker": 9], "a target's last scale stays for the dry run")
+            #expect(try await RecordingExecutor(ledger: store).calls().count == 1)
             #expect(try await Self.purgeAll(store, .actionLinks) == [2, 1])
 
             let again = try await store.record(Self.delivery(key: "sns-recent", at: Self.now), alerts: [Fixtures.alert("new", .resolved)])

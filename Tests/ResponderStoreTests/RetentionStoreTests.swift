@@ -62,7 +62,7 @@ struct RetentionStoreTests {
         #expect(firing.duplicateDelivery, "Alertmanager's re-send of a firing alert stays a duplicate")
     }
 
-    @Test("ended runs go with their executor calls and sent notifications; open ones and those with unsent ones stay")
+    @Test("ended runs go with their executor calls (a target's last scale stays) and sent notifications; open ones and those with unsent ones stay")
     func endedRuns() async throws {
         let journal = try SQLiteJournal(path: SQLiteJournalTests.temporaryPath())
         let ended = (1...3).map { RunFixtures.run("run-\($0)", status: .completed, endedAt: Self.old.addingTimeInterval(Double($0))) }
@@ -72,13 +72,18 @@ struct RetentionStoreTests {
         }
         let executor = RecordingExecutor(journal: journal)
         _ = await executor.execute(RunFixtures.step(0, .action(.notify(message: "hi"))), runID: "run-1", snapshot: [:], dryRun: true)
+        for (run, replicas) in [("run-2", 7), ("run-3", 9)] {
+            let scale = RunFixtures.step(0, .action(.scale(target: "worker", change: .to(replicas))), target: "worker", to: replicas)
+            _ = await executor.execute(scale, runID: run, snapshot: [:], dryRun: true)
+        }
         try await journal.save([RunFixtures.run("run-4", status: .aborted, endedAt: Self.old)],
                                notifications: [OutboxStoreTests.note("run-4", .pagerduty, .trigger)])
         try await journal.save([RunFixtures.run("run-5"), RunFixtures.run("run-6", status: .completed, endedAt: Self.recent)])
-        #expect(try await Self.count(journal, "SELECT COUNT(*) FROM executor_call") == 1)
+        #expect(try await Self.count(journal, "SELECT COUNT(*) FROM executor_call") == 3)
 
         #expect(try await Self.purgeAll(journal, .endedRuns) == [2, 1])
-        #expect(try await Self.count(journal, "SELECT COUNT(*) FROM executor_call") == 0)
+        #expect(try await Self.count(journal, "SELECT COUNT(*) FROM executor_call") == 1, "only the target's last scale")
+        #expect(try await journal.lastScaled(targets: ["worker"]) == ["worker": 9], "the dry run still knows the replicas")
         #expect(try await Self.count(journal, "SELECT COUNT(*) FROM outbox") == 1)
         for id in ["run-4", "run-5", "run-6"] { #expect(try await journal.run(id: id) != nil, "\(id) is kept") }
         for run in ended { #expect(try await journal.run(id: run.id) == nil) }

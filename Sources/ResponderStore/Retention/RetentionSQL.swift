@@ -35,6 +35,17 @@ enum RetentionSQL {
         ORDER BY r.ended_at LIMIT ?
         """
 
+    /// The executor calls of the runs in `list` (placeholders), but the last recorded scale of each target: the
+    /// dry-run executor reads a target's replicas from it (``SQLiteJournal/lastScaled(targets:)``).
+    static func endedRunCalls(_ list: String) -> String {
+        """
+        DELETE FROM executor_call WHERE run_id IN (\(list))
+          AND NOT (action = 'scale' AND value IS NOT NULL
+                   AND id = (SELECT MAX(c.id) FROM executor_call AS c
+                             WHERE c.target = executor_call.target AND c.action = 'scale' AND c.value IS NOT NULL))
+        """
+    }
+
     /// Used action-link nonces.
     static let actionLinks = """
         DELETE FROM action_token_use WHERE nonce IN (

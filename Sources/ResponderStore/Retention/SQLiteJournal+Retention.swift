@@ -19,13 +19,15 @@ extension SQLiteJournal: RetentionStore {
         }
     }
 
-    /// Deletes up to `limit` ended runs with their executor calls, sent notifications and Slack message references.
+    /// Deletes up to `limit` ended runs with their executor calls (but a target's last recorded scale), sent
+    /// notifications and Slack message references.
     private static func purgeEndedRuns(_ db: Database, cutoff: String, limit: Int) throws -> Int {
         let ids = try String.fetchAll(db, sql: RetentionSQL.endedRuns, arguments: [cutoff, limit])
         guard !ids.isEmpty else { return 0 }
         let list = databaseQuestionMarks(count: ids.count)
         let arguments = StatementArguments(ids)
-        for table in ["executor_call", "outbox", "slack_message", "run"] {
+        try db.execute(sql: RetentionSQL.endedRunCalls(list), arguments: arguments)
+        for table in ["outbox", "slack_message", "run"] {
             let column = table == "run" ? "id" : "run_id"
             try db.execute(sql: "DELETE FROM \(table) WHERE \(column) IN (\(list))", arguments: arguments)
         }
