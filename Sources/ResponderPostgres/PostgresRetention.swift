@@ -59,8 +59,9 @@ extension PostgresStore: RetentionStore {
         }
     }
 
-    /// Deletes up to `limit` ended runs with no unsent notification, with their executor calls (but a target's last
-    /// recorded scale), sent notifications and Slack message references, in one transaction.
+    /// Deletes up to `limit` ended runs with no unsent notification, never the highest-numbered run (the next number
+    /// is one more than it: a reused number would find the old run's executor calls), with their executor calls (but
+    /// a target's last recorded scale), sent notifications and Slack message references, in one transaction.
     private func purgeEndedRuns(cutoff: PostgresInstant, limit: Int) async throws(JournalError) -> Int {
         let logger = self.logger
         return try await transaction("delete old ended runs") { connection in
@@ -68,6 +69,7 @@ extension PostgresStore: RetentionStore {
                 SELECT r.id FROM run AS r
                 WHERE r.ended_at IS NOT NULL AND r.ended_at < \(cutoff) AND r.status NOT IN ('active', 'held')
                   AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.run_id = r.id AND o.status = 'pending')
+                  AND r.number < (SELECT max(number) FROM run)
                 ORDER BY r.ended_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect().map { try $0.decode(String.self) }
             guard !ids.isEmpty else { return 0 }

@@ -71,4 +71,14 @@ struct PostgresRetentionTests {
             #expect(try await store.footprint().oldest[.rawBodies] == Self.recent)
         }
     }
+
+    @Test("the highest-numbered run stays, so run numbers are never reused")
+    func highestRunStays() async throws {
+        try await Fixtures.withStore { store in
+            try await store.save([Fixtures.run("run-9", status: .completed, endedAt: Self.old),
+                                  Fixtures.run("run-10", status: .completed, endedAt: Self.old)])
+            #expect(try await Self.purgeAll(store, .endedRuns) == [1])
+            #expect(try await store.highestRunNumber() == 10)
+        }
+    }
 }

@@ -89,6 +89,15 @@ struct RetentionStoreTests {
         for run in ended { #expect(try await journal.run(id: run.id) == nil) }
     }
 
+    @Test("the highest-numbered run stays, so run numbers are never reused")
+    func highestRunStays() async throws {
+        let journal = try SQLiteJournal(path: SQLiteJournalTests.temporaryPath())
+        try await journal.save([RunFixtures.run("run-9", status: .completed, endedAt: Self.old),
+                                RunFixtures.run("run-10", status: .completed, endedAt: Self.old)])
+        #expect(try await Self.purgeAll(journal, .endedRuns) == [1])
+        #expect(try await journal.highestRunNumber() == 10)
+    }
+
     @Test("used action links go after their window; a recent use still refuses the link")
     func actionLinks() async throws {
         let journal = try SQLiteJournal(path: SQLiteJournalTests.temporaryPath())

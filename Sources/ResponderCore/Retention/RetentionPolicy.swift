@@ -4,8 +4,9 @@ import Foundation
 ///
 /// What is never deleted, whatever the settings: an open run and its alerts and plans, alerts not yet handed to the
 /// engine, notifications not yet sent (and their runs), runs ended within the engine's keep window (cooldowns and
-/// dedup windows after a restart read them), and the newest firing alert of each fingerprint (Alertmanager re-sends a
-/// firing alert with the same idempotency key every `repeat_interval` for as long as it fires).
+/// dedup windows after a restart read them), the highest-numbered run (numbers are never reused), each target's last
+/// recorded dry-run scale, and the newest firing alert of each fingerprint (Alertmanager re-sends a firing alert with
+/// the same idempotency key every `repeat_interval` for as long as it fires).
 public struct RetentionPolicy: Sendable, Equatable {
     /// How long a delivery keeps its raw body.
     public var rawBodies: Duration = .seconds(7 * day)

@@ -27,11 +27,14 @@ enum RetentionSQL {
         .rawBodies: rawBodies, .alerts: alerts, .actionLinks: actionLinks, .deliveryKeys: deliveryKeys,
     ]
 
-    /// Ended runs with no notification still to send (it needs the run's Slack message to thread under).
+    /// Ended runs with no notification still to send (it needs the run's Slack message to thread under), never the
+    /// highest-numbered run: the next run's number is one more than the highest stored, and a reused number would
+    /// find the old run's executor calls and skip its steps as done.
     static let endedRuns = """
         SELECT r.id FROM run AS r
         WHERE r.ended_at IS NOT NULL AND r.ended_at < ? AND r.status NOT IN ('active', 'held')
           AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.run_id = r.id AND o.status = 'pending')
+          AND r.id IS NOT (SELECT id FROM run WHERE id LIKE 'run-%' ORDER BY CAST(substr(id, 5) AS INTEGER) DESC LIMIT 1)
         ORDER BY r.ended_at LIMIT ?
         """
 
