@@ -61,6 +61,7 @@ struct ConfigBuilder {
         config.links.keysFile = try string("links.keys_file")
         config.links.ttlSeconds = try double("links.ttl_seconds") ?? config.links.ttlSeconds
         config.limits = try limits()
+        config.retention = try retention(linkTTL: config.links.ttlSeconds, snsMaxAge: config.sns.maxMessageAgeSeconds)
         return config
     }
 
@@ -71,6 +72,7 @@ struct ConfigBuilder {
         "limits.per_target.actions": ActionLimits.actions,
         "limits.total.actions": ActionLimits.actions,
         "limits.targets_per_run": ActionLimits.targets,
+        "retention.batch": RetentionPolicy.batchRange,
     ]
 
     /// Allowed values of the keys in seconds; every one is finite, so it converts to whole milliseconds without a trap.
@@ -192,7 +194,8 @@ struct ConfigBuilder {
         return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 
-    private func string(_ key: String) throws(ConfigError) -> String? {
+    /// The text of `key`, or nil when unset; a list is an error.
+    func string(_ key: String) throws(ConfigError) -> String? {
         switch values[key] {
         case .none: return nil
         case .scalar(let value, _): return value
@@ -236,7 +239,7 @@ struct ConfigBuilder {
     }
 
     /// A whole number within `key`'s range in ``integerRanges``.
-    private func int(_ key: String) throws(ConfigError) -> Int? {
+    func int(_ key: String) throws(ConfigError) -> Int? {
         guard let text = try string(key) else { return nil }
         let range = Self.integerRanges[key] ?? 1...Int.max
         guard let value = Int(text), range.contains(value) else {

@@ -40,6 +40,9 @@ public struct ConfigLoader: Sendable {
         "links.base_url": .string, "links.keys_file": .string, "links.ttl_seconds": .double,
         "limits.per_target.actions": .int, "limits.per_target.window": .string, "limits.total.actions": .int,
         "limits.total.window": .string, "limits.targets_per_run": .int, "limits.on_limit": .string,
+        "retention.raw_bodies": .string, "retention.alerts": .string, "retention.ended_runs": .string,
+        "retention.action_links": .string, "retention.delivery_keys": .string, "retention.batch": .int,
+        "retention.interval": .string,
     ]
 
     /// Mappings whose keys are names chosen by the user (`*` in ``schema``); they take no environment overrides.

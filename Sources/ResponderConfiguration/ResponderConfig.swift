@@ -43,6 +43,8 @@ public struct ResponderConfig: Sendable {
     public var pagerDuty = PagerDuty()
     /// Signed action links in chat messages.
     public var links = Links()
+    /// How long each kind of record is kept (`retention:`).
+    public var retention = RetentionPolicy()
 
     /// Settings of the Slack notifications and interactive buttons.
     public struct Slack: Sendable {

@@ -202,6 +202,14 @@ enum PostgresSchema {
             """,
             "CREATE INDEX action_record_by_at ON action_record(at)",
         ]),
+        // Retention deletes oldest first through these; deleting a delivery checks its alerts through alert_by_delivery.
+        ("v6-retention", [
+            "CREATE INDEX delivery_by_received_at ON delivery(received_at)",
+            "CREATE INDEX delivery_body_kept ON delivery(received_at) WHERE body <> ''",
+            "CREATE INDEX alert_by_delivery ON alert(delivery_id)",
+            "CREATE INDEX alert_by_received_at ON alert(received_at)",
+            "CREATE INDEX action_token_use_by_used_at ON action_token_use(used_at)",
+        ]),
     ]
 
     /// Connects once (so an unreachable server or a bad login fails at once, naming what to fix) and applies the

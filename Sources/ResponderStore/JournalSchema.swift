@@ -182,6 +182,17 @@ enum JournalSchema {
                 CREATE INDEX action_record_by_at ON action_record(at);
                 """)
         }
+        // Retention deletes oldest first through these indexes, and deleting a delivery checks its alerts through
+        // `alert_by_delivery` (without it every delete would scan the alert table for the foreign key).
+        migrator.registerMigration("v10-retention") { db in
+            try db.execute(sql: """
+                CREATE INDEX delivery_by_received_at ON delivery(received_at);
+                CREATE INDEX delivery_body_kept ON delivery(received_at) WHERE body != '';
+                CREATE INDEX alert_by_delivery ON alert(delivery_id);
+                CREATE INDEX alert_by_received_at ON alert(received_at);
+                CREATE INDEX action_token_use_by_used_at ON action_token_use(used_at);
+                """)
+        }
         return migrator
     }
 }

@@ -23,11 +23,24 @@ public final class SQLiteJournal: AlertJournal {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.enableIncrementalVacuumIfNew(pool)
             try JournalSchema.migrator.migrate(pool)
         } catch let error as JournalError {
             throw error
         } catch {
             throw Self.map(error, doing: "open the journal at \(path)")
+        }
+    }
+
+    /// Lets a new, empty database give deleted pages back to the file system (``reclaimSpace()``). It must be set
+    /// before the first table; the pool already switched the file to WAL, so the setting takes a VACUUM, instant on
+    /// an empty file. An existing database keeps its mode: turning it on there rewrites the whole file (twice its
+    /// size on disk, the write lock held throughout), which the README leaves to the operator, offline.
+    private static func enableIncrementalVacuumIfNew(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 else { return }
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            try db.execute(sql: "VACUUM")
         }
     }
 

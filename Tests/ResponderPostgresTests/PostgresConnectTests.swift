@@ -111,7 +111,8 @@ struct PostgresConnectTests {
         let stored = try await PostgresStore.whileRunning(stores) { try await stores[0].run(id: "run-1") }
         #expect(stored == Fixtures.run("run-1"))
         #expect(try await Fixtures.query("SELECT version FROM schema_migrations ORDER BY version", url: url)
-                == ["v1-shared-store", "v2-runs-by-footprint", "v3-scheduled-events", "v4-event-occurrences", "v5-pauses-actions"])
+                == ["v1-shared-store", "v2-runs-by-footprint", "v3-scheduled-events", "v4-event-occurrences", "v5-pauses-actions",
+                    "v6-retention"])
     }
 
     @Test("upgrading a v1 database fills the target lists of its runs, so an alert batch finds them by target")
@@ -146,7 +147,7 @@ struct PostgresConnectTests {
         try await PostgresStore.whileRunning(stores) {
             for store in stores { try await store.checkWritable() }
         }
-        #expect(try await Fixtures.query("SELECT count(*)::text FROM schema_migrations", url: url) == ["5"])
+        #expect(try await Fixtures.query("SELECT count(*)::text FROM schema_migrations", url: url) == ["6"])
     }
 
     @Test("a database migrated by a newer version is refused as incompatible")

@@ -8,7 +8,7 @@ import Testing
 @Suite("shutdown on SIGTERM")
 struct ShutdownTests {
     /// Responder's own services, as `serve` names them.
-    static let named: Set = ["database pool", "http client", "notifications", "run timers", "playbook reload", "https server"]
+    static let named: Set = ["database pool", "http client", "notifications", "run timers", "playbook reload", "retention", "https server"]
 
     /// The `sl-service` values of swift-service-lifecycle's "Triggering graceful shutdown" log lines for Responder's own
     /// services (not the ones inside Hummingbird's application), in order.
@@ -20,7 +20,7 @@ struct ShutdownTests {
         }
     }
 
-    @Test("the HTTPS server stops first, then reloads, run timers, notifications, and the HTTP client they use last")
+    @Test("the HTTPS server stops first, then reloads, retention, run timers, notifications, and the HTTP client they use last")
     func order() async throws {
         let folders = try ServeFolders("shutdown-order")
         defer { folders.remove() }
@@ -29,7 +29,8 @@ struct ShutdownTests {
         )
         serve.process.terminate()
         #expect(try await serve.waitForExit() == 0)
-        #expect(Self.shutdownOrder(serve.stdout) == ["https server", "playbook reload", "run timers", "notifications", "http client"])
+        #expect(Self.shutdownOrder(serve.stdout) == ["https server", "playbook reload", "retention", "run timers", "notifications",
+                                                   "http client"])
     }
 
     /// Sends `file` until it is accepted (at most 60 s).

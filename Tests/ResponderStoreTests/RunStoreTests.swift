@@ -141,7 +141,8 @@ struct RunStoreTests {
         #expect(try await RecordingExecutor(journal: reopened).calls().count == 1)
         let applied = try await reopened.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied == ["v1-journal", "v2-alert-plan", "v3-runs", "v4-executor-calls", "v5-alert-processed", "v6-outbox",
-                            "v7-scheduled-events", "v8-event-occurrences", "v9-pauses-actions"])
+                            "v7-scheduled-events", "v8-event-occurrences", "v9-pauses-actions",
+                            "v10-retention"])
         #expect(try await reopened.unprocessedAlerts(limit: 10).isEmpty, "alerts from before runs existed are never replayed")
     }
 

@@ -8,6 +8,8 @@ struct HealthRoutes: Sendable {
     let journal: any AlertJournal
     let playbooks: PlaybookRegistry
     let metrics: ResponderMetrics
+    /// Wall clock, for the ages of the oldest records.
+    let now: @Sendable () -> Date
 
     /// The process is up and serving HTTP.
     func healthz() -> Response {
@@ -38,9 +40,11 @@ struct HealthRoutes: Sendable {
         return JSONResponse.make(ready ? .ok : .serviceUnavailable, ReadyReply(ready: ready, checks: checks))
     }
 
-    /// Prometheus text exposition. It never waits for a store: the run driver records the pauses as it reads them.
+    /// Prometheus text exposition, with the ages of the oldest records as of now. It never waits for a store: the run
+    /// driver records the pauses as it reads them, the retention service the store's size and oldest records.
     func metricsText() -> Response {
-        Response(
+        metrics.recordStore(now: now())
+        return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.render()))

@@ -1,6 +1,7 @@
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
+import ResponderCore
 
 /// The server's Prometheus registry and the metrics it records, created through swift-metrics with an explicit
 /// factory so each server instance (and each test) has its own registry.
@@ -12,6 +13,9 @@ public final class ResponderMetrics: Sendable {
     /// Every scope and direction paused since the process started (and the global one, so a dashboard always has a
     /// series), so a lifted pause's gauges go to 0 rather than keep their last value.
     let pauseKeys = NIOLockedValueBox<Set<PauseKey>>([PauseKey(scope: "global", direction: "both")])
+    /// The store's footprint as retention last read it; a scrape turns it into gauges without reading the store, so
+    /// `/metrics` answers at once even when the store does not.
+    let footprint = NIOLockedValueBox<StoreFootprint?>(nil)
 
     /// Creates a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {

@@ -10,9 +10,9 @@ import ResponderRuntime
 import ServiceLifecycle
 
 /// The services of `responder serve` wired from their parts: the run coordinator and its timers, the notification
-/// outbox, playbook reloads and the HTTPS server, in the order a graceful shutdown stops them. ``ServeRuntime`` builds
-/// the parts from the configuration and adds what belongs to a process (signals, the shutdown deadline, the HTTP
-/// client, the database pool); the tests run this same assembly in-process with their own parts.
+/// outbox, retention, playbook reloads and the HTTPS server, in the order a graceful shutdown stops them.
+/// ``ServeRuntime`` builds the parts from the configuration and adds what belongs to a process (signals, the shutdown
+/// deadline, the HTTP client, the database pool); the tests run this same assembly in-process with their own parts.
 public struct ServeAssembly: Sendable {
     /// What the assembly is built from.
     public struct Parts: Sendable {
@@ -42,6 +42,9 @@ public struct ServeAssembly: Sendable {
         public var backoff: NotificationService.Backoff = .init()
         /// The clock runs, notifications and the HTTP routes read.
         public var clock: any WallClock = SystemWallClock()
+        /// The store retention deletes old records through; nil deletes nothing (the tests' servers, whose manual
+        /// clocks count every sleeping service).
+        public var retention: (any RetentionStore)?
         /// This replica's name in leases (`local` on SQLite).
         public var owner = "local"
         /// Logs.
@@ -74,7 +77,7 @@ public struct ServeAssembly: Sendable {
     /// The notifier, outbox service and action-link settings.
     public let notifications: NotificationAssembly
     /// The services, in start order: a graceful shutdown stops them in reverse, the HTTPS server first (no new
-    /// webhooks, in-flight requests answered), then playbook reloads, the run timers and the notifications.
+    /// webhooks, in-flight requests answered), then playbook reloads, retention, the run timers and the notifications.
     public let services: [ServiceGroupConfiguration.ServiceConfiguration]
 
     /// The engine settings `config` gives (the run store is opened with their `keepEnded` before the assembly).
@@ -117,6 +120,13 @@ public struct ServeAssembly: Sendable {
         ]
         if let runs {
             services.append(.init(service: RunTimerService(coordinator: runs, executor: parts.executor), serviceName: "run timers"))
+        }
+        if let store = parts.retention {
+            let retention = RetentionService(
+                store: store, policy: config.retention, keepEnded: settings.keepEnded, clock: clock, logger: parts.logger,
+                onPurged: { metrics.retentionDeleted($0, count: $1) }, onFootprint: { metrics.storeFootprint($0) }
+            )
+            services.append(.init(service: retention, serviceName: "retention"))
         }
         services += [
             .init(service: PlaybookReloadService(registry: parts.playbooks), serviceName: "playbook reload"),

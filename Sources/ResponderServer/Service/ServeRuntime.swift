@@ -84,6 +84,7 @@ public struct ServeRuntime {
                 httpClient: httpClient, logger: logger
             )
             parts.owner = storage.replicated ? OpenedStorage.replicaID(config: config) : "local"
+            parts.retention = storage.journal.map { $0 as any RetentionStore } ?? storage.shared
             let host = config.listenHost
             let location = storage.location
             parts.onListening = { announce("Responder listening on https://\(host):\($0) (\(location))") }
