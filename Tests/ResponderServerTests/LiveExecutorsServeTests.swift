@@ -49,18 +49,8 @@ struct LiveExecutorsServeTests {
     func liveRun() async throws {
         let folder = try TemporaryFolder("live")
         defer { folder.remove() }
-        let state = folder.path + "/replicas"
-        let script = folder.path + "/scalectl"
-        try "3\n".write(toFile: state, atomically: true, encoding: .utf8)
-        try """
-            #!/bin/sh
-            case "$1" in
-              get) cat "\(state)" ;;
-              set) printf '%s\\n' "$2" > "\(state)" ;;
-              *) echo "unexpected $*" >&2; exit 2 ;;
-            esac
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let target = try CommandPairTarget(folder: folder.path)
+        let (state, script) = (target.replicasFile, target.script)
         let endpoint = FakeHTTPEndpoint()
         try await endpoint.run { port in
             let playbooks = Self.playbooks(script: script, endpoint: port)
