@@ -30,8 +30,7 @@ public enum PausesTarget {
             if let until = request.until, until <= now {
                 throw FuzzInvariantViolation(target: "pauses", "a pause accepted that has already expired")
             }
-            pauses.append(Pause(id: "pause-1", target: request.target, direction: request.direction, mode: request.mode,
-                                reason: request.reason, by: request.by, since: now, until: request.until))
+            pauses.append(Pause(id: "pause-1", request: request))
         case .failure(let problem):
             guard !problem.description.isEmpty else { throw FuzzInvariantViolation(target: "pauses", "a refusal that says nothing") }
         }

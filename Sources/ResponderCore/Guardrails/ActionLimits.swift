@@ -24,9 +24,6 @@ public struct ActionLimits: Sendable, Equatable, Codable {
     /// Whether nothing is limited.
     public var isEmpty: Bool { perTarget == nil && total == nil && targetsPerRun == nil }
 
-    /// The longest window, for how far back actions must be read.
-    public var longestWindow: Duration { max(perTarget?.window ?? .zero, total?.window ?? .zero) }
-
     /// Ranges the loader and the configuration enforce: 1 to 10,000 actions, windows of 1 minute to 1 day (the action
     /// ledger keeps a day), 1 to 1,000 targets per run.
     public static let actions: ClosedRange<Int> = 1...10_000

@@ -37,6 +37,12 @@ public struct Pause: Sendable, Equatable, Codable, Identifiable {
         self.until = until
     }
 
+    /// The pause `request` asks for, numbered `id`.
+    public init(id: String, request: PauseRequest) {
+        self.init(id: id, target: request.target, direction: request.direction, mode: request.mode, reason: request.reason,
+                  by: request.by, since: request.since, until: request.until)
+    }
+
     /// Whether it is in force at `now`: not lifted, and not past its expiry.
     public func isActive(at now: Date) -> Bool {
         liftedAt == nil && (until.map { now < $0 } ?? true)

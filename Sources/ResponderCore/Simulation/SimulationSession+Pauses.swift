@@ -6,8 +6,7 @@ extension SimulationSession {
     /// `pause:` at the virtual now.
     mutating func setPause(_ order: Scenario.PauseOrder) {
         let request = order.request(at: clock)
-        let pause = Pause(id: "pause-\(pauses.count + 1)", target: request.target, direction: request.direction, mode: request.mode,
-                          reason: request.reason, by: request.by, since: request.since, until: request.until)
+        let pause = Pause(id: "pause-\(pauses.count + 1)", request: request)
         pauses.append(pause)
         append(.notify(runID: nil, message: PauseAnnouncement.set(pause)))
         engine.guardrails.pauses = pauses.filter { $0.liftedAt == nil }
