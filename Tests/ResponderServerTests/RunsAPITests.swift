@@ -114,8 +114,10 @@ struct RunsAPITests {
         defer { temporary.remove() }
         let journal = try SQLiteJournal(path: temporary.path + "/responder.sqlite")
         let coordinator = try await Self.coordinator(journal)
-        await coordinator.tick()
+        // Counted from before the tick: the sleep ends a heartbeat after the tick began, so a tick slowed by a loaded
+        // machine (its store reads) shortens the sleep after it by as much; a wake would still end it at once.
         let started = ContinuousClock.now
+        await coordinator.tick()
         await coordinator.waitForWork(heartbeat: .milliseconds(500))
         #expect(ContinuousClock.now - started >= .milliseconds(450), "slept \(ContinuousClock.now - started)")
     }
