@@ -10,6 +10,8 @@ public final class SQLiteJournal: AlertJournal {
     let pool: DatabasePool
     /// Stored runs skipped because they cannot be used.
     let unreadable = UnreadableRuns()
+    /// Concurrent deliveries, committed together.
+    private let deliveries: GroupCommit<JournalWrite, JournalReceipt>
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
     ///
@@ -22,9 +24,11 @@ public final class SQLiteJournal: AlertJournal {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.enableIncrementalVacuumIfNew(pool)
             try JournalSchema.migrator.migrate(pool)
+            self.pool = pool
+            deliveries = GroupCommit { writes in await Self.commit(writes, to: pool) }
         } catch let error as JournalError {
             throw error
         } catch {
@@ -44,19 +48,28 @@ public final class SQLiteJournal: AlertJournal {
         }
     }
 
-    /// Stores the delivery and its new alerts in one transaction.
+    /// Stores the delivery and its new alerts, durably, before returning. A duplicate is answered from a read, without
+    /// the write lock; new deliveries made at the same time share one transaction (``GroupCommit``), each in its own
+    /// savepoint, so one fsync commits them all and a failed one does not undo the others.
     public func record(
         _ delivery: Delivery,
         alerts: [NormalizedAlert],
         plans: [String: String]
     ) async throws(JournalError) -> JournalReceipt {
+        let duplicate: JournalReceipt?
         do {
-            return try await pool.write { db in
-                try JournalWriter(db: db).record(delivery, alerts: alerts, plans: plans)
-            }
+            duplicate = try await pool.read { db in try JournalWriter(db: db).duplicateReceipt(delivery, alerts: alerts) }
         } catch {
             throw Self.map(error, doing: "record a delivery")
         }
+        if let duplicate { return duplicate }
+        return try await deliveries.submit(JournalWrite(delivery: delivery, alerts: alerts, plans: plans)).get()
+    }
+
+    /// Transactions that recorded deliveries and the deliveries they held, since the journal opened.
+    public var groupCommitStatistics: (transactions: Int, deliveries: Int) {
+        let (batches, writes, _) = deliveries.statistics
+        return (batches, writes)
     }
 
     /// The most recent alerts, newest first.
@@ -88,6 +101,29 @@ public final class SQLiteJournal: AlertJournal {
             }
         } catch {
             throw Self.map(error, doing: "read deliveries")
+        }
+    }
+
+    /// Records `writes` in one transaction, each in a savepoint: a write that fails is rolled back alone; a commit
+    /// that fails fails them all.
+    private static func commit(_ writes: [JournalWrite], to pool: DatabasePool) async -> [Result<JournalReceipt, JournalError>] {
+        do {
+            return try await pool.write { db in
+                writes.map { write -> Result<JournalReceipt, JournalError> in
+                    do {
+                        var receipt = JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: 0, duplicateDelivery: true)
+                        try db.inSavepoint {
+                            receipt = try JournalWriter(db: db).record(write.delivery, alerts: write.alerts, plans: write.plans)
+                            return .commit
+                        }
+                        return .success(receipt)
+                    } catch {
+                        return .failure(map(error, doing: "record a delivery"))
+                    }
+                }
+            }
+        } catch {
+            return Array(repeating: .failure(map(error, doing: "record a delivery")), count: writes.count)
         }
     }
 
@@ -126,4 +162,11 @@ public final class SQLiteJournal: AlertJournal {
         }
         return .unavailable("could not \(action): \(error)")
     }
+}
+
+/// One delivery waiting for its group commit.
+struct JournalWrite: Sendable {
+    let delivery: Delivery
+    let alerts: [NormalizedAlert]
+    let plans: [String: String]
 }
