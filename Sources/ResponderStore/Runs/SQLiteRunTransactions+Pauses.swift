@@ -6,7 +6,7 @@ import ResponderCore
 extension SQLiteRunTransactions: PauseStore {
     /// Stores a new pause as `pause-<n>`; see ``PauseStore/addPause(_:)``.
     public func addPause(_ request: PauseRequest) async throws(JournalError) -> Pause {
-        await acquire()
+        try await acquire()
         defer { release() }
         let pause = try await journal.addPause(request)
         pauses.append(pause)
@@ -15,7 +15,7 @@ extension SQLiteRunTransactions: PauseStore {
 
     /// Lifts the pauses in force at `now` that `selection` picks; see ``PauseStore/liftPauses(_:by:now:)``.
     public func liftPauses(_ selection: PauseSelection, by: String, now: Date) async throws(JournalError) -> [Pause] {
-        await acquire()
+        try await acquire()
         defer { release() }
         let picked = pauses.filter { $0.isActive(at: now) && selection.picks($0) }
         guard !picked.isEmpty else { return [] }
@@ -27,14 +27,14 @@ extension SQLiteRunTransactions: PauseStore {
 
     /// Pauses not lifted, then those lifted since `liftedSince`; see ``PauseStore/pauses(liftedSince:limit:)``.
     public func pauses(liftedSince: Date, limit: Int) async throws(JournalError) -> [Pause] {
-        await acquire()
+        try await acquire()
         defer { release() }
         return try await journal.pauses(liftedSince: liftedSince, limit: limit)
     }
 
     /// Marks the pauses expired at `now` lifted by `expiry` at their expiry; see ``PauseStore/expirePauses(now:)``.
     public func expirePauses(now: Date) async throws(JournalError) -> [Pause] {
-        await acquire()
+        try await acquire()
         defer { release() }
         let expired = pauses.filter { pause in pause.until.map { $0 <= now } ?? false }
         guard !expired.isEmpty else { return [] }

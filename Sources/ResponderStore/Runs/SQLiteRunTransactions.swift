@@ -11,7 +11,11 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     public nonisolated let journal: SQLiteJournal
     private var runs: [String: Run] = [:]
     private var leases: [String: (owner: String, until: Date)] = [:]
-    private var highest: Int
+    private var highest = 0
+    /// Whether the cache holds what the journal had at its first use (``loadIfNeeded()``).
+    private var loaded = false
+    /// The instant the keep windows of the first load are measured from.
+    private let loadedAt: Date
     private let keepEnded: TimeInterval
     private var lastPrune = Date.distantPast
     /// Pauses not lifted (in force, or past their expiry and not yet marked), by number.
@@ -21,23 +25,34 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    /// Loads open runs and those ended since `now - keepEnded` (cooldowns, dedup windows), the pauses not lifted and
-    /// the actions recorded since `now` minus ``Guardrails/actionHorizon`` from `journal`.
+    /// A store port on `journal` that loads open runs and those ended since `now - keepEnded` (cooldowns, dedup
+    /// windows), the pauses not lifted and the actions recorded since `now` minus ``Guardrails/actionHorizon`` at its
+    /// first use, not here: `serve` listens (and journals deliveries) while the run driver's first transaction loads
+    /// them, so start-up does not wait on the number of open runs.
     public init(journal: SQLiteJournal, keepEnded: Duration, now: Date) async throws(JournalError) {
         self.journal = journal
         self.keepEnded = keepEnded.timeInterval
-        let loaded = try await journal.openRuns() + journal.endedRuns(since: now.addingTimeInterval(-keepEnded.timeInterval))
-        for run in loaded {
+        loadedAt = now
+    }
+
+    /// Fills the cache from the journal, once; a failed load is tried again at the next use.
+    private func loadIfNeeded() async throws(JournalError) {
+        guard !loaded else { return }
+        let ended = loadedAt.addingTimeInterval(-keepEnded)
+        let stored = try await journal.openRuns() + journal.endedRuns(since: ended)
+        let highest = try await journal.highestRunNumber()
+        let pauses = try await journal.pauses(liftedSince: nil, limit: 0)
+        let actions = try await journal.actions(since: loadedAt.addingTimeInterval(-Guardrails.actionHorizon.timeInterval))
+        for run in stored where runs[run.id] == nil {
             runs[run.id] = run
             // A step left running by the previous process has no result coming: its lease is over, so the run is
             // claimed at once and the step re-checked.
             if run.steps.contains(where: { $0.status == .running }) { leases[run.id] = ("a previous process", .distantPast) }
         }
-        highest = try await journal.highestRunNumber()
-        pauses = try await journal.pauses(liftedSince: nil, limit: 0)
-        for action in try await journal.actions(since: now.addingTimeInterval(-Guardrails.actionHorizon.timeInterval)) {
-            actions[ActionKey(action)] = action
-        }
+        self.highest = max(self.highest, highest)
+        self.pauses = pauses
+        for action in actions { self.actions[ActionKey(action)] = action }
+        loaded = true
     }
 
     /// Runs `body` on the runs of `scope` and commits its outcome; see ``TransactionalRunStore``.
@@ -45,7 +60,7 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
         _ scope: RunScope, owner: String, now: Date, lease: Duration,
         _ body: @escaping @Sendable (RunTransactionView) -> RunTransactionOutcome<Result>
     ) async throws(JournalError) -> Result {
-        await acquire()
+        try await acquire()
         defer { release() }
         var view: RunTransactionView
         switch scope {
@@ -86,6 +101,7 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
 
     /// Extends `owner`'s leases on `runIDs`.
     public func renewLeases(owner: String, runIDs: [String], now: Date, lease: Duration) async throws(JournalError) {
+        // Before the first load this process holds no lease.
         for id in runIDs where leases[id]?.owner == owner {
             leases[id] = (owner, now.addingTimeInterval(lease.timeInterval))
         }
@@ -93,7 +109,9 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
 
     /// The earliest due step of a free open run or lease expiry of a held one.
     public func nextAttention() async throws(JournalError) -> Date? {
-        runs.values.lazy.filter(\.isOpen).compactMap { run in self.leases[run.id]?.until ?? RunEngine.attention(run) }.min()
+        // Before the first load nothing is known; the driver's next tick loads.
+        guard loaded else { return nil }
+        return runs.values.lazy.filter(\.isOpen).compactMap { run in self.leases[run.id]?.until ?? RunEngine.attention(run) }.min()
     }
 
     /// Saves `runs` outside a transaction of the driver (tests, tools); the cache follows.
@@ -103,7 +121,7 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
 
     /// Saves `runs` and queues `notifications` in one transaction; the cache follows.
     public func save(_ runs: [Run], notifications: [OutboundNotification]) async throws(JournalError) {
-        await acquire()
+        try await acquire()
         defer { release() }
         try await journal.commit(runs: runs, notifications: notifications, processed: [], at: Date())
         for run in runs { self.runs[run.id] = run }
@@ -167,13 +185,19 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
         actions = actions.filter { $0.value.at >= cutoff }
     }
 
-    /// Waits for the transactions (and pause changes) before this one.
-    func acquire() async {
-        guard busy else {
+    /// Waits for the transactions (and pause changes) before this one, then loads the cache if it is not yet.
+    func acquire() async throws(JournalError) {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
             busy = true
-            return
         }
-        await withCheckedContinuation { waiting.append($0) }
+        do {
+            try await loadIfNeeded()
+        } catch {
+            release()
+            throw error
+        }
     }
 
     /// Lets the next waiting transaction in.
