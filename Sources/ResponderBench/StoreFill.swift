@@ -9,8 +9,8 @@ import ResponderStore
 /// - Alerts: Alertmanager v4 group notifications shaped like `samples/alerts/hyperverge-worker-queue-depth-high.json`,
 ///   K alerts per delivery, each alert with its own `instance` label and fingerprint, decoded by the real
 ///   `AlertmanagerDecoder`, planned against the playbooks (the plan JSON is stored with each alert, as at ingest), and
-///   recorded with `SQLiteJournal.record` (one `synchronous=FULL` transaction per delivery). They are then marked
-///   processed, so a restart has no backlog to replay.
+///   recorded with `SQLiteJournal.record`, 16 deliveries at a time (concurrent deliveries share a `synchronous=FULL`
+///   transaction, as at ingest). They are then marked processed, so a restart has no backlog to replay.
 /// - Runs: open emergency-scale runs of `hyperverge-worker-queue-depth-high` (its real policy), each on its own target,
 ///   with the scale-up done and resolved, and four ladder steps due 1 to 2 hours after the fill (so none fires while the
 ///   restart is measured; all of them are put on the timer agenda at restore).
@@ -45,24 +45,37 @@ enum StoreFill {
         var delivery = 0
         var keys: [String] = []
         keys.reserveCapacity(alertCount)
+        // Deliveries are planned and recorded 16 at a time, as concurrent senders would (both cores plan; the journal
+        // commits concurrent deliveries together).
         while written < alertCount {
-            let count = min(perDelivery, alertCount - written)
-            let body = payload(first: written, count: count)
-            let (payload, alerts) = try decoder.decode(Array(body.utf8))
-            var plans: [String: String] = [:]
-            let now = Date()
-            for alert in alerts {
-                let plan = Planner.plan(PlanInput(alert: alert, playbooks: set, now: now))
-                plans[alert.idempotencyKey] = String(decoding: try PlanJSON.encode(plan), as: UTF8.self)
+            var firsts: [(first: Int, count: Int)] = []
+            while written < alertCount, firsts.count < 16 {
+                let count = min(perDelivery, alertCount - written)
+                firsts.append((written, count))
+                written += count
             }
-            let receipt = try await journal.record(
-                Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: now,
-                         details: ["receiver": payload.receiver, "group_key": payload.groupKey, "status": payload.status],
-                         body: body),
-                alerts: alerts, plans: plans)
-            keys.append(contentsOf: receipt.newAlertKeys)
-            written += count
-            delivery += 1
+            let received = try await withThrowingTaskGroup(of: [String].self) { group in
+                for (first, count) in firsts {
+                    group.addTask {
+                        let body = payload(first: first, count: count)
+                        let (payload, alerts) = try decoder.decode(Array(body.utf8))
+                        var plans: [String: String] = [:]
+                        let now = Date()
+                        for alert in alerts {
+                            let plan = Planner.plan(PlanInput(alert: alert, playbooks: set, now: now))
+                            plans[alert.idempotencyKey] = String(decoding: try PlanJSON.encode(plan), as: UTF8.self)
+                        }
+                        let details = ["receiver": payload.receiver, "group_key": payload.groupKey, "status": payload.status]
+                        let receipt = try await journal.record(
+                            Delivery(kind: .alertmanagerWebhook, idempotencyKey: nil, receivedAt: now, details: details, body: body),
+                            alerts: alerts, plans: plans)
+                        return receipt.newAlertKeys
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            keys.append(contentsOf: received)
+            delivery += firsts.count
         }
         for chunk in stride(from: 0, to: keys.count, by: 5000) {
             try await journal.markProcessed(Array(keys[chunk..<min(chunk + 5000, keys.count)]))

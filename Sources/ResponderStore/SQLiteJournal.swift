@@ -56,14 +56,17 @@ public final class SQLiteJournal: AlertJournal {
         alerts: [NormalizedAlert],
         plans: [String: String]
     ) async throws(JournalError) -> JournalReceipt {
-        let duplicate: JournalReceipt?
+        if let duplicate = try await duplicateReceipt(delivery, alerts: alerts) { return duplicate }
+        return try await deliveries.submit(JournalWrite(delivery: delivery, alerts: alerts, plans: plans)).get()
+    }
+
+    /// The receipt of a delivery that stores nothing, from a read (no write lock); nil when it may hold something new.
+    public func duplicateReceipt(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt? {
         do {
-            duplicate = try await pool.read { db in try JournalWriter(db: db).duplicateReceipt(delivery, alerts: alerts) }
+            return try await pool.read { db in try JournalWriter(db: db).duplicateReceipt(delivery, alerts: alerts) }
         } catch {
             throw Self.map(error, doing: "record a delivery")
         }
-        if let duplicate { return duplicate }
-        return try await deliveries.submit(JournalWrite(delivery: delivery, alerts: alerts, plans: plans)).get()
     }
 
     /// Transactions that recorded deliveries and the deliveries they held, since the journal opened.

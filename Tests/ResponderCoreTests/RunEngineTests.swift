@@ -311,6 +311,36 @@ struct RunEngineTests {
         #expect(runs.first?.history.contains { $0.message.contains("joined") } == true)
     }
 
+    @Test("a flood of alerts joining one run is one counted history line and one notice, until something else happens")
+    func floodOfJoinsIsOneLine() throws {
+        let cpu = F.playbook("cpu", kind: .emergencyScale, alertname: "CPUHigh", actions: [.scale(target: "api", change: .by(2))])
+        var h = EngineHarness(F.set([Self.emergency(), cpu], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        let before = try #require(h.onlyRun).history.count
+        for index in 0..<500 {
+            var alert = F.alert("CPUHigh")
+            alert.fingerprint = String(format: "f%05d", index)
+            alert.idempotencyKey = "flood-\(index)"
+            h.fire(alert)
+        }
+        let run = try #require(h.onlyRun)
+        #expect(run.history.count == before + 1, "\(run.history.suffix(3).map(\.message))")
+        #expect(run.history.last?.joined == 500)
+        #expect(run.history.last?.message.hasPrefix("500 alerts joined since ") == true)
+        #expect(run.history.last?.message.contains("the latest alert CPUHigh (playbook cpu)") == true)
+        #expect(h.notes.filter { $0.contains("so it joined that run") }.count == 1)
+        // Something else happens (an acknowledgement): the next join starts a new line, and is said again.
+        _ = try h.engine.apply(.ack, to: run.id, actor: "alice", now: h.now)
+        var late = F.alert("CPUHigh")
+        late.fingerprint = "late"
+        late.idempotencyKey = "late"
+        h.fire(late)
+        let after = try #require(h.onlyRun)
+        #expect(after.history.last?.joined == 1)
+        #expect(after.history.last?.message == "alert CPUHigh (playbook cpu) joined: one run per target")
+        #expect(h.notes.filter { $0.contains("so it joined that run") }.count == 2)
+    }
+
     @Test("resume moves a step only by the part of the hold after it was scheduled")
     func holdBeforeResolve() throws {
         var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2])

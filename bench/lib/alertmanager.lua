@@ -5,11 +5,14 @@
 --                 per-thread counter, so no two requests of a run share an alert); "duplicate": the same payload
 --                 every time (what an HA peer re-sending looks like; the journal answers "duplicate").
 --   BENCH_RUN     a tag mixed into the unique fingerprints so separate runs against one store never collide.
+--   BENCH_DELAY_MS  a pause before each request of a connection (a paced flood: C connections send at most
+--                 C * 1000 / BENCH_DELAY_MS requests/s); 0 or unset: back to back.
 -- done() prints one machine-readable line: RESULT rps=... p50_ms=... p90_ms=... p99_ms=... errors=... non2xx=...
 
 local mode = os.getenv("BENCH_MODE") or "unique"
 local token = os.getenv("BENCH_TOKEN") or error("BENCH_TOKEN is not set")
 local run = tonumber(os.getenv("BENCH_RUN") or "0")
+local pause_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 
 local threads = {}
 local thread_id = 0
@@ -52,6 +55,10 @@ function init(args)
     fixed = wrk.format("POST", "/hooks/alertmanager", headers,
       head .. "worker-0" .. middle .. "ba9dff575eaaa157" .. tail)
   end
+end
+
+function delay()
+  return pause_ms
 end
 
 function request()

@@ -24,6 +24,11 @@ public protocol AlertJournal: Sendable {
     /// `plans` holds, by alert idempotency key, the plan computed for that alert (JSON); it is stored with the alert.
     func record(_ delivery: Delivery, alerts: [NormalizedAlert], plans: [String: String]) async throws(JournalError) -> JournalReceipt
 
+    /// The receipt `record` would give if `delivery` stores nothing (its key was seen, or a keyless delivery whose
+    /// alerts are all known), read without writing; nil when it may hold something new. Lets a caller skip work (the
+    /// plans) that only new alerts need.
+    func duplicateReceipt(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt?
+
     /// The most recent alerts, newest first.
     func recentAlerts(limit: Int) async throws(JournalError) -> [JournaledAlert]
 
@@ -32,6 +37,11 @@ public protocol AlertJournal: Sendable {
 }
 
 extension AlertJournal {
+    /// No read-only answer: every delivery goes through `record`.
+    public func duplicateReceipt(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt? {
+        nil
+    }
+
     /// Records a delivery whose alerts carry no plan.
     public func record(_ delivery: Delivery, alerts: [NormalizedAlert]) async throws(JournalError) -> JournalReceipt {
         try await record(delivery, alerts: alerts, plans: [:])

@@ -297,10 +297,14 @@ public struct RunEvent: Sendable, Equatable, Codable {
     public var at: Date
     /// What happened, for people: `started by alert QueueDepthHigh`, `step 2 done: replicas 9`, `held by alice`.
     public var message: String
+    /// For a line that counts alerts joining the run: how many joined since it was written (later joins update it in
+    /// place while nothing else happens, so a flood of alerts is one line and one chat reply, not one per alert).
+    public var joined: Int?
 
     /// Creates an event.
-    public init(at: Date, message: String) {
+    public init(at: Date, message: String, joined: Int? = nil) {
         self.at = at
         self.message = message
+        self.joined = joined
     }
 }

@@ -118,7 +118,7 @@ extension RunEngine {
                 effects.append(.notify(runID: other.id, message: "run \(other.id) (\(other.playbook)) preempted by "
                     + "\(emergency ? "emergency" : "event") \(playbook.name)\(left)"))
             } else {
-                record(&other, now, "alert \(name) (playbook \(playbook.name)) joined: one run per target")
+                let first = recordJoin(&other, now, "alert \(name) (playbook \(playbook.name))")
                 store(other)
                 // A later event of an `event.overlap: extend` playbook keeps the earlier event's capacity until it ends.
                 // So does a recurring window joining a known event's run: its capacity stays until the window ends.
@@ -128,6 +128,8 @@ extension RunEngine {
                                                because: "event \(alert.labels["event"] ?? name) (\(playbook.name)) extends it", now: now) {
                     return effects + [extended]
                 }
+                // Said once per streak of joins: a flood of alerts on one target is one notice, not one per alert.
+                guard first else { return effects }
                 return effects + [.notify(runID: other.id, message: "\(name) matched \(playbook.name); \(other.id) already owns \(other.targets.joined(separator: ", ")), so it joined that run")]
             }
         }

@@ -255,6 +255,20 @@ public struct RunEngine: Sendable {
         run.history.append(RunEvent(at: now, message: message))
     }
 
+    /// Records that `alert` joined `run`. While the run's last line is a join line, it is updated in place (count and
+    /// latest alert) instead of adding one: under a flood the history, the saved run and the chat thread do not grow
+    /// with every alert. Returns whether this join began a new line.
+    func recordJoin(_ run: inout Run, _ now: Date, _ alert: String) -> Bool {
+        if let last = run.history.indices.last, let count = run.history[last].joined {
+            let total = count.addingReportingOverflow(1).overflow ? count : count + 1
+            run.history[last].message = "\(total) alerts joined since \(RFC3339.format(run.history[last].at)), the latest \(alert): one run per target"
+            run.history[last].joined = total
+            return false
+        }
+        run.history.append(RunEvent(at: now, message: "\(alert) joined: one run per target", joined: 1))
+        return true
+    }
+
     /// Cancels every pending step except the undo steps (they run when the run ends).
     func cancelPending(_ run: inout Run, reason: String) {
         for index in run.steps.indices where run.steps[index].phase != .undo

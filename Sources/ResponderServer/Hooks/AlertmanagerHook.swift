@@ -45,7 +45,13 @@ struct AlertmanagerHook: Sendable {
             body: String(decoding: body, as: UTF8.self)
         )
         do {
-            let receipt = try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
+            // A re-sent group (every repeat_interval, and from each HA peer) is answered without planning its alerts.
+            let receipt: JournalReceipt
+            if let duplicate = try await journal.duplicateReceipt(delivery, alerts: alerts) {
+                receipt = duplicate
+            } else {
+                receipt = try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
+            }
             metrics.delivery(source: "alertmanager", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
             metrics.alertsRecorded(source: "alertmanager", count: receipt.newAlerts)
             planner.startRuns(receipt: receipt)
