@@ -6,7 +6,10 @@
 # (a throwaway local server, as several replicas would share; POSTGRES=0 skips it). Each at 8 and 32 connections.
 # Prints requests/s, p50/p90/p99 latency, errors, non-2xx, ratio to nginx, and Responder's peak RSS (VmHWM).
 # Run by hand; not part of CI. Environment: DURATION (wrk seconds, default 15), CONNECTIONS (default "8 32"),
-# LOG_LEVEL (Responder's log_level, default info, the shipped default).
+# LOG_LEVEL (Responder's log_level, default info, the shipped default). BASE_BIN=path/to/an/older/responder adds the
+# no-playbook rows for that binary, measured in the same run (how a change compares with the build before it).
+# After the last row of each process, the script waits (up to 120 s) until the engine has handled every accepted alert
+# and prints how long that took after the load stopped ("caught up").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
@@ -76,7 +79,7 @@ serve_rows() { # name playbooks-dir modes...  (DATABASE_URL set: on that Postgre
   port=$(free_port)
   RESPONDER_DATABASE_URL=${DATABASE_URL:-} \
   RESPONDER_ALERTMANAGER_BEARER_TOKEN_FILE=$TMP/am-token RESPONDER_LOG_LEVEL=$LOG_LEVEL \
-    "$BIN" serve --listen "127.0.0.1:$port" --state "$state" --playbooks "$playbooks" \
+    "${SERVE_BIN:-$BIN}" serve --listen "127.0.0.1:$port" --state "$state" --playbooks "$playbooks" \
     --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" >"$TMP/serve-$name.out" 2>"$TMP/serve-$name.log" &
   pid=$!; PIDS+=("$pid")
   wait_200 "$port" /readyz 60
@@ -88,7 +91,15 @@ serve_rows() { # name playbooks-dir modes...  (DATABASE_URL set: on that Postgre
     fi
     for c in $CONNECTIONS; do run_wrk "$name-$mode" "$c" "$port" "$mode"; done
   done
-  local rss db runs query
+  local rss db runs query backlog caught waited=0
+  backlog="select count(*) from alert where processed_at is null"
+  while :; do
+    if [ -n "${DATABASE_URL:-}" ]; then left=$(psql -At "$DATABASE_URL" -c "$backlog"); else left=$(sqlite3 "$state/responder.sqlite" "$backlog"); fi
+    if [ "$left" = 0 ] || [ "$waited" -ge 1200 ]; then break; fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+  caught="caught up $(awk -v w="$waited" 'BEGIN {printf "%.1f", w / 10}') s after the load stopped ($left left)"
+  echo "  $caught"
   rss=$(peak_rss_mib "$pid")
   stop_pid "$pid"
   query="select (select count(*) from delivery) || ' deliveries, ' || (select count(*) from alert) || ' alerts (' || (select count(*) from alert where processed_at is null) || ' not yet handed to the run engine), ' || (select count(*) from run) || ' runs, ' || (select count(*) from executor_call) || ' dry-run executor calls'"
@@ -99,10 +110,11 @@ serve_rows() { # name playbooks-dir modes...  (DATABASE_URL set: on that Postgre
     db=$(du -cm "$state"/responder.sqlite* | awk 'END {print $1}')
     runs=$(sqlite3 "$state/responder.sqlite" "$query")
   fi
-  echo "$name	$rss	$db	$runs" >> "$RSS"
+  echo "$name	$rss	$db	$runs; $caught" >> "$RSS"
   echo "  peak RSS (VmHWM) $rss MiB; journal $db MiB; $runs"
 }
 serve_rows empty "$TMP/empty-playbooks" unique duplicate
+[ -z "${BASE_BIN:-}" ] || SERVE_BIN=$BASE_BIN serve_rows base "$TMP/empty-playbooks" unique duplicate
 serve_rows default "$PWD/Playbooks" unique
 if [ "$POSTGRES" != 0 ]; then
   DATABASE_URL=$(start_postgres "$TMP")
@@ -123,6 +135,8 @@ def parse(s):
 ceiling = {r[1]: float(parse(r[2])["rps"]) for r in rows if r[0] == "nginx"}
 names = {"nginx": "nginx 204 (ceiling)", "empty-unique": "responder, no playbook matches, new alerts",
          "empty-duplicate": "responder, no playbook matches, duplicate payload",
+         "base-unique": "BASE_BIN, no playbook matches, new alerts",
+         "base-duplicate": "BASE_BIN, no playbook matches, duplicate payload",
          "default-unique": "responder, default Playbooks/ (dry-run runs), new alerts",
          "postgres-unique": "responder on PostgreSQL, default Playbooks/ (dry-run runs), new alerts"}
 print("| row | conns | requests/s | p50 ms | p90 ms | p99 ms | errors | non-2xx | vs nginx | peak RSS |")

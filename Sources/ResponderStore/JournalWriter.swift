@@ -15,6 +15,12 @@ struct JournalWriter {
 
     /// Inserts the delivery and its unseen alerts; the caller provides the transaction.
     func record(_ delivery: Delivery, alerts: [NormalizedAlert], plans: [String: String]) throws -> JournalReceipt {
+        try record(PreparedDelivery(delivery, alerts: alerts, plans: plans))
+    }
+
+    /// Inserts a prepared delivery and its unseen alerts; the caller provides the transaction.
+    func record(_ prepared: PreparedDelivery) throws -> JournalReceipt {
+        let (delivery, alerts) = (prepared.delivery, prepared.alerts)
         if try seen(delivery) { return Self.duplicate(alerts.count) }
         let fresh = try fresh(alerts)
         let duplicates = alerts.count - fresh.count
@@ -22,13 +28,11 @@ struct JournalWriter {
         if delivery.idempotencyKey == nil, fresh.isEmpty, !alerts.isEmpty { return Self.duplicate(alerts.count) }
         try db.execute(
             sql: "INSERT INTO delivery (kind, idempotency_key, received_at, details, body) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                delivery.kind.rawValue, delivery.idempotencyKey, RFC3339.format(delivery.receivedAt),
-                try JournalRows.encode(delivery.details), delivery.body,
-            ]
+            arguments: [delivery.kind.rawValue, delivery.idempotencyKey, prepared.receivedAt, prepared.details, delivery.body]
         )
         let deliveryID = db.lastInsertedRowID
         for alert in fresh {
+            let row = prepared.rows[alert.idempotencyKey]
             try db.execute(
                 sql: """
                     INSERT INTO alert (delivery_id, idempotency_key, source, fingerprint, status, labels, annotations,
@@ -37,9 +41,8 @@ struct JournalWriter {
                     """,
                 arguments: [
                     deliveryID, alert.idempotencyKey, alert.source.rawValue, alert.fingerprint, alert.status.rawValue,
-                    try JournalRows.encode(alert.labels), try JournalRows.encode(alert.annotations),
-                    alert.startsAt.map(RFC3339.format), alert.endsAt.map(RFC3339.format), alert.generatorURL,
-                    alert.groupKey, alert.receiver, RFC3339.format(delivery.receivedAt), plans[alert.idempotencyKey],
+                    row?.labels, row?.annotations, alert.startsAt.map(RFC3339.format), alert.endsAt.map(RFC3339.format),
+                    alert.generatorURL, alert.groupKey, alert.receiver, prepared.receivedAt, prepared.plans[alert.idempotencyKey],
                 ]
             )
         }
@@ -70,5 +73,35 @@ struct JournalWriter {
             if !known { fresh.append(alert) }
         }
         return fresh
+    }
+}
+
+/// A delivery with its JSON columns encoded before the write transaction, so the one writer spends its time writing.
+struct PreparedDelivery: Sendable {
+    /// The delivery.
+    let delivery: Delivery
+    /// Its alerts.
+    let alerts: [NormalizedAlert]
+    /// Plan JSON by alert idempotency key.
+    let plans: [String: String]
+    /// `received_at` as stored.
+    let receivedAt: String
+    /// `details` as stored.
+    let details: String
+    /// Labels and annotations as stored, by alert idempotency key.
+    let rows: [String: (labels: String, annotations: String)]
+
+    /// Encodes the delivery's JSON columns; throws what the encoder throws.
+    init(_ delivery: Delivery, alerts: [NormalizedAlert], plans: [String: String]) throws {
+        self.delivery = delivery
+        self.alerts = alerts
+        self.plans = plans
+        receivedAt = RFC3339.format(delivery.receivedAt)
+        details = try JournalRows.encode(delivery.details)
+        var rows: [String: (labels: String, annotations: String)] = [:]
+        for alert in alerts where rows[alert.idempotencyKey] == nil {
+            rows[alert.idempotencyKey] = (try JournalRows.encode(alert.labels), try JournalRows.encode(alert.annotations))
+        }
+        self.rows = rows
     }
 }

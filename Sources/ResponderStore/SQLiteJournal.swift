@@ -11,7 +11,7 @@ public final class SQLiteJournal: AlertJournal {
     /// Stored runs skipped because they cannot be used.
     let unreadable = UnreadableRuns()
     /// Concurrent deliveries, committed together.
-    private let deliveries: GroupCommit<JournalWrite, JournalReceipt>
+    private let deliveries: GroupCommit<PreparedDelivery, JournalReceipt>
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
     ///
@@ -28,7 +28,7 @@ public final class SQLiteJournal: AlertJournal {
             try Self.enableIncrementalVacuumIfNew(pool)
             try JournalSchema.migrator.migrate(pool)
             self.pool = pool
-            deliveries = GroupCommit { writes in await Self.commit(writes, to: pool) }
+            deliveries = GroupCommit()
         } catch let error as JournalError {
             throw error
         } catch {
@@ -48,16 +48,37 @@ public final class SQLiteJournal: AlertJournal {
         }
     }
 
-    /// Stores the delivery and its new alerts, durably, before returning. A duplicate is answered from a read, without
-    /// the write lock; new deliveries made at the same time share one transaction (``GroupCommit``), each in its own
-    /// savepoint, so one fsync commits them all and a failed one does not undo the others.
+    /// Stores the delivery and its new alerts, durably, before returning. Deliveries made at the same time share one
+    /// transaction (``GroupCommit``), each in its own savepoint, so one fsync commits them all and a failed one does not
+    /// undo the others. (Callers that can skip work for a duplicate ask ``duplicateReceipt(_:alerts:)`` first.)
     public func record(
         _ delivery: Delivery,
         alerts: [NormalizedAlert],
         plans: [String: String]
     ) async throws(JournalError) -> JournalReceipt {
-        if let duplicate = try await duplicateReceipt(delivery, alerts: alerts) { return duplicate }
-        return try await deliveries.submit(JournalWrite(delivery: delivery, alerts: alerts, plans: plans)).get()
+        let prepared: PreparedDelivery
+        do {
+            prepared = try PreparedDelivery(delivery, alerts: alerts, plans: plans)
+        } catch {
+            throw Self.map(error, doing: "record a delivery")
+        }
+        let slot = deliveries.enqueue(prepared)
+        let deliveries = self.deliveries
+        do {
+            try await pool.writeWithoutTransaction { db in
+                // Whatever is queued goes in; repeated until this caller's own write is done (the queue may hold more
+                // than one batch ahead of it).
+                while slot.result == nil {
+                    let batch = deliveries.take()
+                    if batch.isEmpty { break }
+                    Self.commit(batch, in: db)
+                }
+            }
+        } catch {
+            if deliveries.withdraw(slot) { throw Self.map(error, doing: "record a delivery") }
+        }
+        guard let result = slot.result else { throw JournalError.unavailable("could not record a delivery: it was not committed") }
+        return try result.get()
     }
 
     /// The receipt of a delivery that stores nothing, from a read (no write lock); nil when it may hold something new.
@@ -68,6 +89,9 @@ public final class SQLiteJournal: AlertJournal {
             throw Self.map(error, doing: "record a delivery")
         }
     }
+
+    /// Deliveries waiting for their group commit now.
+    public var queuedDeliveries: Int { deliveries.statistics.queued }
 
     /// Transactions that recorded deliveries and the deliveries they held, since the journal opened.
     public var groupCommitStatistics: (transactions: Int, deliveries: Int) {
@@ -107,16 +131,17 @@ public final class SQLiteJournal: AlertJournal {
         }
     }
 
-    /// Records `writes` in one transaction, each in a savepoint: a write that fails is rolled back alone; a commit
-    /// that fails fails them all.
-    private static func commit(_ writes: [JournalWrite], to pool: DatabasePool) async -> [Result<JournalReceipt, JournalError>] {
+    /// Commits `batch` in one transaction, each write in a savepoint: a write that fails is rolled back alone; a
+    /// commit that fails fails them all. Every slot has its result when this returns.
+    private static func commit(_ batch: [GroupCommit<PreparedDelivery, JournalReceipt>.Slot], in db: Database) {
+        var results: [Result<JournalReceipt, JournalError>] = []
         do {
-            return try await pool.write { db in
-                writes.map { write -> Result<JournalReceipt, JournalError> in
+            try db.inTransaction(.immediate) {
+                results = batch.map { slot -> Result<JournalReceipt, JournalError> in
                     do {
                         var receipt = JournalReceipt(deliveryID: nil, newAlerts: 0, duplicateAlerts: 0, duplicateDelivery: true)
                         try db.inSavepoint {
-                            receipt = try JournalWriter(db: db).record(write.delivery, alerts: write.alerts, plans: write.plans)
+                            receipt = try JournalWriter(db: db).record(slot.work)
                             return .commit
                         }
                         return .success(receipt)
@@ -124,10 +149,12 @@ public final class SQLiteJournal: AlertJournal {
                         return .failure(map(error, doing: "record a delivery"))
                     }
                 }
+                return .commit
             }
         } catch {
-            return Array(repeating: .failure(map(error, doing: "record a delivery")), count: writes.count)
+            results = Array(repeating: .failure(map(error, doing: "record a delivery")), count: batch.count)
         }
+        for (slot, result) in zip(batch, results) { slot.finish(result) }
     }
 
     /// Takes the write lock and releases it without changing anything.
@@ -167,9 +194,3 @@ public final class SQLiteJournal: AlertJournal {
     }
 }
 
-/// One delivery waiting for its group commit.
-struct JournalWrite: Sendable {
-    let delivery: Delivery
-    let alerts: [NormalizedAlert]
-    let plans: [String: String]
-}
