@@ -6,7 +6,7 @@ import Testing
 /// The real binary with its state folder on a 16 MiB tmpfs: `/readyz` and the log warn while space is low, a full
 /// disk answers deliveries 503 (the process stays up, `/readyz` 503 saying the disk is full, `/metrics` the free
 /// bytes), and once the ballast is deleted deliveries are taken again by themselves, nothing accepted before is lost
-/// and the run engine acts on a new alert.
+/// and the run engine acts on a new alert; a run whose writes failed while the disk was full finishes by itself.
 @Suite("a full disk under the journal, against the real binary", .serialized)
 struct DiskFullTests {
     @Test("low space warns, a full disk answers 503 and readyz says so, freeing space recovers without a restart")
@@ -111,6 +111,41 @@ struct DiskFullTests {
             setup.replicas == "12" ? true : nil
         }
         #expect(server.process.process.isRunning)
+    }
+
+    @Test("a run whose ladder falls due while the disk is full finishes by itself once space is back")
+    func runThroughFullDisk() async throws {
+        let setup = try PauseServeTests.Setup("disk-full-run")
+        defer { setup.folders.remove() }
+        let disk = try SmallFileSystem(at: setup.folders.state, size: "16m")
+        defer { disk.unmount() }
+        let server = try await LiveResponder.start(setup.folders)
+        do {
+            #expect(try await server.postAlertmanager("v4_firing_minimal.json") == 200)
+            try await server.eventually("the scale-up") { setup.replicas == "12" ? true : nil }
+            let id = try await server.eventually("the run") { try await server.latestRunID() }
+            #expect(try await server.postAlertmanager("v4_resolved_minimal.json") == 200)
+            _ = try disk.fill("ballast")
+            // Handing the resolve to the run (and the ladder after it) needs writes the full disk refuses; the engine
+            // retries at its next tick.
+            try await server.eventually("the run engine to meet the full disk", limit: .seconds(15)) {
+                server.process.stdout.contains("the disk holding the journal is full (SQLITE_FULL)") ? true : nil
+            }
+            #expect(server.process.process.isRunning)
+            try FileManager.default.removeItem(atPath: disk.path + "/ballast")
+            try await server.eventually("the ladder to finish once space is back", limit: .seconds(30)) {
+                setup.replicas == "4" ? true : nil
+            }
+            let run = try await server.eventually("the run to end") {
+                let run = try await server.run(id).run
+                return run.status == .completed ? run : nil
+            }
+            #expect(run.steps.allSatisfy { $0.status == .done || $0.status == .skipped }, "\(run.steps.map { ($0.index, $0.status, $0.outcome ?? "") })")
+            await server.stop()
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 
     /// `GET /readyz`: the status and the `disk` check.
