@@ -66,7 +66,7 @@ struct DiskFullTests {
         try await server.eventually("the failed write's log line to say the disk is full") {
             server.process.stdout.contains("the disk holding the journal is full (SQLITE_FULL)") ? true : nil
         }
-        #expect(try await server.postAlertmanager(body: Self.delivery(Self.fingerprint(200))).status == 503)
+        #expect(try await server.postAlertmanager(body: Self.delivery(Self.fingerprint(200), padding: 200_000)).status == 503)
 
         // `/readyz` reads the disk at most once a second, so its first answer after the fill may be the reading before.
         let notReady = try await server.eventually("/readyz to answer 503", limit: .seconds(5)) {

@@ -80,7 +80,8 @@ public struct ServeAssembly: Sendable {
     /// The notifier, outbox service and action-link settings.
     public let notifications: NotificationAssembly
     /// The services, in start order: a graceful shutdown stops them in reverse, the HTTPS server first (no new
-    /// webhooks, in-flight requests answered), then playbook reloads, the disk watch, retention, the run timers and the notifications.
+    /// webhooks, in-flight requests answered), then playbook reloads, the disk watch, retention, the run timers and the
+    /// notifications.
     public let services: [ServiceGroupConfiguration.ServiceConfiguration]
 
     /// The engine settings `config` gives (the run store is opened with their `keepEnded` before the assembly).
