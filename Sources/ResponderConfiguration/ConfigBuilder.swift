@@ -62,6 +62,7 @@ struct ConfigBuilder {
         config.links.ttlSeconds = try double("links.ttl_seconds") ?? config.links.ttlSeconds
         config.limits = try limits()
         config.retention = try retention(linkTTL: config.links.ttlSeconds, snsMaxAge: config.sns.maxMessageAgeSeconds)
+        config.disk = try disk()
         return config
     }
 
@@ -73,6 +74,7 @@ struct ConfigBuilder {
         "limits.total.actions": ActionLimits.actions,
         "limits.targets_per_run": ActionLimits.targets,
         "retention.batch": RetentionPolicy.batchRange,
+        "disk.warn_free_bytes": DiskThresholds.warnFreeBytesRange,
     ]
 
     /// Allowed values of the keys in seconds; every one is finite, so it converts to whole milliseconds without a trap.

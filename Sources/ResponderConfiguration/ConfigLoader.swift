@@ -43,6 +43,7 @@ public struct ConfigLoader: Sendable {
         "retention.raw_bodies": .string, "retention.alerts": .string, "retention.ended_runs": .string,
         "retention.action_links": .string, "retention.delivery_keys": .string, "retention.batch": .int,
         "retention.interval": .string,
+        "disk.warn_free_bytes": .int, "disk.warn_free_percent": .double,
     ]
 
     /// Mappings whose keys are names chosen by the user (`*` in ``schema``); they take no environment overrides.

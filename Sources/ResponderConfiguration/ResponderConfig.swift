@@ -45,6 +45,8 @@ public struct ResponderConfig: Sendable {
     public var links = Links()
     /// How long each kind of record is kept (`retention:`).
     public var retention = RetentionPolicy()
+    /// When the disk under the SQLite journal counts as low (`disk:`); PostgreSQL's disk is not watched.
+    public var disk = DiskThresholds()
 
     /// Settings of the Slack notifications and interactive buttons.
     public struct Slack: Sendable {

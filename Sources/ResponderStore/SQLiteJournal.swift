@@ -179,13 +179,17 @@ public final class SQLiteJournal: AlertJournal {
         do { return try await pool.write(body) } catch { throw Self.map(error, doing: doing) }
     }
 
-    /// Maps GRDB errors to journal errors that say what failed; corrupt files are incompatible, the rest unavailable.
+    /// Maps GRDB errors to journal errors that say what failed; corrupt files are incompatible, the rest unavailable (a
+    /// full disk says so, since freeing space is what brings it back).
     static func map(_ error: any Error, doing action: String) -> JournalError {
         if let error = error as? JournalError { return error }
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_CORRUPT, .SQLITE_NOTADB:
                 return .incompatible("could not \(action): the database file is damaged or not SQLite (\(error.resultCode))")
+            case .SQLITE_FULL:
+                return .unavailable("could not \(action): the disk holding the journal is full (SQLITE_FULL); free space "
+                    + "on it or grow the volume, writes resume by themselves")
             default:
                 return .unavailable("could not \(action): SQLite \(error.resultCode) \(error.message ?? "")")
             }

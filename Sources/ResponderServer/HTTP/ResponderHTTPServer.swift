@@ -13,7 +13,8 @@ public enum ResponderHTTPServer {
     public static func makeRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: deps.metrics))
-        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics, now: deps.now)
+        let health = HealthRoutes(journal: deps.journal, playbooks: deps.playbooks, metrics: deps.metrics, disk: deps.disk,
+                                  now: deps.now)
         router.get("/healthz") { _, _ in health.healthz() }
         router.get("/readyz") { _, _ in await health.readyz() }
         router.get("/metrics") { _, _ in health.metricsText() }

@@ -24,6 +24,8 @@ public struct ServerDependencies: Sendable {
     public var actions: ActionSettings?
     /// Wall clock, injected.
     public var now: @Sendable () -> Date
+    /// The `disk` check of `/readyz`; nil leaves it out.
+    public var disk: DiskReadiness?
 
     /// Creates the dependency set.
     public init(
@@ -36,7 +38,8 @@ public struct ServerDependencies: Sendable {
         adminToken: Secret,
         runs: (any RunControl)? = nil,
         actions: ActionSettings? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        disk: DiskReadiness? = nil
     ) {
         self.config = config
         self.journal = journal
@@ -48,5 +51,6 @@ public struct ServerDependencies: Sendable {
         self.runs = runs
         self.actions = actions
         self.now = now
+        self.disk = disk
     }
 }

@@ -8,6 +8,8 @@ struct HealthRoutes: Sendable {
     let journal: any AlertJournal
     let playbooks: PlaybookRegistry
     let metrics: ResponderMetrics
+    /// The disk under the store; nil leaves the check out.
+    let disk: DiskReadiness?
     /// Wall clock, for the ages of the oldest records.
     let now: @Sendable () -> Date
 
@@ -16,10 +18,17 @@ struct HealthRoutes: Sendable {
         JSONResponse.make(.ok, ["status": "ok"])
     }
 
-    /// Ready when the journal takes writes and the playbooks loaded; 503 naming what is not ready otherwise.
+    /// Ready when the journal takes writes, the disk under it is not full and the playbooks loaded; 503 naming what
+    /// is not ready otherwise. Low disk space is a warning in the `disk` check and still ready: taking the only
+    /// replica out of service before the disk is full would refuse deliveries that still fit.
     func readyz() async -> Response {
         var checks: [String: String] = [:]
         var ready = true
+        if let disk {
+            let check = disk.check()
+            checks["disk"] = check.text
+            ready = ready && check.ready
+        }
         do {
             try await journal.checkWritable()
             checks["store"] = "ok"

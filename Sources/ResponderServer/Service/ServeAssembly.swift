@@ -10,7 +10,7 @@ import ResponderRuntime
 import ServiceLifecycle
 
 /// The services of `responder serve` wired from their parts: the run coordinator and its timers, the notification
-/// outbox, retention, playbook reloads and the HTTPS server, in the order a graceful shutdown stops them.
+/// outbox, retention, the disk watch, playbook reloads and the HTTPS server, in the order a graceful shutdown stops them.
 /// ``ServeRuntime`` builds the parts from the configuration and adds what belongs to a process (signals, the shutdown
 /// deadline, the HTTP client, the database pool); the tests run this same assembly in-process with their own parts.
 public struct ServeAssembly: Sendable {
@@ -45,6 +45,9 @@ public struct ServeAssembly: Sendable {
         /// The store retention deletes old records through; nil deletes nothing (the tests' servers, whose manual
         /// clocks count every sleeping service).
         public var retention: (any RetentionStore)?
+        /// The disk under the store, for `/readyz`, `/metrics` and the log; a monitored one is read by a service every
+        /// few seconds. Nil leaves it out (the tests' in-process servers).
+        public var disk: DiskReadiness?
         /// This replica's name in leases (`local` on SQLite).
         public var owner = "local"
         /// Logs.
@@ -77,7 +80,8 @@ public struct ServeAssembly: Sendable {
     /// The notifier, outbox service and action-link settings.
     public let notifications: NotificationAssembly
     /// The services, in start order: a graceful shutdown stops them in reverse, the HTTPS server first (no new
-    /// webhooks, in-flight requests answered), then playbook reloads, retention, the run timers and the notifications.
+    /// webhooks, in-flight requests answered), then playbook reloads, the disk watch, retention, the run timers and the
+    /// notifications.
     public let services: [ServiceGroupConfiguration.ServiceConfiguration]
 
     /// The engine settings `config` gives (the run store is opened with their `keepEnded` before the assembly).
@@ -109,7 +113,7 @@ public struct ServeAssembly: Sendable {
         let deps = ServerDependencies(
             config: config, journal: parts.journal, metrics: metrics, alertmanagerAuth: parts.alertmanagerAuth,
             sns: parts.sns, playbooks: parts.playbooks, adminToken: parts.adminToken, runs: runs,
-            actions: runs == nil ? nil : notifications.actions, now: now
+            actions: runs == nil ? nil : notifications.actions, now: now, disk: parts.disk
         )
         let onListening = parts.onListening
         let app = try ResponderHTTPServer.makeApplication(deps, tls: parts.tls, logger: parts.logger) { channel in
@@ -127,6 +131,10 @@ public struct ServeAssembly: Sendable {
                 onPurged: { metrics.retentionDeleted($0, count: $1) }, onFootprint: { metrics.storeFootprint($0) }
             )
             services.append(.init(service: retention, serviceName: "retention"))
+        }
+        if case .monitored(let monitor)? = parts.disk {
+            let service = DiskSpaceService(monitor: monitor, clock: clock) { metrics.diskSpace($0) }
+            services.append(.init(service: service, serviceName: "disk space"))
         }
         services += [
             .init(service: PlaybookReloadService(registry: parts.playbooks), serviceName: "playbook reload"),

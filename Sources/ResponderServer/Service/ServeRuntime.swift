@@ -85,6 +85,13 @@ public struct ServeRuntime {
             )
             parts.owner = storage.replicated ? OpenedStorage.replicaID(config: config) : "local"
             parts.retention = storage.journal.map { $0 as any RetentionStore } ?? storage.shared
+            if let journal = storage.journal {
+                let folder = (journal.path as NSString).deletingLastPathComponent
+                parts.disk = .monitored(DiskSpaceMonitor(folder: folder.isEmpty ? "." : folder, thresholds: config.disk,
+                                                         logger: logger))
+            } else {
+                parts.disk = .postgres
+            }
             let host = config.listenHost
             let location = storage.location
             parts.onListening = { announce("Responder listening on https://\(host):\($0) (\(location))") }

@@ -50,6 +50,19 @@ struct LiveResponder {
         try await folders.postAlertmanager(file, port: port)
     }
 
+    /// Posts `body` to `/hooks/alertmanager` with the bearer token, as Alertmanager does; returns the status and body.
+    func postAlertmanager(body: String) async throws -> (status: UInt, body: String) {
+        var request = HTTPClientRequest(url: "https://localhost:\(port)/hooks/alertmanager")
+        request.method = .POST
+        let token = try String(contentsOfFile: folders.state + "/alertmanager-token", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let text = try await response.body.collect(upTo: 1 << 20)
+        return (response.status.code, String(buffer: text))
+    }
+
     /// Sends `method path` with the admin token (and `json` as the body, when given); returns the status and body.
     func admin(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: UInt, body: String) {
         var request = HTTPClientRequest(url: "https://localhost:\(port)\(path)")
