@@ -62,6 +62,7 @@ struct DiskFullTests {
         let full = try #require(refused, "60 deliveries of 200 KB were all accepted on a full 16 MiB disk")
         #expect(full.status == 503, "a full disk is a 503, so Alertmanager retries: \(full.status) \(full.body)")
         #expect(full.body.contains("retry later"), "\(full.body)")
+        #expect(full.body.contains("the disk holding the journal is full"), "the sender's log says why: \(full.body)")
         #expect(server.process.process.isRunning, "the process is still up")
         try await server.eventually("the failed write's log line to say the disk is full") {
             server.process.stdout.contains("the disk holding the journal is full (SQLITE_FULL)") ? true : nil

@@ -67,7 +67,8 @@ struct AlertmanagerHook: Sendable {
         } catch {
             metrics.delivery(source: "alertmanager", outcome: "unavailable")
             context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
-            return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later")
+            // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.
+            return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later (\(error))")
         }
     }
 }

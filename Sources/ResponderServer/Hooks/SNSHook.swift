@@ -66,7 +66,8 @@ public struct SNSHook: Sendable {
         } catch {
             metrics.delivery(source: "sns", outcome: "unavailable")
             context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
-            return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later")
+            // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.
+            return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later (\(error))")
         }
         metrics.delivery(source: "sns", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
         metrics.alertsRecorded(source: "cloudwatch", count: receipt.newAlerts)
