@@ -33,7 +33,15 @@ measure() { # label state-dir
       "$BIN" serve --listen "127.0.0.1:$port" --state "$state" --playbooks "$PWD/Playbooks" \
       --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem")
     SERVE_PID=$(cat "$TMP/pid")
-    echo "  $label start $i: $out; RSS when ready $(awk '/^VmRSS:/ {printf "%.1f MiB", $2/1024}' /proc/$SERVE_PID/status)"
+    local rss; rss=$(awk '/^VmRSS:/ {printf "%.1f MiB", $2/1024}' /proc/$SERVE_PID/status)
+    # The run driver restores the open runs after the server is ready; its first pass logs how long that took.
+    local waited=0 driver=""
+    while [ -z "$driver" ] && [ "$waited" -lt 600 ]; do
+      driver=$( (grep -c "run driver started" "$TMP/serve-$label.log" || true) | awk -v n="$i" '$1 >= n {print "yes"}')
+      [ -n "$driver" ] || { sleep 0.05; waited=$((waited + 1)); }
+    done
+    driver=$( (grep "run driver started" "$TMP/serve-$label.log" || true) | tail -1 | sed -E 's/.*"seconds":"([0-9.]+)".*/\1/')
+    echo "  $label start $i: $out; RSS when ready $rss; run driver's first pass done ${driver:-?} s after it began"
     stop_pid "$SERVE_PID"; SERVE_PID=""
   done
 }

@@ -26,11 +26,19 @@ public struct RunTimerService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 try? await cancelWhenGracefulShutdown {
+                    let begun = ContinuousClock.now
                     await coordinator.replayBacklog()
                     await withDiscardingTaskGroup { loops in
                         loops.addTask {
+                            var first = true
                             while !Task.isCancelled {
                                 await coordinator.tick()
+                                if first {
+                                    // The server took deliveries meanwhile; this says when the runs were back in hand.
+                                    first = false
+                                    coordinator.logger.info("run driver started: open runs restored, backlog replayed, due runs checked",
+                                                            metadata: ["seconds": "\((ContinuousClock.now - begun).timeInterval)"])
+                                }
                                 await coordinator.waitForWork(heartbeat: heartbeat)
                             }
                         }
