@@ -4,10 +4,12 @@
 # apart, stamping time.time() before each request; the target logs time.time() on arrival. Prints p50/p90/p99/max
 # of arrival - send, and of the webhook's own answer time. Run by hand; not part of CI.
 # Environment: COUNT (default 200), SPACING (seconds, default 0.05), LOG_LEVEL (default info).
-# FLOOD=R (default 0: none) sends a background flood of about R new alerts/s during the measurement (wrk, 4 keep-alive
-# connections each pausing 4000/R ms before each request, bench/lib/alertmanager.lua's unique alerts); they match
-# `bench-flood`, an emergency-scale playbook on one target whose action is an http call to the same target, so every
-# flood alert is journaled, planned and handled by the engine (all join one run) while the probes are measured.
+# FLOOD=R (default 0: none) sends a background flood of about R new alerts/s during the measurement (wrk, 16 keep-alive
+# connections each pausing 16000/R - 3 ms before each request; the achieved rate is printed, bench/lib/alertmanager.lua's unique alerts, each its own
+# fingerprint); they match `bench-flood`, an emergency-scale playbook scaling one command target (a file) to 10 and
+# stepping it down 20 minutes after the resolve, so every flood alert is journaled, planned and handled by the
+# engine: the first starts a run, which stays open, and the rest join it (one run per target), as a flood of alerts on
+# one service would.
 # STORE=postgres runs `serve` on a throwaway local PostgreSQL instead of SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,7 @@ python3 bench/lib/http_target.py "$TARGET_PORT" "$TMP/target.log" &
 PIDS+=("$!")
 
 mkdir -p "$TMP/playbooks"
+echo 2 > "$TMP/flood-replicas"
 cat > "$TMP/playbooks/first-action.yaml" <<YAML
 # bench/first-action.sh: the first (and only) action is an HTTP call to the local target.
 playbooks:
@@ -49,7 +52,7 @@ playbooks:
       sources: [alertmanager]
       matchers: [alertname="BenchFirstAction"]
     actions:
-      - http: {method: POST, url: "http://127.0.0.1:$TARGET_PORT/hit/\${alert.fingerprint}", body: "\${labels.instance}", expect_status: [204]}
+      - http: {method: POST, url: "http://127.0.0.1:$TARGET_PORT/hit/\${alert.fingerprint}", json: {instance: "\${labels.instance}"}, expect_status: [204]}
     page: false
   - name: bench-flood
     kind: emergency-scale
@@ -57,8 +60,19 @@ playbooks:
       sources: [alertmanager]
       matchers: [alertname="QueueDepthHigh"]
     actions:
-      - http: {method: POST, url: "http://127.0.0.1:$TARGET_PORT/flood/\${alert.fingerprint}", expect_status: [204]}
+      - scale: {target: flood-worker, to: 10}
+    step_down:
+      hold: 20m
+      every: 10m
+      levels:
+        flood-worker: [floor]
     page: false
+targets:
+  - name: flood-worker
+    command:
+      get: [cat, "$TMP/flood-replicas"]
+      set: [python3, -c, "import sys; open(sys.argv[1], 'w').write(sys.argv[2])", "$TMP/flood-replicas", "{replicas}"]
+    bounds: {floor: 2, ceiling: 10}
 YAML
 "$BIN" validate "$TMP/playbooks"
 
@@ -76,9 +90,10 @@ grep -i "executors" "$TMP/serve.out" || true
 
 FLOOD_PID=""
 if [ "$FLOOD" -gt 0 ]; then
-  DELAY_MS=$(( 4000 / FLOOD ))
+  # 16 connections, each pausing 16000/R ms less the ~3 ms a request takes here: about R requests/s in all.
+  DELAY_MS=$(( 16000 / FLOOD > 3 ? 16000 / FLOOD - 3 : 0 ))
   BENCH_TOKEN=$(cat "$TMP/am-token") BENCH_MODE=unique BENCH_RUN=$((RANDOM % 256)) BENCH_DELAY_MS=$DELAY_MS \
-    wrk -t2 -c4 -d$(( $(python3 -c "print(int($COUNT * $SPACING) + 10)") ))s --latency -s bench/lib/alertmanager.lua \
+    wrk -t2 -c16 -d$(( $(python3 -c "print(int($COUNT * $SPACING) + 10)") ))s --latency -s bench/lib/alertmanager.lua \
     "https://127.0.0.1:$PORT/hooks/alertmanager" > "$TMP/flood.out" 2>&1 &
   FLOOD_PID=$!
   sleep 3 # the flood runs before the first probe
@@ -90,6 +105,7 @@ if [ -n "$FLOOD_PID" ]; then
 fi
 echo "peak RSS (VmHWM) of responder: $(peak_rss_mib "$SERVE_PID") MiB"
 stop_pid "$SERVE_PID"
+[ -z "${KEEP_LOG:-}" ] || cp "$TMP/serve.log" "$KEEP_LOG"
 [ "$STORE" = postgres ] || sqlite3 "$TMP/state/responder.sqlite" \
   "select 'runs by status: ' || group_concat(status || '=' || n, ', ') from (select status, count(*) n from run group by status)" || true
 machine_line
