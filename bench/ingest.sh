@@ -9,7 +9,9 @@
 # LOG_LEVEL (Responder's log_level, default info, the shipped default). BASE_BIN=path/to/an/older/responder adds the
 # no-playbook rows for that binary, measured in the same run (how a change compares with the build before it).
 # After the last row of each process, the script waits (up to 120 s) until the engine has handled every accepted alert
-# and prints how long that took after the load stopped ("caught up").
+# and prints how long that took after the load stopped ("caught up"). SERVE_WRAPPER (words put before the responder
+# command) runs it under another program, e.g. a slower disk's fsync:
+# SERVE_WRAPPER="strace -f -qq --seccomp-bpf -e trace=fsync,fdatasync -e inject=fsync,fdatasync:delay_exit=2000 -o /dev/null"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
@@ -79,7 +81,7 @@ serve_rows() { # name playbooks-dir modes...  (DATABASE_URL set: on that Postgre
   port=$(free_port)
   RESPONDER_DATABASE_URL=${DATABASE_URL:-} \
   RESPONDER_ALERTMANAGER_BEARER_TOKEN_FILE=$TMP/am-token RESPONDER_LOG_LEVEL=$LOG_LEVEL \
-    "${SERVE_BIN:-$BIN}" serve --listen "127.0.0.1:$port" --state "$state" --playbooks "$playbooks" \
+    ${SERVE_WRAPPER:-} "${SERVE_BIN:-$BIN}" serve --listen "127.0.0.1:$port" --state "$state" --playbooks "$playbooks" \
     --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" >"$TMP/serve-$name.out" 2>"$TMP/serve-$name.log" &
   pid=$!; PIDS+=("$pid")
   wait_200 "$port" /readyz 60

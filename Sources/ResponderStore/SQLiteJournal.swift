@@ -25,6 +25,10 @@ public final class SQLiteJournal: AlertJournal {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB switches the writer to WAL with `synchronous = NORMAL` after `prepareDatabase` ran, and NORMAL does
+            // not sync the WAL at each commit: an answered delivery could be lost to a power cut. FULL is set again
+            // here, on the one connection that writes.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.enableIncrementalVacuumIfNew(pool)
             try JournalSchema.migrator.migrate(pool)
             self.pool = pool
@@ -155,6 +159,15 @@ public final class SQLiteJournal: AlertJournal {
             results = Array(repeating: .failure(map(error, doing: "record a delivery")), count: batch.count)
         }
         for (slot, result) in zip(batch, results) { slot.finish(result) }
+    }
+
+    /// The writer's `PRAGMA synchronous` level (2 is FULL: every commit is synced before it returns).
+    public func synchronousLevel() async throws(JournalError) -> Int {
+        do {
+            return try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw Self.map(error, doing: "read the synchronous level")
+        }
     }
 
     /// Takes the write lock and releases it without changing anything.

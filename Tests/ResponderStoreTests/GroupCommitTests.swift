@@ -18,6 +18,14 @@ struct GroupCommitTests {
         #expect(batcher.statistics.batches == 2 && batcher.statistics.writes == 4 && batcher.statistics.queued == 0)
     }
 
+    @Test("the writer syncs every commit (synchronous = FULL), although GRDB's WAL set-up turns it to NORMAL")
+    func fullSync() async throws {
+        let path = SQLiteJournalTests.temporaryPath()
+        #expect(try await SQLiteJournal(path: path).synchronousLevel() == 2)
+        // Also when an existing file is opened again.
+        #expect(try await SQLiteJournal(path: path).synchronousLevel() == 2)
+    }
+
     @Test("deliveries made while the writer is busy share its next transaction, each with its own receipt")
     func shareTheNextTransaction() async throws {
         let journal = try SQLiteJournal(path: SQLiteJournalTests.temporaryPath())
