@@ -14,6 +14,26 @@ struct SQLitePauseStoreTests {
         try await SQLiteRunTransactions(journal: SQLiteJournal(path: path), keepEnded: .seconds(86_400), now: now)
     }
 
+    @Test("the run cache is loaded at its first use, not when it is opened: what the journal holds by then is in the view")
+    func loadsAtFirstUse() async throws {
+        let path = SQLiteJournalTests.temporaryPath()
+        let journal = try SQLiteJournal(path: path)
+        try await journal.save([RunSamples.run("run-1", steps: [])])
+        let store = try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: Self.t0)
+        #expect(try await store.nextAttention() == nil, "nothing is read before the first transaction")
+        // Saved after the store was opened and before its first transaction: a load at opening would have missed it.
+        try await journal.save([RunSamples.run("run-7", steps: [])])
+        let seen = try await store.transact(.run(id: "run-7"), owner: "local", now: Self.t0, lease: .seconds(30)) { view in
+            RunTransactionOutcome(result: view.runs.map(\.id))
+        }
+        #expect(seen == ["run-7"])
+        let highest = try await store.transact(.alerts(endedSince: Self.t0, candidates: [], touching: RunFootprint(alerts: [], set: nil)),
+                                               owner: "local", now: Self.t0, lease: .seconds(30)) { view in
+            RunTransactionOutcome(result: view.highestRunNumber)
+        }
+        #expect(highest == 7)
+    }
+
     @Test("pauses are numbered, listed, lifted by id, by target and direction, and globally; numbers are not reused")
     func addListLift() async throws {
         let store = try await Self.open(SQLiteJournalTests.temporaryPath())
