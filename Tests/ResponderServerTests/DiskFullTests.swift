@@ -1,6 +1,7 @@
 import Foundation
 import ResponderCore
 import ResponderStore
+import ResponderTestSupport
 import Testing
 
 /// The real binary with its state folder on a 16 MiB tmpfs: `/readyz` and the log warn while space is low, a full
@@ -118,6 +119,11 @@ struct DiskFullTests {
     func runThroughFullDisk() async throws {
         let setup = try PauseServeTests.Setup("disk-full-run")
         defer { setup.folders.remove() }
+        // The ladder's first step comes 10 s after the resolve, so the disk is full before it falls due: filling 16 MiB
+        // took up to 3 s on a loaded machine, and with a 1 s hold the whole ladder had run before the disk was full.
+        try FastLadder.yaml(levels: [6, 4], name: "emergency", target: setup.target.yaml)
+            .replacingOccurrences(of: "hold: 1s", with: "hold: 10s")
+            .write(toFile: setup.folders.playbooks + "/emergency.yaml", atomically: true, encoding: .utf8)
         let disk = try SmallFileSystem(at: setup.folders.state, size: "16m")
         defer { disk.unmount() }
         let server = try await LiveResponder.start(setup.folders)
@@ -126,15 +132,19 @@ struct DiskFullTests {
             try await server.eventually("the scale-up") { setup.replicas == "12" ? true : nil }
             let id = try await server.eventually("the run") { try await server.latestRunID() }
             #expect(try await server.postAlertmanager("v4_resolved_minimal.json") == 200)
+            try await server.eventually("the resolve to be handed to the run") {
+                server.process.stdout.contains("step-down ladder scheduled") ? true : nil
+            }
             _ = try disk.fill("ballast")
-            // Handing the resolve to the run (and the ladder after it) needs writes the full disk refuses; the engine
-            // retries at its next tick.
+            #expect(setup.replicas == "12", "the disk was full before the first ladder step fell due")
+            // The first ladder step falls due while the disk is full: claiming it is a write the full disk refuses; the
+            // engine tries again at its next tick.
             try await server.eventually("the run engine to meet the full disk", limit: .seconds(15)) {
                 server.process.stdout.contains("the disk holding the journal is full (SQLITE_FULL)") ? true : nil
             }
             #expect(server.process.process.isRunning)
             try FileManager.default.removeItem(atPath: disk.path + "/ballast")
-            try await server.eventually("the ladder to finish once space is back", limit: .seconds(30)) {
+            try await server.eventually("the ladder to finish once space is back", limit: .seconds(40)) {
                 setup.replicas == "4" ? true : nil
             }
             let run = try await server.eventually("the run to end") {
