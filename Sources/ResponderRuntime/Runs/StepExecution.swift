@@ -11,4 +11,11 @@ public struct StepExecution: Sendable {
     public var snapshot: [String: String]
     /// Whether the step only records what it would do.
     public var dryRun: Bool
+
+    /// How late the step started against its due time, in seconds; 0 when on time or without a due time. Waits for a
+    /// pause, a gate, an acknowledgement or a hold count, as does a re-check after a takeover.
+    public var lateness: TimeInterval {
+        guard let due = step.due, let started = step.startedAt else { return 0 }
+        return max(0, started.timeIntervalSince(due))
+    }
 }
