@@ -51,8 +51,12 @@ extension ResponderMetrics {
         Gauge(label: "responder_outbox_oldest_pending_seconds", factory: factory).record(age)
     }
 
-    /// Gives the step histograms their series before the first step, so a dashboard shows 0 rather than no data.
-    func registerStepHistograms() {
+    /// Gives the step histograms and retention's counters their series before the first step or deletion, so a
+    /// dashboard shows 0 rather than no data.
+    func registerSeries() {
+        for kind in RetentionKind.allCases {
+            _ = Counter(label: "responder_retention_deleted_total", dimensions: [("kind", kind.rawValue)], factory: factory)
+        }
         _ = Recorder(label: "responder_timer_lateness_seconds", factory: factory)
         for outcome in Self.stepOutcomes {
             _ = Metrics.Timer(label: "responder_step_duration_seconds", dimensions: [("outcome", outcome)], factory: factory)

@@ -29,7 +29,7 @@ public final class ResponderMetrics: Sendable {
         factory.valueHistogramBuckets["responder_timer_lateness_seconds"] = Self.latenessBuckets
         factory.durationHistogramBuckets["responder_step_duration_seconds"] = Self.stepDurationBuckets
         self.factory = factory
-        registerStepHistograms()
+        registerSeries()
     }
 
     /// Counts one delivery by source (`alertmanager`, `sns`) and outcome (`accepted`, `duplicate`, `rejected`,
