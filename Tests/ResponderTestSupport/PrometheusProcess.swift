@@ -107,11 +107,12 @@ public final class PrometheusProcess: @unchecked Sendable {
     /// The JSON answer of the instant query `query` (`status`, `data` or `errorType`/`error`), nil when Prometheus
     /// could not be reached or did not answer JSON.
     public func query(_ query: String) async -> [String: Any]? {
-        var components = URLComponents(string: url + "/api/v1/query")
-        components?.queryItems = [URLQueryItem(name: "query", value: query)]
+        guard var components = URLComponents(string: url + "/api/v1/query") else { return nil }
+        components.queryItems = [URLQueryItem(name: "query", value: query)]
         // `+` in a query is a plus, not an encoded space.
-        components?.percentEncodedQuery = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        guard let address = components?.url?.absoluteString,
+        let encoded = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        components.percentEncodedQuery = encoded
+        guard let address = components.url?.absoluteString,
               let response = await LoopbackHTTP.get(address, timeout: .seconds(5)) else { return nil }
         return try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
     }
