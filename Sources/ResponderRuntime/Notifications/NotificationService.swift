@@ -113,8 +113,8 @@ public actor NotificationService: Service {
     static let backlogReadInterval = 5.0
 
     /// Every ``backlogReadInterval`` reads the outbox's backlog and tells ``backlogObserved``; a store that fails
-    /// leaves the last reading.
-    func observeBacklog() async {
+    /// leaves the last reading. For tests and the loop.
+    public func observeBacklog() async {
         let at = now
         guard at.timeIntervalSince(lastBacklogRead) >= Self.backlogReadInterval,
               let backlog = try? await outbox.outboxBacklog() else { return }
