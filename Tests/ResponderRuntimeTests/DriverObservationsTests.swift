@@ -16,8 +16,11 @@ final class DriverObservations: Sendable {
     /// Every step result the timer service timed.
     var results: [StepResult] { state.withLock { $0.results } }
 
+    /// Keeps a step's lateness.
     func record(lateness: TimeInterval) { state.withLock { $0.lateness.append(lateness) } }
+    /// Keeps a count of the runs.
     func record(counts: RunCounts) { state.withLock { $0.counts.append(counts) } }
+    /// Keeps a timed step's result.
     func record(result: StepResult) { state.withLock { $0.results.append(result) } }
 }
 

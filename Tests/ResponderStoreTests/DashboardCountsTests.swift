@@ -8,6 +8,7 @@ import Testing
 /// (`responder_outbox_pending`, `responder_outbox_oldest_pending_seconds`), runs by status (`responder_runs`).
 @Suite("SQLite counts for the dashboard: the outbox backlog, runs by status")
 struct DashboardCountsTests {
+    /// A journal in a new temporary file, and its path.
     static func journal() throws -> (SQLiteJournal, String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("counts-\(UUID().uuidString).sqlite").path
         return (try SQLiteJournal(path: path), path)
