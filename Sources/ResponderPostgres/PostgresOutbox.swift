@@ -122,3 +122,26 @@ extension PostgresStore {
         try await execute("release an action link", "DELETE FROM action_token_use WHERE nonce = \(nonce)")
     }
 }
+
+extension PostgresStore {
+    /// Pending notifications per channel and when the oldest was queued (`outbox_pending` is a partial index of the
+    /// pending rows; the oldest is the lowest pending id, one row read).
+    public func outboxBacklog() async throws(JournalError) -> OutboxBacklog {
+        let counts = try await rows("count pending notifications", """
+            SELECT channel, count(*)::bigint FROM outbox WHERE status = 'pending' GROUP BY channel
+            """)
+        let oldest = try await rows("read the oldest pending notification", """
+            SELECT created_at FROM outbox WHERE id = (SELECT min(id) FROM outbox WHERE status = 'pending')
+            """)
+        return try decode("count pending notifications") {
+            var backlog = OutboxBacklog()
+            for row in counts {
+                let (channel, count) = try row.decode((String, Int).self)
+                guard let channel = OutboundNotification.Channel(rawValue: channel) else { continue }
+                backlog.pending[channel] = count
+            }
+            backlog.oldestQueuedAt = try oldest.first?.decode(PostgresInstant.self).date
+            return backlog
+        }
+    }
+}

@@ -62,6 +62,24 @@ extension PostgresStore: TransactionalRunStore {
         return try decode("read when runs next need attention") { try rows.first?.decode(PostgresInstant?.self)?.date }
     }
 
+    /// Open runs by status (`run_by_status`) and runs ended at or after `endedSince` by status (`run_by_ended_at`).
+    public func runCounts(endedSince: Date) async throws(JournalError) -> RunCounts {
+        let rows = try await rows("count runs", """
+            SELECT status, count(*)::bigint FROM run WHERE status IN ('active', 'held') GROUP BY status
+            UNION ALL
+            SELECT status, count(*)::bigint FROM run WHERE ended_at >= \(PostgresInstant(endedSince)) GROUP BY status
+            """)
+        return try decode("count runs") {
+            var counts = RunCounts()
+            for row in rows {
+                let (status, count) = try row.decode((String, Int).self)
+                guard let status = RunStatus(rawValue: status) else { continue }
+                counts.byStatus[status, default: 0] += count
+            }
+            return counts
+        }
+    }
+
     /// Takes the locks of `scope` and reads what its transaction sees of the runs (``guardrails(at:unreadable:on:logger:)``
     /// adds the pauses and actions).
     private static func lock(_ scope: RunScope, at now: PostgresInstant, unreadable: UnreadableRuns,

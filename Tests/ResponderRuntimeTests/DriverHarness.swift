@@ -21,19 +21,25 @@ struct DriverHarness {
     let journal: SQLiteJournal
     let executor: StreamingExecutor
     let coordinator: RunCoordinator
+    /// What the timer service tells of each step it executed (its result and how long it took).
+    var stepTimed: @Sendable (StepResult, Duration) -> Void = { _, _ in }
 
-    /// A driver over the journal at `path`.
+    /// A driver over the journal at `path`; `observations` receives what the driver tells `/metrics`.
     static func make(path: String, executor: StreamingExecutor = StreamingExecutor(),
-                     playbook: String = playbook) async throws -> DriverHarness {
+                     playbook: String = playbook, observations: DriverObservations? = nil) async throws -> DriverHarness {
         let journal = try SQLiteJournal(path: path)
         let clock = ManualClock(start: start)
         let set = try PlaybookLoader.load(files: [("playbooks.yaml", playbook)]).get()
         let registry = PlaybookRegistry(logger: Logger(label: "t")) { .success(set) }
         let store = try await SQLiteRunTransactions(journal: journal, keepEnded: .seconds(86_400), now: start)
         let coordinator = RunCoordinator(store: store, executor: executor, playbooks: registry, logger: Logger(label: "t"),
-                                         clock: clock, events: journal)
+                                         clock: clock, events: journal,
+                                         stepLateness: { observations?.record(lateness: $0) },
+                                         runsCounted: { counts, _ in observations?.record(counts: counts) })
         executor.clock = clock
-        return DriverHarness(clock: clock, journal: journal, executor: executor, coordinator: coordinator)
+        var harness = DriverHarness(clock: clock, journal: journal, executor: executor, coordinator: coordinator)
+        if let observations { harness.stepTimed = { result, _ in observations.record(result: result) } }
+        return harness
     }
 
     private init(clock: ManualClock, journal: SQLiteJournal, executor: StreamingExecutor, coordinator: RunCoordinator) {
@@ -47,7 +53,7 @@ struct DriverHarness {
     /// SIGTERM does: steps still running finish and their results are saved before this returns.
     func running<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         let group = ServiceGroup(configuration: .init(
-            services: [RunTimerService(coordinator: coordinator, executor: executor)], logger: Logger(label: "t")
+            services: [RunTimerService(coordinator: coordinator, executor: executor, stepTimed: stepTimed)], logger: Logger(label: "t")
         ))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

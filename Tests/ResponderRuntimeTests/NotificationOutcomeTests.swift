@@ -47,6 +47,7 @@ struct NotificationOutcomeTests {
         func notifications(runID: String) async throws(JournalError) -> [OutboxItem] {
             try await base.notifications(runID: runID)
         }
+        func outboxBacklog() async throws(JournalError) -> OutboxBacklog { try await base.outboxBacklog() }
     }
 
     /// Counts attempts; fails the first `failures` of them with a retryable error.

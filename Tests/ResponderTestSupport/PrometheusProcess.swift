@@ -26,8 +26,9 @@ public final class PrometheusProcess: @unchecked Sendable {
         self.log = log
     }
 
-    /// Starts Prometheus scraping `http://127.0.0.1:<target>/metrics` every second and waits until it is ready.
-    public static func start(scraping target: Int, in folder: String) async throws -> PrometheusProcess {
+    /// Starts Prometheus scraping `http://127.0.0.1:<target>/metrics` every second (`https` without verifying the
+    /// certificate when `https` is set: a `serve` under test) and waits until it is ready.
+    public static func start(scraping target: Int, in folder: String, https: Bool = false) async throws -> PrometheusProcess {
         let binary = "/usr/bin/prometheus"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw PrometheusFailure(description: "\(binary) not found: install the Debian package prometheus (scripts/test does)")
@@ -40,7 +41,12 @@ public final class PrometheusProcess: @unchecked Sendable {
               - job_name: gate
                 static_configs:
                   - targets: ["127.0.0.1:\(target)"]
-            """
+            """ + (https ? """
+
+                scheme: https
+                tls_config:
+                  insecure_skip_verify: true
+            """ : "")
         try config.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
         var failures: [String] = []
         for attempt in 0..<3 {
@@ -96,6 +102,19 @@ public final class PrometheusProcess: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(200))
         }
         return false
+    }
+
+    /// The JSON answer of the instant query `query` (`status`, `data` or `errorType`/`error`), nil when Prometheus
+    /// could not be reached or did not answer JSON.
+    public func query(_ query: String) async -> [String: Any]? {
+        guard var components = URLComponents(string: url + "/api/v1/query") else { return nil }
+        components.queryItems = [URLQueryItem(name: "query", value: query)]
+        // `+` in a query is a plus, not an encoded space.
+        let encoded = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        components.percentEncodedQuery = encoded
+        guard let address = components.url?.absoluteString,
+              let response = await LoopbackHTTP.get(address, timeout: .seconds(5)) else { return nil }
+        return try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
     }
 
     /// SIGTERM, then SIGKILL after 5 s.

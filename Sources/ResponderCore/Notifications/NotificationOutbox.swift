@@ -55,4 +55,6 @@ public protocol NotificationOutbox: Sendable {
     func markFailed(_ id: Int64, attempts: Int, error: String, at: Date) async throws(JournalError)
     /// Every notification of a run, oldest first.
     func notifications(runID: String) async throws(JournalError) -> [OutboxItem]
+    /// How many notifications are pending, per channel, and when the oldest was queued (an indexed count).
+    func outboxBacklog() async throws(JournalError) -> OutboxBacklog
 }

@@ -80,7 +80,7 @@ public struct RunTransactionOutcome<Result: Sendable>: Sendable {
 /// replicas). Every change to runs is one transaction that locks the runs it reads, lets the pure engine decide, and
 /// writes the result with its notifications and processed alerts; steps are claimed with a lease, so a due step runs
 /// once, and a driver that dies mid-step has its runs taken over once the lease expires (at restart for SQLite).
-public protocol TransactionalRunStore: RunRepository, AlertBacklog, PauseStore {
+public protocol TransactionalRunStore: RunRepository, AlertBacklog, PauseStore, RunCounting {
     /// Runs `body` on the runs `scope` locks, inside one transaction, and commits what it returns (runs with their
     /// leases for `owner`, notifications, processed alerts). Nothing is written when the store fails; the body may
     /// then have run without effect, so it must be pure.

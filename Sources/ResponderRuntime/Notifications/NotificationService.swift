@@ -47,10 +47,16 @@ public actor NotificationService: Service {
     private var unrecorded: [Outcome] = []
     /// Whether the "not recorded" warning was logged and the store has not answered since.
     private var outcomeWaiting = false
+    /// Told the outbox's backlog whenever it is read (`/metrics` shows it without a store read at the scrape).
+    private let backlogObserved: @Sendable (OutboxBacklog, Date) -> Void
+    /// When the backlog was last read for ``backlogObserved``.
+    private var lastBacklogRead = Date.distantPast
 
     /// Creates the service.
     public init(outbox: any NotificationOutbox, delivery: any NotificationDelivery, backoff: Backoff = Backoff(),
-                heartbeat: Duration = .seconds(5), logger: Logger, clock: any WallClock = SystemWallClock()) {
+                heartbeat: Duration = .seconds(5), logger: Logger, clock: any WallClock = SystemWallClock(),
+                backlogObserved: @escaping @Sendable (OutboxBacklog, Date) -> Void = { _, _ in }) {
+        self.backlogObserved = backlogObserved
         self.outbox = outbox
         self.delivery = delivery
         self.backoff = backoff
@@ -69,6 +75,7 @@ public actor NotificationService: Service {
         await withGracefulShutdownHandler {
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 await drain()
+                await observeBacklog()
                 await sleep()
             }
         } onGracefulShutdown: { [wakeUp] in
@@ -100,6 +107,19 @@ public actor NotificationService: Service {
                 guard await recordOutcomes() else { return }
             }
         }
+    }
+
+    /// How often the backlog is read for `/metrics`, in seconds.
+    static let backlogReadInterval = 5.0
+
+    /// Every ``backlogReadInterval`` reads the outbox's backlog and tells ``backlogObserved``; a store that fails
+    /// leaves the last reading. For tests and the loop.
+    public func observeBacklog() async {
+        let at = now
+        guard at.timeIntervalSince(lastBacklogRead) >= Self.backlogReadInterval,
+              let backlog = try? await outbox.outboxBacklog() else { return }
+        lastBacklogRead = at
+        backlogObserved(backlog, at)
     }
 
     /// What became of one attempt, to be written to the outbox.

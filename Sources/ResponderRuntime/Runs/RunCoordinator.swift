@@ -22,6 +22,12 @@ public actor RunCoordinator: RunControl {
     let pausesObserved: @Sendable ([Pause], Date) -> Void
     /// When the pauses in force were last read for ``pausesObserved``.
     var lastPauseRead = Date.distantPast
+    /// Told how late each step it hands out starts against its due time, in seconds (0 when on time).
+    let stepLateness: @Sendable (TimeInterval) -> Void
+    /// Told the runs by status whenever they are counted (every ``runCountInterval``).
+    let runsCounted: @Sendable (RunCounts, Date) -> Void
+    /// When the runs were last counted for ``runsCounted``.
+    var lastRunCount = Date.distantPast
     /// This driver's name in the leases it holds.
     public nonisolated let owner: String
     private let lease: Duration
@@ -52,9 +58,13 @@ public actor RunCoordinator: RunControl {
         settings: EngineSettings = EngineSettings(), logger: Logger, owner: String = "local", lease: Duration = .seconds(30),
         notifier: RunNotifier = RunNotifier(channels: []), notificationsQueued: @escaping @Sendable () -> Void = {},
         clock: any WallClock = SystemWallClock(), events: (any EventStore)? = nil,
-        pausesObserved: @escaping @Sendable ([Pause], Date) -> Void = { _, _ in }
+        pausesObserved: @escaping @Sendable ([Pause], Date) -> Void = { _, _ in },
+        stepLateness: @escaping @Sendable (TimeInterval) -> Void = { _ in },
+        runsCounted: @escaping @Sendable (RunCounts, Date) -> Void = { _, _ in }
     ) {
         self.store = store
+        self.stepLateness = stepLateness
+        self.runsCounted = runsCounted
         self.events = events
         self.pausesObserved = pausesObserved
         self.targetsReader = executor
@@ -185,6 +195,7 @@ public actor RunCoordinator: RunControl {
             } ?? 0
         }
         await refreshPauses(at: at)
+        await countRuns(at: at)
         await scheduleOccurrences(at: at)
         await prepareEvents(at: at)
         let nextRun = try? await store.nextAttention()
@@ -310,6 +321,7 @@ public actor RunCoordinator: RunControl {
             return
         }
         running[execution.runID, default: 0] += 1
+        stepLateness(execution.lateness)
     }
 
     /// What a transaction writes: the runs the engine changed (plus `saveAll`), the notifications about them, and the

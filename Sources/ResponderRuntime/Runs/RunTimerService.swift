@@ -12,17 +12,21 @@ public struct RunTimerService: Service {
     let coordinator: RunCoordinator
     let executor: any StepExecutor
     let heartbeat: Duration
+    let stepTimed: @Sendable (StepResult, Duration) -> Void
 
-    /// A service driving `coordinator`, executing its steps with `executor`, ticking at least every `heartbeat`.
-    public init(coordinator: RunCoordinator, executor: any StepExecutor, heartbeat: Duration = .seconds(1)) {
+    /// A service driving `coordinator`, executing its steps with `executor`, ticking at least every `heartbeat`;
+    /// `stepTimed` is told each step's result and how long the executor took (monotonic time).
+    public init(coordinator: RunCoordinator, executor: any StepExecutor, heartbeat: Duration = .seconds(1),
+                stepTimed: @escaping @Sendable (StepResult, Duration) -> Void = { _, _ in }) {
         self.coordinator = coordinator
         self.executor = executor
         self.heartbeat = heartbeat
+        self.stepTimed = stepTimed
     }
 
     /// Drives the coordinator until the service group shuts down.
     public func run() async throws {
-        let (coordinator, executor, heartbeat) = (self.coordinator, self.executor, self.heartbeat)
+        let (coordinator, executor, heartbeat, stepTimed) = (self.coordinator, self.executor, self.heartbeat, self.stepTimed)
         await withDiscardingTaskGroup { group in
             group.addTask {
                 try? await cancelWhenGracefulShutdown {
@@ -49,8 +53,10 @@ public struct RunTimerService: Service {
             }
             for await execution in coordinator.executions {
                 group.addTask {
+                    let begun = ContinuousClock.now
                     let result = await executor.execute(execution.step, runID: execution.runID, snapshot: execution.snapshot,
                                                         dryRun: execution.dryRun)
+                    stepTimed(result, ContinuousClock.now - begun)
                     await coordinator.finished(execution, result: result)
                 }
             }

@@ -1,3 +1,4 @@
+import Foundation
 import ResponderCore
 
 /// A step the driver started and hands to the run timer service, which executes it in its task group and reports the
@@ -11,4 +12,19 @@ public struct StepExecution: Sendable {
     public var snapshot: [String: String]
     /// Whether the step only records what it would do.
     public var dryRun: Bool
+
+    /// A step of `runID` to execute.
+    public init(runID: String, step: RunStep, snapshot: [String: String], dryRun: Bool) {
+        self.runID = runID
+        self.step = step
+        self.snapshot = snapshot
+        self.dryRun = dryRun
+    }
+
+    /// How late the step started against its due time, in seconds; 0 when on time or without a due time. Waits for a
+    /// pause, a gate, an acknowledgement or a hold count, as does a re-check after a takeover.
+    public var lateness: TimeInterval {
+        guard let due = step.due, let started = step.startedAt else { return 0 }
+        return max(0, started.timeIntervalSince(due))
+    }
 }

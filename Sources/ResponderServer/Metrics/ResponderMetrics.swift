@@ -26,7 +26,10 @@ public final class ResponderMetrics: Sendable {
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
             .milliseconds(2500), .seconds(5),
         ]
+        factory.valueHistogramBuckets["responder_timer_lateness_seconds"] = Self.latenessBuckets
+        factory.durationHistogramBuckets["responder_step_duration_seconds"] = Self.stepDurationBuckets
         self.factory = factory
+        registerSeries()
     }
 
     /// Counts one delivery by source (`alertmanager`, `sns`) and outcome (`accepted`, `duplicate`, `rejected`,

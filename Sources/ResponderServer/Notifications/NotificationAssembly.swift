@@ -18,10 +18,12 @@ public struct NotificationAssembly: Sendable {
     /// One line for the start-up summary.
     public let summary: String
 
-    /// Assembles from `config` with the link signing `keys` and the server's `port` (for the default link base URL).
+    /// Assembles from `config` with the link signing `keys` and the server's `port` (for the default link base URL);
+    /// `backlogObserved` is told the outbox's backlog every few seconds (for `/metrics`).
     public static func make(
         config: ResponderConfig, keys: [ActionLinkKey], port: Int, journal: any ResponderStorage, httpClient: HTTPClient,
-        backoff: NotificationService.Backoff = .init(), logger: Logger, clock: any WallClock = SystemWallClock()
+        backoff: NotificationService.Backoff = .init(), logger: Logger, clock: any WallClock = SystemWallClock(),
+        backlogObserved: @escaping @Sendable (OutboxBacklog, Date) -> Void = { _, _ in }
     ) throws(ConfigError) -> NotificationAssembly {
         let now: @Sendable () -> Date = { clock.now.date }
         let signer: ActionLinkSigner
@@ -29,7 +31,8 @@ public struct NotificationAssembly: Sendable {
         let links = ActionLinks(signer: signer, baseURL: NotificationSetup.baseURL(config: config, port: port),
                                 ttl: .milliseconds(Int64(config.links.ttlSeconds * 1000)))
         let delivery = ChatDelivery(config: config, journal: journal, links: links, httpClient: httpClient, logger: logger, now: now)
-        let service = NotificationService(outbox: journal, delivery: delivery, backoff: backoff, logger: logger, clock: clock)
+        let service = NotificationService(outbox: journal, delivery: delivery, backoff: backoff, logger: logger, clock: clock,
+                                          backlogObserved: backlogObserved)
         let channels = NotificationSetup.channels(config: config)
         let verifier = config.slack.signingSecret.map { SlackRequestVerifier(signingSecret: Array($0.value.utf8)) }
         var parts: [String] = []

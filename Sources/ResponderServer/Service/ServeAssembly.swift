@@ -96,19 +96,21 @@ public struct ServeAssembly: Sendable {
         let config = parts.config
         let clock = parts.clock
         let now: @Sendable () -> Date = { clock.now.date }
+        let metrics = ResponderMetrics()
         let notifications = try NotificationAssembly.make(
             config: config, keys: parts.linkKeys, port: config.listenPort, journal: parts.journal,
-            httpClient: parts.httpClient, backoff: parts.backoff, logger: parts.logger, clock: clock
+            httpClient: parts.httpClient, backoff: parts.backoff, logger: parts.logger, clock: clock,
+            backlogObserved: { metrics.outboxBacklog($0, now: $1) }
         )
         let outbox = notifications.service
         let settings = Self.settings(config)
-        let metrics = ResponderMetrics()
         let runs = parts.runStore.map {
             RunCoordinator(store: $0, executor: parts.executor, playbooks: parts.playbooks, settings: settings,
                            logger: parts.logger, owner: parts.owner,
                            lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
                            notifier: notifications.notifier, notificationsQueued: { outbox.wake() }, clock: clock,
-                           events: parts.journal, pausesObserved: { metrics.pauses($0, now: $1) })
+                           events: parts.journal, pausesObserved: { metrics.pauses($0, now: $1) },
+                           stepLateness: { metrics.stepLateness($0) }, runsCounted: { counts, _ in metrics.runs(counts) })
         }
         let deps = ServerDependencies(
             config: config, journal: parts.journal, metrics: metrics, alertmanagerAuth: parts.alertmanagerAuth,
@@ -123,7 +125,8 @@ public struct ServeAssembly: Sendable {
             .init(service: notifications.service, serviceName: "notifications"),
         ]
         if let runs {
-            services.append(.init(service: RunTimerService(coordinator: runs, executor: parts.executor), serviceName: "run timers"))
+            let timers = RunTimerService(coordinator: runs, executor: parts.executor) { metrics.stepDuration($0, duration: $1) }
+            services.append(.init(service: timers, serviceName: "run timers"))
         }
         if let store = parts.retention {
             let retention = RetentionService(

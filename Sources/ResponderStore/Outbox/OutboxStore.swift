@@ -69,6 +69,22 @@ extension SQLiteJournal: NotificationOutbox {
         }
     }
 
+    /// Pending notifications per channel and when the oldest was queued: the partial index of pending rows answers
+    /// the count; the oldest is the lowest pending id (queue order), one row read.
+    public func outboxBacklog() async throws(JournalError) -> OutboxBacklog {
+        try await outboxRead("count pending notifications") { db in
+            var backlog = OutboxBacklog()
+            for row in try Row.fetchAll(db, sql: "SELECT channel, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel") {
+                guard let channel = OutboundNotification.Channel(rawValue: row["channel"]) else { continue }
+                backlog.pending[channel] = row["n"]
+            }
+            backlog.oldestQueuedAt = try String.fetchOne(db, sql: """
+                SELECT created_at FROM outbox WHERE id = (SELECT MIN(id) FROM outbox WHERE status = 'pending')
+                """).flatMap { JournalRows.date($0) }
+            return backlog
+        }
+    }
+
     /// Where the run's Slack message is (channel id and ts), once posted.
     public func slackMessage(runID: String) async throws(JournalError) -> (channel: String, ts: String)? {
         try await outboxRead("read the Slack message of \(runID)") { db in

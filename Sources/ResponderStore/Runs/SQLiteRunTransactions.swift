@@ -139,6 +139,10 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     }
     /// Runs ended at or after `since`.
     public func endedRuns(since: Date) async throws(JournalError) -> [Run] { try await journal.endedRuns(since: since) }
+    /// Open runs and runs ended since `endedSince`, by status, counted in the journal.
+    public func runCounts(endedSince: Date) async throws(JournalError) -> RunCounts {
+        try await journal.runCounts(endedSince: endedSince)
+    }
     /// The highest run number stored.
     public func highestRunNumber() async throws(JournalError) -> Int { try await journal.highestRunNumber() }
     /// Stored runs skipped as unusable.
