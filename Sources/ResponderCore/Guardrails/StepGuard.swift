@@ -101,5 +101,8 @@ public struct LimitHit: Sendable, Equatable {
     public var description: String { "\(owner) limit \(name) (\(text))" }
 
     /// The key a run is told about once: the limit and its scope.
-    public var key: String { "limit:\(owner):\(name):\(text)" }
+    public var key: String { "\(Self.keyPrefix)\(owner):\(name):\(text)" }
+
+    /// What every limit's key begins with (a pause's key is its id, `pause-<n>`).
+    public static let keyPrefix = "limit:"
 }

@@ -255,6 +255,9 @@ public struct RunStep: Sendable, Equatable, Codable {
         /// When it began waiting (kept while one block follows another).
         public var since: Date
 
+        /// Whether a limit holds the step (else a pause does).
+        public var isLimit: Bool { key.hasPrefix(LimitHit.keyPrefix) }
+
         /// Creates a block.
         public init(key: String, reason: String, since: Date) {
             self.key = key

@@ -14,7 +14,7 @@ extension RunEngine {
                 run.steps[index].status = .pending
                 run.steps[index].acknowledged = true
                 // A step held over a limit runs anyway: the person who acknowledged was told which limit.
-                if run.steps[index].blocked?.key.hasPrefix("limit:") == true { run.steps[index].limitWaived = true }
+                if run.steps[index].blocked?.isLimit == true { run.steps[index].limitWaived = true }
             }
             record(&run, now, "acknowledged by \(actor)")
         case .hold:

@@ -24,7 +24,7 @@ extension RunEngine {
             run.steps[index] = step
             let waited = now.timeIntervalSince(block.since)
             record(&run, now, "step \(index) runs: \(block.reason) no longer stops it")
-            shiftLater(&run, after: index, by: waited, now: now, for: block.key.hasPrefix("limit:") ? "a limit" : "a pause")
+            shiftLater(&run, after: index, by: waited, now: now, for: block.isLimit ? "a limit" : "a pause")
             return .go
         case .paused(let pause):
             if pause.mode == .skip, step.work != .restore, step.phase != .undo {
