@@ -66,7 +66,7 @@ struct ConfigBuilder {
         return config
     }
 
-    /// Allowed values of the whole-number keys (bytes); README's Configuration section lists them.
+    /// Allowed values of the whole-number keys (bytes); docs/configuration.md lists them.
     static let integerRanges: [String: ClosedRange<Int>] = [
         "alertmanager.max_body_bytes": 1_024...67_108_864,
         "sns.max_body_bytes": 1_024...67_108_864,

@@ -43,7 +43,7 @@ public final class SQLiteJournal: AlertJournal {
     /// Lets a new, empty database give deleted pages back to the file system (``reclaimSpace()``). It must be set
     /// before the first table; the pool already switched the file to WAL, so the setting takes a VACUUM, instant on
     /// an empty file. An existing database keeps its mode: turning it on there rewrites the whole file (twice its
-    /// size on disk, the write lock held throughout), which the README leaves to the operator, offline.
+    /// size on disk, the write lock held throughout), which docs/operations.md leaves to the operator, offline.
     private static func enableIncrementalVacuumIfNew(_ pool: DatabasePool) throws {
         try pool.writeWithoutTransaction { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 else { return }
