@@ -222,6 +222,20 @@ struct RunEngineTests {
         #expect(h.calls.count == 3)
     }
 
+    @Test("a step that waited for an acknowledgement keeps its due time: started minus due (the timer-lateness metric) counts the wait")
+    func ackWaitCountsAsLateness() throws {
+        var h = EngineHarness(F.set([Self.emergency(requireAck: true)], targets: Self.targets), replicas: ["api": 2])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.advance(by: 7200)
+        let id = try #require(h.onlyRun?.id)
+        h.send(.command(runID: id, .ack, actor: "dave"))
+        let step = try #require(h.engine.runs[id]?.steps[2])
+        let started = try #require(step.startedAt)
+        let due = try #require(step.due)
+        #expect(started.timeIntervalSince(due) == 7200 - 600, "due \(due) (resolve + 10 min hold), started \(started) at the ack")
+    }
+
     @Test("retryable failures back off and retry; the limit escalates; a late duplicate result is ignored")
     func retries() throws {
         var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2],

@@ -49,7 +49,9 @@ struct DriverObservationsTests {
         #expect(lateness.count >= 2, "\(lateness)")
         #expect(lateness.first == 0, "the emergency scale starts when it is due")
         #expect(lateness.dropFirst().first == 3, "\(lateness)")
-        #expect(observations.counts.first?[.active] == 1, "\(observations.counts)")
+        // The driver counts at every tick, the first of which may come before the delivery made the run.
+        #expect(observations.counts.contains { $0[.active] == 1 }, "\(observations.counts)")
+        #expect(observations.counts.allSatisfy { $0[.active] <= 1 }, "\(observations.counts)")
         #expect(observations.results.count == harness.executor.recorded.count)
         #expect(observations.results.allSatisfy { if case .success = $0 { true } else { false } })
     }

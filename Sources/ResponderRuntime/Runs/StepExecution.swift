@@ -21,8 +21,10 @@ public struct StepExecution: Sendable {
         self.dryRun = dryRun
     }
 
-    /// How late the step started against its due time, in seconds; 0 when on time or without a due time. Waits for a
-    /// pause, a gate, an acknowledgement or a hold count, as does a re-check after a takeover.
+    /// How late the step started against its due time, in seconds; 0 when on time or without a due time. A pause, a
+    /// limit, a load-check wait or a hold moves the due time to the next re-check, so their waits do not count; a wait
+    /// for an acknowledgement keeps it, so that wait does, as do a re-check after a takeover and a step run late after
+    /// downtime.
     public var lateness: TimeInterval {
         guard let due = step.due, let started = step.startedAt else { return 0 }
         return max(0, started.timeIntervalSince(due))

@@ -57,6 +57,22 @@ struct RunEnginePauseTests {
         #expect(run.history.contains { $0.message.contains("waited") && $0.message.contains("for a pause") })
     }
 
+    @Test("a step a pause held starts at its re-check: its due time moved, so started minus due (the timer-lateness metric) is the timer's delay, not the pause")
+    func pausedStepLatenessIsTheTimersOwn() throws {
+        var h = EngineHarness(Self.set(), replicas: ["api": 2, "web": 1])
+        h.fire(F.alert("TrafficSpike"))
+        h.fire(F.alert("TrafficSpike", status: .resolved))
+        h.engine.guardrails.pauses = [Self.pause(direction: .down)]
+        h.advance(by: 3_600)
+        h.engine.guardrails.pauses = []
+        h.advance(by: 15)
+        let step = try #require(h.onlyRun?.steps[2])
+        let started = try #require(step.startedAt)
+        let due = try #require(step.due)
+        #expect(started.timeIntervalSince(F.now) > 3_000, "the step waited for the pause")
+        #expect(started.timeIntervalSince(due) == 0, "due \(due), started \(started)")
+    }
+
     @Test("a scale-down pause lets the scale-up through; a pause on web does not stop api")
     func directionAndTarget() throws {
         var h = EngineHarness(Self.set(), replicas: ["api": 2, "web": 1])
