@@ -146,7 +146,7 @@ public enum LoopbackHTTP {
         let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         let seconds = Int(timeout.components.seconds)
-        return await Task.detached { fetch(host: host, port: port, target: target, timeoutSeconds: max(1, seconds)) }.value
+        return await OffPool.run { fetch(host: host, port: port, target: target, timeoutSeconds: max(1, seconds)) }
     }
 
     private static func fetch(host: String, port: Int, target: String, timeoutSeconds: Int) -> (status: Int, body: Data)? {

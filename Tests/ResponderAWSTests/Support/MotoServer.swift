@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import ResponderAWS
+import ResponderTestSupport
 import Testing
 
 /// A moto server on a free loopback port, started once around a suite (``MotoServer/Scope``) and reachable from
@@ -50,7 +51,8 @@ final class MotoServer: @unchecked Sendable {
         do { try process.run() } catch {
             throw Unavailable(description: "cannot run python3 (\(error)): install Python 3 and pip install 'moto[server]'")
         }
-        let line = await Task.detached { Self.readLine(stdout.fileHandleForReading) }.value
+        let handle = stdout.fileHandleForReading
+        let line = await OffPool.run { Self.readLine(handle) }
         guard let port = Int(line) else {
             process.terminate()
             throw Unavailable(description: "moto server is not installed (\(line)): pip install 'moto[server]' boto3")
