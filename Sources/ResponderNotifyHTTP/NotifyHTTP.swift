@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import ResponderCore
 import ResponderNotify
+import ResponderTracing
 
 /// One outbound POST to Slack or PagerDuty with a timeout and a capped response, transport failures mapped to
 /// ``NotifyError`` with every secret (token, routing key, webhook URL) removed from the text.
@@ -34,10 +35,15 @@ enum NotifyHTTP {
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, timeout: timeAmount(timeout))
-            let buffer = try await response.body.collect(upTo: 1 << 20)
-            return Response(status: Int(response.status.code), headers: response.headers,
-                            body: Array(buffer.readableBytesView))
+            // The URL's path is not recorded: a Slack incoming webhook's path is its secret.
+            return try await OutboundCall.run(service.lowercased(), method: "POST", url: url) { call in
+                call.inject(into: &request.headers)
+                let response = try await client.execute(request, timeout: timeAmount(timeout))
+                call.status(Int(response.status.code))
+                let buffer = try await response.body.collect(upTo: 1 << 20)
+                return Response(status: Int(response.status.code), headers: response.headers,
+                                body: Array(buffer.readableBytesView))
+            }
         } catch let error as HTTPClientError where isConfigurationError(error) {
             throw .permanent("the \(service) URL is not a valid http(s) URL (\(error.shortDescription)): check the configured base URL")
         } catch {
