@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import ResponderCore
 import ResponderSNS
+import Tracing
 
 /// `POST /hooks/sns`: verifies an SNS HTTPS delivery, journals it, confirms allowed subscriptions after the journal
 /// commit, and answers 2xx only once the delivery is durably recorded.
@@ -44,11 +45,17 @@ public struct SNSHook: Sendable {
             return JSONResponse.error(.badRequest, "could not read the request body: \(error)")
         }
         var outcome: SNSDeliveryOutcome
+        // Signature, certificate and topic checks, then the message's decoding: one child span of the delivery.
+        let verify = startSpan("sns verify")
         do {
             outcome = try await processor.process(body: body, now: now())
             let typeHeader = HTTPField.Name("x-amz-sns-message-type").flatMap { request.headers[$0] }
             try Self.checkTypeHeader(typeHeader, outcome: outcome)
+            verify.attributes["responder.sns.kind"] = outcome.kind.rawValue
+            verify.end()
         } catch {
+            verify.setStatus(SpanStatus(code: .error))
+            verify.end()
             let status = error.httpStatus
             metrics.delivery(source: "sns", outcome: status == 503 ? "unavailable" : "rejected")
             context.logger.notice("sns delivery refused", metadata: ["status": "\(status)", "reason": "\(error.message.prefix(200))"])
@@ -56,6 +63,8 @@ public struct SNSHook: Sendable {
         }
         let receipt: JournalReceipt
         var alerts: [NormalizedAlert] = []
+        let journaling = startSpan("sns journal")
+        defer { journaling.end() }
         do {
             alerts = outcome.alert.map { [$0] } ?? []
             receipt = try await journal.record(
@@ -64,6 +73,7 @@ public struct SNSHook: Sendable {
                 plans: await planner.plans(for: alerts)
             )
         } catch {
+            journaling.setStatus(SpanStatus(code: .error))
             metrics.delivery(source: "sns", outcome: "unavailable")
             context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
             // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.
