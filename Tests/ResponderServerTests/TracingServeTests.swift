@@ -1,0 +1,162 @@
+import Foundation
+import ResponderTestSupport
+import Testing
+
+/// OpenTelemetry tracing through the real `responder serve`: a local OTLP/HTTP receiver takes the spans, an Alertmanager
+/// delivery carries the sender's `traceparent`, and the playbook's steps run a command target and call an HTTP
+/// endpoint. The spans must continue the sender's trace with the right parents, the HTTP action must carry the trace
+/// on, and with no `OTEL_*` variable set nothing may be exported or sent.
+@Suite("tracing through serve: spans to a local OTLP receiver", .serialized, .timeLimit(.minutes(2)))
+struct TracingServeTests {
+    /// The sender's trace.
+    static let senderTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    /// The sender's span, the delivery's parent.
+    static let senderSpan = "00f067aa0ba902b7"
+
+    /// A command-pair target `worker` scaled to 6, then an HTTP call to the test's endpoint.
+    static func playbook(_ target: CommandPairTarget, endpoint: Int) -> String {
+        """
+        targets:
+        \(target.yaml)
+        playbooks:
+          - name: traced-scale
+            kind: emergency-scale
+            match: {matchers: ['alertname="HighQueueDepth"']}
+            actions:
+              - scale: {target: worker, to: 6}
+              - http: {method: POST, url: "http://127.0.0.1:\(endpoint)/warm"}
+        """
+    }
+
+    /// Runs `serve` on a playbook calling a fake endpoint, with `environment`; posts the fixture alert with the sender's
+    /// `traceparent`, waits for the HTTP action's call, then hands the server, the endpoint and the folders to `check`.
+    static func withServe(environment: [String: String],
+                          _ check: @Sendable (LiveResponder, FakeHTTPEndpoint, CommandPairTarget) async throws -> Void) async throws {
+        let folders = try ServeFolders("tracing")
+        defer { folders.remove() }
+        let target = try CommandPairTarget(folder: folders.temporary.path)
+        let endpoint = FakeHTTPEndpoint()
+        try await endpoint.run { port in
+            try playbook(target, endpoint: port).write(toFile: folders.playbooks + "/traced.yaml", atomically: true, encoding: .utf8)
+            let server = try await LiveResponder.start(folders, environment: environment)
+            do {
+                let body = String(decoding: try Fixture.bytes("v4_firing_minimal.json"), as: UTF8.self)
+                let (status, answer) = try await server.postAlertmanager(
+                    body: body, headers: [("traceparent", "00-\(senderTrace)-\(senderSpan)-01"), ("tracestate", "vendor=1")])
+                #expect(status == 200, "\(answer)")
+                try await server.eventually("the HTTP action's call") { endpoint.recorded.first }
+                try await check(server, endpoint, target)
+            } catch {
+                await server.stop()
+                throw error
+            }
+            await server.stop()
+        }
+    }
+
+    @Test("the delivery continues the sender's trace; engine, step and backend spans are its descendants; the HTTP action carries the trace")
+    func spansAndParents() async throws {
+        let receiver = OTLPReceiver()
+        try await receiver.run { otlp in
+            let environment = [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(otlp)",
+                "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+                "OTEL_SERVICE_NAME": "responder-test",
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+            ]
+            try await Self.withServe(environment: environment) { server, endpoint, target in
+                #expect(server.process.stdout.contains("Tracing: OTLP/HTTP (http/json) to http://127.0.0.1:\(otlp) as service responder-test"))
+                // The scale and the HTTP call are two steps: both spans, and the HTTP action's client span, must arrive.
+                let spans = try await server.eventually("the spans of both steps and the HTTP action", limit: .seconds(15)) {
+                    () -> [OTLPReceiver.Span]? in
+                    let spans = receiver.spans
+                    let steps = spans.filter { $0.name == "step" }.count
+                    return steps >= 2 && spans.contains { $0.name == "http action POST" } ? spans : nil
+                }
+                #expect(receiver.paths.allSatisfy { $0 == "/v1/traces" }, "\(receiver.paths)")
+                #expect(target.replicas == "6")
+                let byID = Dictionary(spans.map { ($0.spanID, $0) }, uniquingKeysWith: { first, _ in first })
+                let all = spans.map(\.description).joined(separator: "\n")
+
+                let delivery = try #require(spans.first { $0.name == "POST /hooks/alertmanager" }, "\(all)")
+                #expect(delivery.traceID == Self.senderTrace)
+                #expect(delivery.parentSpanID == Self.senderSpan)
+                #expect(delivery.kind == 2, "a server span")
+                #expect(delivery.attributes["http.response.status_code"] == "200")
+                #expect(delivery.attributes["responder.alert.names"] == "HighQueueDepth")
+                for phase in ["alertmanager authenticate", "alertmanager decode", "alertmanager journal"] {
+                    let span = try #require(spans.first { $0.name == phase }, "\(phase) missing:\n\(all)")
+                    #expect(span.parentSpanID == delivery.spanID, "\(phase)")
+                }
+
+                let engine = try #require(spans.first { $0.name == "engine alerts" }, "\(all)")
+                #expect(engine.traceID == Self.senderTrace && engine.parentSpanID == delivery.spanID)
+                #expect(engine.attributes["responder.playbook"] == "traced-scale")
+                #expect(engine.attributes["responder.run.id"] == "run-1")
+
+                let steps = spans.filter { $0.name == "step" }
+                for step in steps {
+                    #expect(step.traceID == Self.senderTrace, "\(step)")
+                    let parent = try #require(byID[step.parentSpanID], "parent of \(step)")
+                    // The first step is started by the engine's handling of the alert, the next by the first's result.
+                    #expect(["engine alerts", "engine step result"].contains(parent.name), "\(step) under \(parent)")
+                    if parent.name == "engine step result" {
+                        #expect(byID[parent.parentSpanID]?.name == "step", "a step result continues its step: \(parent)")
+                    }
+                }
+                let scale = try #require(steps.first { $0.attributes["responder.step.work"] == "scale" }, "\(all)")
+                #expect(scale.parentSpanID == engine.spanID)
+                #expect(scale.attributes["responder.target"] == "worker")
+                #expect(scale.attributes["responder.run.id"] == "run-1")
+                #expect(scale.attributes["responder.step.index"] != nil)
+                let commands = spans.filter { $0.name == "command scalectl" && $0.parentSpanID == scale.spanID }
+                #expect(!commands.isEmpty, "the command target's calls are children of the scale step:\n\(all)")
+
+                let http = try #require(steps.first { $0.attributes["responder.step.work"] == "http" }, "\(all)")
+                let call = try #require(spans.first { $0.name == "http action POST" }, "\(all)")
+                #expect(call.parentSpanID == http.spanID && call.traceID == Self.senderTrace)
+                #expect(call.kind == 3, "a client span")
+                #expect(call.attributes["http.response.status_code"] == "200")
+                #expect(call.attributes["server.address"] == "127.0.0.1")
+                #expect(call.attributes["url.path"] == nil, "an HTTP action's path is not recorded")
+
+                let hit = try #require(endpoint.recorded.first)
+                #expect(hit.headers["traceparent"] == "00-\(Self.senderTrace)-\(call.spanID)-01",
+                        "the endpoint continues the trace from the call's span")
+                #expect(hit.headers["tracestate"] == "vendor=1")
+
+                let token = try String(contentsOfFile: server.folders.state + "/alertmanager-token", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(!spans.contains { $0.attributes.values.contains { $0.contains(token) } }, "no span carries the token")
+                #expect(!spans.contains { $0.attributes["url.full"] != nil || $0.attributes["url.query"] != nil },
+                        "no full URL or query string is recorded (AsyncHTTPClient's own spans are off)")
+            }
+        }
+    }
+
+    @Test("with no OTEL_* variable nothing is exported (not even to the default localhost:4318) and no traceparent is sent")
+    func offByDefault() async throws {
+        let receiver = OTLPReceiver()
+        // The exporter's default endpoint: a server exporting by default would send here.
+        var bound = true
+        do {
+            try await receiver.run(port: 4318) { _ in try await Self.checkNothingSent() }
+        } catch is LoopbackPortError {
+            bound = false
+            try await Self.checkNothingSent()
+        }
+        #expect(receiver.posts == 0, "\(receiver.paths)")
+        if !bound { print("127.0.0.1:4318 was in use: only the missing traceparent was checked") }
+    }
+
+    /// Runs the scenario without tracing and checks the HTTP action's call carried no trace.
+    static func checkNothingSent() async throws {
+        try await withServe(environment: [:]) { server, endpoint, _ in
+            #expect(!server.process.stdout.contains("Tracing:"))
+            let hit = try #require(endpoint.recorded.first)
+            #expect(hit.headers["traceparent"] == nil && hit.headers["tracestate"] == nil, "\(hit.headers)")
+            // Long enough for a batch exporter's schedule (1 s by default in swift-otel) to have sent something.
+            try await Task.sleep(for: .milliseconds(1_500))
+        }
+    }
+}
