@@ -286,6 +286,7 @@ let package = Package(
             name: "ResponderNotifyHTTP",
             dependencies: [
                 "ResponderTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResponderNotify",
                 "ResponderCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -5,6 +5,7 @@ import NIOHTTP1
 import ResponderCore
 import ResponderNotify
 import ResponderTracing
+import Tracing
 
 /// One outbound POST to Slack or PagerDuty with a timeout and a capped response, transport failures mapped to
 /// ``NotifyError`` with every secret (token, routing key, webhook URL) removed from the text.
@@ -25,10 +26,12 @@ enum NotifyHTTP {
         }
     }
 
-    /// POSTs `body` as JSON-ish content to `url`; `service` names the other side in errors ("Slack", "PagerDuty").
+    /// POSTs `body` as JSON-ish content to `url`; `service` names the other side in errors ("Slack", "PagerDuty"),
+    /// `peer` in the client span's name (`slack`, `slack webhook`, `pagerduty`), with `operation` (a Slack Web API
+    /// method) as its `rpc.method`.
     static func post(
         _ client: HTTPClient, url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: Duration,
-        service: String, secrets: [String]
+        service: String, peer: String, operation: String? = nil, secrets: [String]
     ) async throws(NotifyError) -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -36,7 +39,9 @@ enum NotifyHTTP {
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             // The URL's path is not recorded: a Slack incoming webhook's path is its secret.
-            return try await OutboundCall.run(service.lowercased(), method: "POST", url: url) { call in
+            var attributes: SpanAttributes = [:]
+            if let operation { attributes["rpc.method"] = operation }
+            return try await OutboundCall.run(peer, method: "POST", url: url, attributes: attributes) { call in
                 call.inject(into: &request.headers)
                 let response = try await client.execute(request, timeout: timeAmount(timeout))
                 call.status(Int(response.status.code))

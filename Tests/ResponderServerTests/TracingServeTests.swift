@@ -4,7 +4,7 @@ import Testing
 
 /// OpenTelemetry tracing through the real `responder serve`: a local OTLP/HTTP receiver takes the spans, an Alertmanager
 /// delivery carries the sender's `traceparent`, and the playbook's steps run a command target and call an HTTP
-/// endpoint. The spans must continue the sender's trace with the right parents, the HTTP action must carry the trace
+/// endpoint, and the run is told in a fake Slack. The spans must continue the sender's trace with the right parents, the HTTP action must carry the trace
 /// on, and with no `OTEL_*` variable set nothing may be exported or sent.
 @Suite("tracing through serve: spans to a local OTLP receiver", .serialized, .timeLimit(.minutes(2)))
 struct TracingServeTests {
@@ -31,27 +31,34 @@ struct TracingServeTests {
     /// Runs `serve` on a playbook calling a fake endpoint, with `environment`; posts the fixture alert with the sender's
     /// `traceparent`, waits for the HTTP action's call, then hands the server, the endpoint and the folders to `check`.
     static func withServe(environment: [String: String],
-                          _ check: @Sendable (LiveResponder, FakeHTTPEndpoint, CommandPairTarget) async throws -> Void) async throws {
+                          _ check: @Sendable (LiveResponder, FakeHTTPEndpoint, FakeSlack) async throws -> Void) async throws {
         let folders = try ServeFolders("tracing")
         defer { folders.remove() }
         let target = try CommandPairTarget(folder: folders.temporary.path)
         let endpoint = FakeHTTPEndpoint()
-        try await endpoint.run { port in
+        try await FakeSlack.with { slack, _ in try await endpoint.run { port in
             try playbook(target, endpoint: port).write(toFile: folders.playbooks + "/traced.yaml", atomically: true, encoding: .utf8)
-            let server = try await LiveResponder.start(folders, environment: environment)
+            _ = try slack.writeServeConfiguration(in: folders.temporary.path)
+            let slackEnvironment = [
+                "RESPONDER_SLACK_BOT_TOKEN_FILE": folders.temporary.path + "/slack-bot-token",
+                "RESPONDER_SLACK_CHANNEL": "C0RESPONDER", "RESPONDER_SLACK_API_URL": slack.baseURL,
+            ]
+            let server = try await LiveResponder.start(folders, environment: environment.merging(slackEnvironment) { $1 })
             do {
                 let body = String(decoding: try Fixture.bytes("v4_firing_minimal.json"), as: UTF8.self)
                 let (status, answer) = try await server.postAlertmanager(
                     body: body, headers: [("traceparent", "00-\(senderTrace)-\(senderSpan)-01"), ("tracestate", "vendor=1")])
                 #expect(status == 200, "\(answer)")
                 try await server.eventually("the HTTP action's call") { endpoint.recorded.first }
-                try await check(server, endpoint, target)
+                try await server.eventually("the run's Slack message") { slack.acceptedCalls.first }
+                #expect(target.replicas == "6")
+                try await check(server, endpoint, slack)
             } catch {
                 await server.stop()
                 throw error
             }
             await server.stop()
-        }
+        } }
     }
 
     @Test("the delivery continues the sender's trace; engine, step and backend spans are its descendants; the HTTP action carries the trace")
@@ -64,17 +71,17 @@ struct TracingServeTests {
                 "OTEL_SERVICE_NAME": "responder-test",
                 "OTEL_BSP_SCHEDULE_DELAY": "100",
             ]
-            try await Self.withServe(environment: environment) { server, endpoint, target in
+            try await Self.withServe(environment: environment) { server, endpoint, slack in
                 #expect(server.process.stdout.contains("Tracing: OTLP/HTTP (http/json) to http://127.0.0.1:\(otlp) as service responder-test"))
                 // The scale and the HTTP call are two steps: both spans, and the HTTP action's client span, must arrive.
                 let spans = try await server.eventually("the spans of both steps and the HTTP action", limit: .seconds(15)) {
                     () -> [OTLPReceiver.Span]? in
                     let spans = receiver.spans
                     let steps = spans.filter { $0.name == "step" }.count
-                    return steps >= 2 && spans.contains { $0.name == "http action POST" } ? spans : nil
+                    let named = Set(spans.map(\.name))
+                    return steps >= 2 && named.isSuperset(of: ["http action POST", "notify slack", "slack POST"]) ? spans : nil
                 }
                 #expect(receiver.paths.allSatisfy { $0 == "/v1/traces" }, "\(receiver.paths)")
-                #expect(target.replicas == "6")
                 let byID = Dictionary(spans.map { ($0.spanID, $0) }, uniquingKeysWith: { first, _ in first })
                 let all = spans.map(\.description).joined(separator: "\n")
 
@@ -125,6 +132,19 @@ struct TracingServeTests {
                         "the endpoint continues the trace from the call's span")
                 #expect(hit.headers["tracestate"] == "vendor=1")
 
+                // The outbox's delivery is a trace of its own, linked to the run's trace; Slack gets its call's span.
+                let notify = try #require(spans.first { $0.name == "notify slack" }, "\(all)")
+                #expect(notify.parentSpanID.isEmpty && notify.traceID != Self.senderTrace)
+                #expect(notify.links.contains { $0.traceID == Self.senderTrace && $0.spanID == engine.spanID },
+                        "linked to the engine span that started the run: \(notify.links)")
+                #expect(notify.attributes["responder.run.id"] == "run-1")
+                let post = try #require(spans.first { $0.name == "slack POST" && $0.parentSpanID == notify.spanID }, "\(all)")
+                #expect(post.attributes["url.path"] == nil && post.attributes["server.address"] == "127.0.0.1")
+                #expect(post.attributes["rpc.method"] == "chat.postMessage")
+                let slackCall = try #require(slack.acceptedCalls.first { $0.traceparent?.contains(post.spanID) == true },
+                                             "\(slack.calls.map { $0.traceparent ?? "-" })")
+                #expect(slackCall.traceparent == "00-\(notify.traceID)-\(post.spanID)-01")
+
                 let token = try String(contentsOfFile: server.folders.state + "/alertmanager-token", encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(!spans.contains { $0.attributes.values.contains { $0.contains(token) } }, "no span carries the token")
@@ -151,10 +171,11 @@ struct TracingServeTests {
 
     /// Runs the scenario without tracing and checks the HTTP action's call carried no trace.
     static func checkNothingSent() async throws {
-        try await withServe(environment: [:]) { server, endpoint, _ in
+        try await withServe(environment: [:]) { server, endpoint, slack in
             #expect(!server.process.stdout.contains("Tracing:"))
             let hit = try #require(endpoint.recorded.first)
             #expect(hit.headers["traceparent"] == nil && hit.headers["tracestate"] == nil, "\(hit.headers)")
+            #expect(slack.calls.allSatisfy { $0.traceparent == nil })
             // Long enough for a batch exporter's schedule (1 s by default in swift-otel) to have sent something.
             try await Task.sleep(for: .milliseconds(1_500))
         }
