@@ -154,6 +154,51 @@ struct TracingServeTests {
         }
     }
 
+    @Test("a ladder step due later is started by a timer pass: a new trace, linked to the run's last delivery trace")
+    func timerPassLinks() async throws {
+        let receiver = OTLPReceiver()
+        let resolveTrace = "0af7651916cd43dd8448eb211c80319c"
+        try await receiver.run { otlp in
+            let folders = try ServeFolders("tracing-ladder")
+            defer { folders.remove() }
+            let target = try CommandPairTarget(folder: folders.temporary.path)
+            try FastLadder.yaml(levels: [8], target: target.yaml)
+                .write(toFile: folders.playbooks + "/ladder.yaml", atomically: true, encoding: .utf8)
+            let server = try await LiveResponder.start(folders, environment: [
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:\(otlp)/v1/traces",
+                "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_BSP_SCHEDULE_DELAY": "100",
+            ])
+            do {
+                let fire = String(decoding: try Fixture.bytes("v4_firing_minimal.json"), as: UTF8.self)
+                let resolve = String(decoding: try Fixture.bytes("v4_resolved_minimal.json"), as: UTF8.self)
+                #expect(try await server.postAlertmanager(body: fire, headers: [("traceparent", "00-\(Self.senderTrace)-\(Self.senderSpan)-01")]).status == 200)
+                try await server.eventually("the scale to 12") { target.replicas == "12" ? true : nil }
+                #expect(try await server.postAlertmanager(body: resolve, headers: [("traceparent", "00-\(resolveTrace)-\(Self.senderSpan)-01")]).status == 200)
+                let (tick, step, spans) = try await server.eventually("the ladder step's spans", limit: .seconds(15)) {
+                    () -> (OTLPReceiver.Span, OTLPReceiver.Span, [OTLPReceiver.Span])? in
+                    let spans = receiver.spans
+                    guard let tick = spans.first(where: { $0.name == "engine tick" && $0.attributes["responder.steps.started"] == "1" }),
+                          let step = spans.first(where: { $0.name == "step" && $0.parentSpanID == tick.spanID }) else { return nil }
+                    return (tick, step, spans)
+                }
+                #expect(target.replicas == "8")
+                let all = spans.map(\.description).joined(separator: "\n")
+                #expect(tick.parentSpanID.isEmpty, "a timer pass starts a trace")
+                #expect(tick.traceID != Self.senderTrace && tick.traceID != resolveTrace)
+                let resolved = try #require(spans.first { $0.name == "engine alerts" && $0.traceID == resolveTrace }, "\(all)")
+                #expect(tick.links.contains { $0.traceID == resolveTrace && $0.spanID == resolved.spanID },
+                        "linked to the engine span of the run's last delivery: \(tick.links)")
+                #expect(tick.attributes["responder.run.id"] == "run-1")
+                #expect(step.traceID == tick.traceID && step.attributes["responder.step.replicas"] == "8")
+                #expect(spans.contains { $0.name == "command scalectl" && $0.parentSpanID == step.spanID }, "\(all)")
+            } catch {
+                await server.stop()
+                throw error
+            }
+            await server.stop()
+        }
+    }
+
     @Test("with no OTEL_* variable nothing is exported (not even to the default localhost:4318) and no traceparent is sent")
     func offByDefault() async throws {
         let receiver = OTLPReceiver()
