@@ -199,6 +199,46 @@ struct TracingServeTests {
         }
     }
 
+    @Test("after a restart the process remembers no trace: the ladder step's timer pass starts a trace without links")
+    func restartForgets() async throws {
+        let receiver = OTLPReceiver()
+        try await receiver.run { otlp in
+            let folders = try ServeFolders("tracing-restart")
+            defer { folders.remove() }
+            let target = try CommandPairTarget(folder: folders.temporary.path)
+            // A 3 s hold leaves time to kill and restart the server between the resolve and the ladder step.
+            try FastLadder.yaml(levels: [8], target: target.yaml).replacingOccurrences(of: "hold: 1s", with: "hold: 3s")
+                .write(toFile: folders.playbooks + "/ladder.yaml", atomically: true, encoding: .utf8)
+            var server = try await LiveResponder.start(folders, environment: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(otlp)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+            ])
+            do {
+                let traceparent = [("traceparent", "00-\(Self.senderTrace)-\(Self.senderSpan)-01")]
+                let fire = String(decoding: try Fixture.bytes("v4_firing_minimal.json"), as: UTF8.self)
+                let resolve = String(decoding: try Fixture.bytes("v4_resolved_minimal.json"), as: UTF8.self)
+                #expect(try await server.postAlertmanager(body: fire, headers: traceparent).status == 200)
+                try await server.eventually("the scale to 12") { target.replicas == "12" ? true : nil }
+                #expect(try await server.postAlertmanager(body: resolve, headers: traceparent).status == 200)
+                // Handled before the kill: a resolve replayed from the journal after the restart would be an engine
+                // span of the new process, which the timer pass would link to.
+                try await server.eventually("the resolve handled") { try await server.run("run-1").run.resolvedAt }
+                try await server.killAndRestart()
+                let tick = try await server.eventually("the ladder step's timer pass", limit: .seconds(15)) {
+                    receiver.spans.first { $0.name == "engine tick" && $0.attributes["responder.steps.started"] == "1" }
+                }
+                #expect(target.replicas == "8")
+                #expect(tick.parentSpanID.isEmpty && tick.traceID != Self.senderTrace)
+                #expect(tick.links.isEmpty, "nothing remembered across the restart: \(tick.links)")
+                #expect(tick.attributes["responder.run.id"] == "run-1", "the run id ties the traces together")
+            } catch {
+                await server.stop()
+                throw error
+            }
+            await server.stop()
+        }
+    }
+
     @Test("with no OTEL_* variable nothing is exported (not even to the default localhost:4318) and no traceparent is sent")
     func offByDefault() async throws {
         let receiver = OTLPReceiver()
