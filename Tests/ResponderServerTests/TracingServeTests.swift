@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import ResponderTestSupport
 import Testing
 
@@ -73,6 +74,10 @@ struct TracingServeTests {
             ]
             try await Self.withServe(environment: environment) { server, endpoint, slack in
                 #expect(server.process.stdout.contains("Tracing: OTLP/HTTP (http/json) to http://127.0.0.1:\(otlp) as service responder-test"))
+                // Only the tracer is bootstrapped: the log stays JSON lines, the metrics stay on /metrics.
+                #expect(server.process.stdout.contains(#""msg":"alertmanager delivery recorded""#))
+                let metrics = try await server.admin(.GET, "/metrics")
+                #expect(metrics.status == 200 && metrics.body.contains("responder_deliveries_total{"), "\(metrics.body.prefix(300))")
                 // The scale and the HTTP call are two steps: both spans, and the HTTP action's client span, must arrive.
                 let spans = try await server.eventually("the spans of both steps and the HTTP action", limit: .seconds(15)) {
                     () -> [OTLPReceiver.Span]? in
