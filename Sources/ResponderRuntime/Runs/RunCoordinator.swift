@@ -317,9 +317,12 @@ public actor RunCoordinator: RunControl {
         } catch {
             logger.error("could not \(doing): the run store failed; retried at the next tick or lease expiry",
                          metadata: ["error": "\(error)"])
-            let span = trace.start(at: begun, runs: [], memory: traces)
-            span.setStatus(SpanStatus(code: .error, message: "the run store failed"))
-            span.end()
+            // A failing timer pass (each second while the store is down) is left to the log.
+            if trace.always {
+                let span = trace.start(at: begun, runs: [], memory: traces)
+                span.setStatus(SpanStatus(code: .error, message: "the run store failed"))
+                span.end()
+            }
             return nil
         }
         let span: (any Span)? = trace.always || !decision.effects.isEmpty

@@ -111,7 +111,8 @@ public struct ServeRuntime {
         }
         // The group stops its services in reverse order, each after the one before has finished: the assembly's (the
         // HTTPS server first, the notifications last), then the HTTP client they and the SNS hook use, the database
-        // pool everything above needs, and last the trace exporter. The shutdown deadline comes first, so it watches all of that.
+        // pool everything above needs, and last the trace exporter. The shutdown deadline comes first, so it watches
+        // all of that.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ShutdownDeadline(limit: Self.shutdownDeadline, logger: logger), serviceName: "shutdown deadline"),
         ]
