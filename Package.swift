@@ -70,6 +70,7 @@ let package = Package(
         .target(
             name: "ResponderSNSHTTP",
             dependencies: [
+                "ResponderTracing",
                 "ResponderSNS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

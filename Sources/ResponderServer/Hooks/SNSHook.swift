@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import ResponderCore
 import ResponderSNS
+import ResponderTracing
 import Tracing
 
 /// `POST /hooks/sns`: verifies an SNS HTTPS delivery, journals it, confirms allowed subscriptions after the journal
@@ -45,17 +46,17 @@ public struct SNSHook: Sendable {
             return JSONResponse.error(.badRequest, "could not read the request body: \(error)")
         }
         var outcome: SNSDeliveryOutcome
-        // Signature, certificate and topic checks, then the message's decoding: one child span of the delivery.
-        let verify = startSpan("sns verify")
+        // Signature, certificate (its download a child span) and topic checks, then the message's decoding: one child
+        // span of the delivery.
+        let typeHeader = HTTPField.Name("x-amz-sns-message-type").flatMap { request.headers[$0] }
         do {
-            outcome = try await processor.process(body: body, now: now())
-            let typeHeader = HTTPField.Name("x-amz-sns-message-type").flatMap { request.headers[$0] }
-            try Self.checkTypeHeader(typeHeader, outcome: outcome)
-            verify.attributes["responder.sns.kind"] = outcome.kind.rawValue
-            verify.end()
+            outcome = try await Traced.span("sns verify") { span throws(SNSDeliveryError) in
+                let outcome = try await processor.process(body: body, now: now())
+                try Self.checkTypeHeader(typeHeader, outcome: outcome)
+                span.attributes["responder.sns.kind"] = outcome.kind.rawValue
+                return outcome
+            }
         } catch {
-            verify.setStatus(SpanStatus(code: .error))
-            verify.end()
             let status = error.httpStatus
             metrics.delivery(source: "sns", outcome: status == 503 ? "unavailable" : "rejected")
             context.logger.notice("sns delivery refused", metadata: ["status": "\(status)", "reason": "\(error.message.prefix(200))"])
