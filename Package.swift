@@ -32,12 +32,26 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // Only the OTLP/HTTP exporter: the default traits would also build gRPC.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // Pure domain logic: no I/O, no networking, no storage.
         .target(
             name: "ResponderCore",
             dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
+        // Spans and W3C trace-context propagation shared by the adapters (the swift-distributed-tracing API only;
+        // the OpenTelemetry exporter is bootstrapped by `serve`).
+        .target(
+            name: "ResponderTracing",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strict
         ),
         // SNS signature verification and signing-certificate retrieval.
@@ -56,6 +70,7 @@ let package = Package(
         .target(
             name: "ResponderSNSHTTP",
             dependencies: [
+                "ResponderTracing",
                 "ResponderSNS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,6 +101,8 @@ let package = Package(
         .target(
             name: "ResponderRuntime",
             dependencies: [
+                "ResponderTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResponderCore",
                 "ResponderNotify",
                 .product(name: "Logging", package: "swift-log"),
@@ -111,6 +128,9 @@ let package = Package(
         .target(
             name: "ResponderServer",
             dependencies: [
+                .product(name: "OTel", package: "swift-otel"),
+                "ResponderTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResponderRuntime",
                 "ResponderConfiguration",
                 "ResponderCore",
@@ -190,6 +210,8 @@ let package = Package(
         .target(
             name: "ResponderAWS",
             dependencies: [
+                "ResponderTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResponderCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -203,6 +225,8 @@ let package = Package(
         .target(
             name: "ResponderExecutors",
             dependencies: [
+                "ResponderTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResponderCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -262,6 +286,8 @@ let package = Package(
         .target(
             name: "ResponderNotifyHTTP",
             dependencies: [
+                "ResponderTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "ResponderNotify",
                 "ResponderCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -375,6 +401,7 @@ let package = Package(
         .testTarget(
             name: "ResponderServerTests",
             dependencies: [
+                "ResponderTracing",
                 "ResponderServer",
                 "ResponderRuntime",
                 "ResponderConfiguration",

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import ResponderCore
+import ResponderTracing
+import Tracing
 
 /// One HTTP exchange with an AWS endpoint (or the container credentials endpoint), with a timeout and a cap on
 /// the response size.
@@ -25,9 +27,18 @@ enum AWSHTTP {
         request.method = method
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await client.execute(request, timeout: timeAmount(timeout))
-        let buffer = try await response.body.collect(upTo: maxResponseBytes)
-        return Response(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+        // The trace headers are added after signing and are not among the signed headers, so SigV4 ignores them.
+        var attributes: SpanAttributes = [:]
+        if let target = headers.first(where: { $0.name.lowercased() == "x-amz-target" }) {
+            attributes["rpc.method"] = target.value
+        }
+        return try await OutboundCall.run("aws", method: method.rawValue, url: url, attributes: attributes) { call in
+            call.inject(into: &request.headers)
+            let response = try await client.execute(request, timeout: timeAmount(timeout))
+            call.status(Int(response.status.code))
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            return Response(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+        }
     }
 
     /// A Duration as NIO's TimeAmount.

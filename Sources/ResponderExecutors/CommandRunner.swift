@@ -1,4 +1,6 @@
 import Foundation
+import ResponderTracing
+import Tracing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,9 +39,24 @@ public struct CommandRunner: Sendable {
     }
 
     /// Runs `argv` and reports whatever it did (non-zero exits and timeouts included); throws only when it cannot start.
+    /// It runs in a span named `command <program>` (the program's file name only: arguments may carry values), and
+    /// the process gets that span's trace context as `TRACEPARENT` when tracing is on.
     public func execute(_ argv: [String], environment: [String: String] = [:],
                         timeout: Duration = .seconds(60)) async throws(CommandError) -> CommandOutput {
         guard let program = argv.first else { throw .emptyArgv }
+        let name = program.split(separator: "/").last.map(String.init) ?? program
+        return try await Traced.span("command \(name)", ofKind: .client) { span throws(CommandError) in
+            var traced = environment
+            TraceHeaders.inject(into: &traced, context: span.context)
+            let output = try await runProcess(argv, program: program, environment: traced, timeout: timeout)
+            span.attributes["process.exit.code"] = Int(output.status)
+            if output.timedOut || !output.succeeded { span.setStatus(SpanStatus(code: .error)) }
+            return output
+        }
+    }
+
+    private func runProcess(_ argv: [String], program: String, environment: [String: String],
+                            timeout: Duration) async throws(CommandError) -> CommandOutput {
         let env = baseEnvironment.merging(environment) { _, extra in extra }
         let url = try Self.resolve(program, path: env["PATH"])
         let process = Process()

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ResponderCore
+import ResponderTracing
 
 /// Sends the request of an `http` step (cache warm-up, admin rate-limit endpoints) with AsyncHTTPClient, exactly as
 /// ``HTTPRequestRenderer`` built it; the answer must be one of the expected statuses.
@@ -34,7 +35,15 @@ public struct HTTPCallRunner: Sendable {
 
     /// Sends the request and classifies the answer.
     public func run(_ prepared: PreparedHTTPRequest) async -> StepResult {
-        let request = Self.request(for: prepared)
+        // Only the scheme, host and port are recorded: the path and query may carry tokens.
+        await OutboundCall.run("http action", method: prepared.method, url: prepared.url) { call in
+            var request = Self.request(for: prepared)
+            call.inject(into: &request.headers)
+            return await send(request, prepared, call: call)
+        }
+    }
+
+    private func send(_ request: HTTPClientRequest, _ prepared: PreparedHTTPRequest, call: OutboundCall) async -> StepResult {
         let shown = "\(prepared.method) \(Self.redacted(prepared.url))"
         // The renderer keeps timeouts within 1 h; the clamp keeps the nanosecond count in range whatever it is given.
         let seconds = min(max(prepared.timeout.components.seconds, 0), 3_600)
@@ -43,6 +52,7 @@ public struct HTTPCallRunner: Sendable {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: maxResponseBytes)
             let status = Int(response.status.code)
+            call.status(status)
             let excerpt = String(buffer: body).prefix(200)
             if prepared.expectStatus.contains(status) {
                 return .success(detail: "\(shown): HTTP \(status)", snapshot: [:])

@@ -4,6 +4,8 @@ import NIOCore
 import NIOHTTP1
 import ResponderCore
 import ResponderNotify
+import ResponderTracing
+import Tracing
 
 /// One outbound POST to Slack or PagerDuty with a timeout and a capped response, transport failures mapped to
 /// ``NotifyError`` with every secret (token, routing key, webhook URL) removed from the text.
@@ -24,20 +26,29 @@ enum NotifyHTTP {
         }
     }
 
-    /// POSTs `body` as JSON-ish content to `url`; `service` names the other side in errors ("Slack", "PagerDuty").
+    /// POSTs `body` as JSON-ish content to `url`; `service` names the other side in errors ("Slack", "PagerDuty"),
+    /// `peer` in the client span's name (`slack`, `slack webhook`, `pagerduty`), with `operation` (a Slack Web API
+    /// method) as its `rpc.method`.
     static func post(
         _ client: HTTPClient, url: String, headers: [(name: String, value: String)], body: [UInt8], timeout: Duration,
-        service: String, secrets: [String]
+        service: String, peer: String, operation: String? = nil, secrets: [String]
     ) async throws(NotifyError) -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, timeout: timeAmount(timeout))
-            let buffer = try await response.body.collect(upTo: 1 << 20)
-            return Response(status: Int(response.status.code), headers: response.headers,
-                            body: Array(buffer.readableBytesView))
+            // The URL's path is not recorded: a Slack incoming webhook's path is its secret.
+            var attributes: SpanAttributes = [:]
+            if let operation { attributes["rpc.method"] = operation }
+            return try await OutboundCall.run(peer, method: "POST", url: url, attributes: attributes) { call in
+                call.inject(into: &request.headers)
+                let response = try await client.execute(request, timeout: timeAmount(timeout))
+                call.status(Int(response.status.code))
+                let buffer = try await response.body.collect(upTo: 1 << 20)
+                return Response(status: Int(response.status.code), headers: response.headers,
+                                body: Array(buffer.readableBytesView))
+            }
         } catch let error as HTTPClientError where isConfigurationError(error) {
             throw .permanent("the \(service) URL is not a valid http(s) URL (\(error.shortDescription)): check the configured base URL")
         } catch {

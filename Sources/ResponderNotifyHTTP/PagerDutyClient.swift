@@ -57,7 +57,7 @@ public struct PagerDutyClient: Sendable, CustomStringConvertible, CustomDebugStr
         }
         let response = try await NotifyHTTP.post(
             httpClient, url: baseURL + path, headers: [("Content-Type", "application/json")], body: bytes,
-            timeout: timeout, service: "PagerDuty", secrets: [routingKey])
+            timeout: timeout, service: "PagerDuty", peer: "pagerduty", secrets: [routingKey])
         let answer = try? JSONDecoder().decode(PagerDutyWire.Answer.self, from: Data(response.body))
         let retryAfter = NotifyHTTP.retryAfter(response.headers)
         switch response.status {

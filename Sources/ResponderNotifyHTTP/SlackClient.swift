@@ -80,7 +80,7 @@ public struct SlackClient: Sendable, CustomStringConvertible, CustomDebugStringC
         let response = try await NotifyHTTP.post(
             httpClient, url: "\(baseURL)/\(method)",
             headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json; charset=utf-8")],
-            body: bytes, timeout: timeout, service: "Slack", secrets: [token])
+            body: bytes, timeout: timeout, service: "Slack", peer: "slack", operation: method, secrets: [token])
         let retryAfter = NotifyHTTP.retryAfter(response.headers)
         let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body))
         switch response.status {

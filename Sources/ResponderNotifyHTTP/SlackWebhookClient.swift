@@ -43,7 +43,7 @@ public struct SlackWebhookClient: Sendable, CustomStringConvertible, CustomDebug
         let secrets = Self.secrets(of: url)
         let response = try await NotifyHTTP.post(
             httpClient, url: url, headers: [("Content-Type", "application/json; charset=utf-8")], body: bytes,
-            timeout: timeout, service: "the Slack webhook", secrets: secrets)
+            timeout: timeout, service: "the Slack webhook", peer: "slack webhook", secrets: secrets)
         let code = SlackErrorCatalog.plain(response.bodyText(limit: 100, redacting: secrets))
         switch response.status {
         case 200...299:

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ResponderSNS
 import ResponderCore
+import ResponderTracing
 
 /// A GET that never follows redirects, stops reading at a byte cap and gives up after a timeout.
 ///
@@ -45,20 +46,25 @@ struct BoundedHTTPGet: Sendable {
         let nanoseconds = timeout.clampedNanoseconds
         do {
             return try await withTimeout(timeout) {
-                var request = HTTPClientRequest(url: url.absoluteString)
-                request.method = .GET
-                let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds), logger: logger)
-                let status = Int(response.status.code)
-                guard response.history.count <= 1, !(300..<400).contains(status) else { throw Failure.redirected }
-                if let length = response.headers.first(name: "content-length").flatMap({ Int($0) }), length > maxBytes {
-                    throw Failure.tooLarge
+                // Only the host is recorded: a SubscribeURL's query carries the subscription token.
+                try await OutboundCall.run("sns", method: "GET", url: url.absoluteString) { call in
+                    var request = HTTPClientRequest(url: url.absoluteString)
+                    request.method = .GET
+                    call.inject(into: &request.headers)
+                    let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds), logger: logger)
+                    let status = Int(response.status.code)
+                    call.status(status)
+                    guard response.history.count <= 1, !(300..<400).contains(status) else { throw Failure.redirected }
+                    if let length = response.headers.first(name: "content-length").flatMap({ Int($0) }), length > maxBytes {
+                        throw Failure.tooLarge
+                    }
+                    var body: [UInt8] = []
+                    for try await chunk in response.body {
+                        guard body.count + chunk.readableBytes <= maxBytes else { throw Failure.tooLarge }
+                        body.append(contentsOf: chunk.readableBytesView)
+                    }
+                    return Response(status: status, body: body)
                 }
-                var body: [UInt8] = []
-                for try await chunk in response.body {
-                    guard body.count + chunk.readableBytes <= maxBytes else { throw Failure.tooLarge }
-                    body.append(contentsOf: chunk.readableBytesView)
-                }
-                return Response(status: status, body: body)
             }
         } catch let failure as Failure {
             throw failure

@@ -29,14 +29,19 @@ public struct HTTPCertificateFetcher: SigningCertificateProvider {
         self.logger = logger
     }
 
-    /// Client settings for certificate fetching and subscription confirmation: redirects disallowed, connect and
-    /// read timeouts of `timeout`.
+    /// Client settings for certificate fetching and subscription confirmation (and `serve`'s shared client):
+    /// redirects disallowed, connect and read timeouts of `timeout`, AsyncHTTPClient's own tracing off.
     public static func recommendedClientConfiguration(timeout: Duration = defaultTimeout) -> HTTPClient.Configuration {
         let seconds = max(1, Int64(timeout.components.seconds))
-        return HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(seconds), read: .seconds(seconds))
         )
+        // AsyncHTTPClient would trace every request with the bootstrapped tracer, recording the full URL (a Slack
+        // webhook's path and query tokens included) and adding a second traceparent: Responder's adapters make their
+        // own client spans (ResponderTracing.OutboundCall), which record the scheme, host and port only.
+        configuration.tracing.tracer = nil
+        return configuration
     }
 
     /// GETs `url` and parses the body as a PEM certificate; any status but 200 is an error.

@@ -5,7 +5,15 @@ import ResponderServer
 
 /// `responder serve`: the HTTPS server.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the HTTPS server (defaults: 0.0.0.0:8443, ./.responder).")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTPS server (defaults: 0.0.0.0:8443, ./.responder).",
+        discussion: """
+            Tracing (OpenTelemetry, off by default) is configured by the standard variables only: set \
+            OTEL_EXPORTER_OTLP_ENDPOINT (for example http://localhost:4318) or OTEL_TRACES_EXPORTER=otlp to export spans \
+            over OTLP/HTTP; OTEL_EXPORTER_OTLP_PROTOCOL (http/protobuf or http/json), OTEL_SERVICE_NAME, \
+            OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER and OTEL_SDK_DISABLED=true are honoured. See docs/tracing.md.
+            """
+    )
 
     @Option(help: "YAML configuration file; RESPONDER_* environment variables override it.")
     var config: String?
@@ -53,10 +61,12 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "responder")
+        let announce: @Sendable (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         do {
-            try await ServeRuntime(config: settings, logger: logger).run { line in
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
-            }
+            let tracing = try TracingBootstrap.bootstrap(environment: ProcessInfo.processInfo.environment,
+                                                        logger: Logger(label: "responder.otel"))
+            if let summary = tracing.summary { announce(summary) }
+            try await ServeRuntime(config: settings, logger: logger, tracing: tracing.service).run(announce: announce)
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }

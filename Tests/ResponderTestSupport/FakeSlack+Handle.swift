@@ -10,6 +10,7 @@ extension FakeSlack {
         let method = String(request.path.dropFirst("/api/".count))
         return state.withLockedValue { state in
             var call = FakeSlack.Call(method: method, json: FakeJSON.parse(request.body), status: 200)
+            call.traceparent = request.headers["traceparent"]
             call.channel = call.json?["channel"]?.string
             call.threadTS = call.json?["thread_ts"]?.string
             call.text = call.json?["text"]?.string
@@ -108,6 +109,7 @@ extension FakeSlack {
     private func webhook(_ request: FakeHTTPRequest) -> FakeHTTPReply {
         state.withLockedValue { state in
             var call = FakeSlack.Call(method: "webhook", json: FakeJSON.parse(request.body), status: 200)
+            call.traceparent = request.headers["traceparent"]
             call.text = call.json?["text"]?.string
             call.channel = webhookChannel
             let reply = webhookReply(request, call: &call, state: &state)

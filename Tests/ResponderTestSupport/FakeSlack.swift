@@ -29,6 +29,8 @@ public final class FakeSlack: Sendable {
         public var status: Int
         /// The Slack error answered (`not_authed`, `invalid_blocks`...), nil when the call was accepted.
         public var error: String?
+        /// The W3C `traceparent` header the call carried, if any.
+        public var traceparent: String? = nil
 
         /// True when the call was accepted.
         public var accepted: Bool { error == nil && status == 200 }

@@ -7,9 +7,10 @@ import ServiceLifecycle
 /// Serves a fake's `handle` on 127.0.0.1 (plain HTTP, an ephemeral port) for the duration of a body; every local
 /// fake HTTP endpoint of the tests runs on it.
 public enum FakeServiceHost {
-    /// Runs the server, calls `body` with its port, then shuts it down (also when `body` throws).
+    /// Runs the server (on `port`, by default one the system picks), calls `body` with its port, then shuts it down
+    /// (also when `body` throws); throws when the port cannot be bound.
     public static func run<T: Sendable>(
-        label: String, handle: @escaping @Sendable (FakeHTTPRequest) -> FakeHTTPReply,
+        label: String, port requestedPort: Int = 0, handle: @escaping @Sendable (FakeHTTPRequest) -> FakeHTTPReply,
         _ body: @Sendable (Int) async throws -> T
     ) async throws -> T {
         let router = Router()
@@ -40,12 +41,19 @@ public enum FakeServiceHost {
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: requestedPort)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
+        let task = Task {
+            // A server that cannot bind ends the stream, so the wait for its port below ends too.
+            defer { continuation.finish() }
+            try await group.run()
+        }
         var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw LoopbackPortError("\(label) could not listen on 127.0.0.1:\(requestedPort)")
+        }
         do {
             let result = try await body(port)
             await group.triggerGracefulShutdown()

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import ResponderCore
+import ResponderTracing
 
 /// Reads `.prometheus` load checks with `GET /api/v1/query_range` on the configured Prometheus (or the check's own
 /// `url`, with the same authentication). Every failure (HTTP errors, PromQL errors, timeouts, refused connections,
@@ -43,15 +44,19 @@ public struct PrometheusReader: MetricReader {
         }
         let shown = Self.shown(base)
         do {
-            let response = try await client.execute(request, timeout: Self.timeAmount(settings.timeout))
-            let body: ByteBuffer
-            do { body = try await response.body.collect(upTo: settings.maxResponseBytes) } catch {
-                if error is NIOTooManyBytesError {
-                    return .unavailable("Prometheus at \(shown) answered more than \(settings.maxResponseBytes) bytes")
+            return try await OutboundCall.run("prometheus", method: "GET", url: url) { call in
+                call.inject(into: &request.headers)
+                let response = try await client.execute(request, timeout: Self.timeAmount(settings.timeout))
+                call.status(Int(response.status.code))
+                let body: ByteBuffer
+                do { body = try await response.body.collect(upTo: settings.maxResponseBytes) } catch {
+                    if error is NIOTooManyBytesError {
+                        return .unavailable("Prometheus at \(shown) answered more than \(settings.maxResponseBytes) bytes")
+                    }
+                    throw error
                 }
-                throw error
+                return Self.reading(status: Int(response.status.code), body: Array(buffer: body), shown: shown)
             }
-            return Self.reading(status: Int(response.status.code), body: Array(buffer: body), shown: shown)
         } catch {
             return .unavailable("Prometheus at \(shown) unreachable: \(Self.describe(error))")
         }

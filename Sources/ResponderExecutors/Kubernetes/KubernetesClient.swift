@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ResponderCore
+import ResponderTracing
 
 /// Typed operations on the Kubernetes API over one ``KubernetesConnection``, with AsyncHTTPClient.
 ///
@@ -51,6 +52,8 @@ public final class KubernetesClient: Sendable {
             // Fail a request on the first failed connection attempt: the run executor already retries retryable
             // errors, and AsyncHTTPClient's own retries would hide a wrong CA behind "deadline exceeded".
             configuration.connectionPool.retryConnectionEstablishment = false
+            // The client span is this client's own (OutboundCall); AsyncHTTPClient's would repeat it with the full URL.
+            configuration.tracing.tracer = nil
             self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             self.ownsHTTPClient = true
         }
@@ -105,9 +108,15 @@ public final class KubernetesClient: Sendable {
         let status: Int
         let body: [UInt8]
         do {
-            let response = try await httpClient.execute(http, timeout: Self.timeAmount(timeout))
-            status = Int(response.status.code)
-            body = Array(buffer: try await response.body.collect(upTo: maxResponseBytes))
+            (status, body) = try await OutboundCall.run(
+                "kubernetes", method: request.method.rawValue, url: connection.server, path: request.object.path,
+                attributes: ["responder.cluster": "\(cluster)"]
+            ) { call in
+                call.inject(into: &http.headers)
+                let response = try await httpClient.execute(http, timeout: Self.timeAmount(timeout))
+                call.status(Int(response.status.code))
+                return (Int(response.status.code), Array(buffer: try await response.body.collect(upTo: maxResponseBytes)))
+            }
         } catch {
             logger.debug("kubernetes request failed", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.object.path)"])
             throw KubernetesError.transport(error, request: request, server: connection.server)

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import ResponderCore
 import ResponderNotify
+import ResponderTracing
 import ServiceLifecycle
+import Tracing
 
 /// Drains the durable outbox: delivers each run's notifications in order, retries what failed with backoff (the
 /// service's `Retry-After` when it gave one), and records failures for good without holding up the rest. Runs never
@@ -51,11 +53,15 @@ public actor NotificationService: Service {
     private let backlogObserved: @Sendable (OutboxBacklog, Date) -> Void
     /// When the backlog was last read for ``backlogObserved``.
     private var lastBacklogRead = Date.distantPast
+    /// The runs' trace contexts, which each delivery attempt's span links to.
+    private let traces: TraceMemory
 
     /// Creates the service.
     public init(outbox: any NotificationOutbox, delivery: any NotificationDelivery, backoff: Backoff = Backoff(),
                 heartbeat: Duration = .seconds(5), logger: Logger, clock: any WallClock = SystemWallClock(),
-                backlogObserved: @escaping @Sendable (OutboxBacklog, Date) -> Void = { _, _ in }) {
+                backlogObserved: @escaping @Sendable (OutboxBacklog, Date) -> Void = { _, _ in },
+                traces: TraceMemory = TraceMemory()) {
+        self.traces = traces
         self.backlogObserved = backlogObserved
         self.outbox = outbox
         self.delivery = delivery
@@ -132,8 +138,21 @@ public actor NotificationService: Service {
     private func attempt(_ item: OutboxItem) async -> Outcome {
         let attempts = item.attempts + 1
         let what = Self.metadata(item, attempts: attempts)
+        // Each attempt is a trace of its own (the outbox is durable and retried for hours), linked to the run's trace
+        // while this process remembers it; the Slack or PagerDuty calls are its children.
+        let note = item.notification
+        var attributes: SpanAttributes = [
+            "responder.run.id": "\(note.runID)", "responder.notification.channel": "\(note.channel.rawValue)",
+            "responder.notification.kind": "\(note.kind.rawValue)",
+        ]
+        attributes["responder.notification.attempt"] = attempts
+        let origin = traces.context(for: note.runID)
         do {
-            try await delivery.deliver(item)
+            try await Traced.span("notify \(note.channel.rawValue)", context: .topLevel, attributes: attributes) {
+                span throws(NotifyError) in
+                if let origin { span.addLink(SpanLink(context: origin, attributes: [:])) }
+                try await delivery.deliver(item)
+            }
             return .delivered(id: item.id, attempts: attempts, at: now)
         } catch {
             switch error {

@@ -41,7 +41,8 @@ extension RunCoordinator {
         }
         let (settings, notifier, at) = (self.settings, self.notifier, now)
         for run in open where run.steps.contains(where: { $0.blocked.map { ids.contains($0.key) } ?? false }) {
-            _ = await transact(.run(id: run.id), at: at, doing: "re-check \(run.id) after a pause was lifted") { view in
+            _ = await transact(.run(id: run.id), at: at, doing: "re-check \(run.id) after a pause was lifted",
+                               trace: .current("engine pause lifted")) { view in
                 guard let stored = view.runs.first else { return Self.unchanged(false) }
                 var engine = RunEngine(runs: [stored], settings: settings, restoring: false)
                 engine.guardrails = view.guardrails

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import ResponderCore
+import ResponderTracing
+import Tracing
 
 /// The one run driver, for SQLite (one process) and PostgreSQL (several replicas) alike. It keeps no runs of its own:
 /// every change is one transaction of the store port that locks the runs involved, lets the pure engine decide, and
@@ -49,6 +51,9 @@ public actor RunCoordinator: RunControl {
     /// Steps started and not yet handed to the executor's task group, in order (``RunTimerService`` reads them).
     public nonisolated let executions: AsyncStream<StepExecution>
     var accepting = true
+    /// Trace contexts of recent deliveries (by alert key, left by the hooks) and runs (by run id), so the engine's spans
+    /// join or link to the delivery's trace while this process remembers it.
+    public nonisolated let traces: TraceMemory
 
     /// Creates the driver. `executor` is only read here (replica counts and autoscaler demand for new runs); the timer
     /// service executes the steps. `owner` names this driver in leases (unique per process); `lease` is how long a
@@ -60,8 +65,10 @@ public actor RunCoordinator: RunControl {
         clock: any WallClock = SystemWallClock(), events: (any EventStore)? = nil,
         pausesObserved: @escaping @Sendable ([Pause], Date) -> Void = { _, _ in },
         stepLateness: @escaping @Sendable (TimeInterval) -> Void = { _ in },
-        runsCounted: @escaping @Sendable (RunCounts, Date) -> Void = { _, _ in }
+        runsCounted: @escaping @Sendable (RunCounts, Date) -> Void = { _, _ in },
+        traces: TraceMemory = TraceMemory()
     ) {
+        self.traces = traces
         self.store = store
         self.stepLateness = stepLateness
         self.runsCounted = runsCounted
@@ -92,14 +99,19 @@ public actor RunCoordinator: RunControl {
         let footprint = RunFootprint(alerts: alerts, set: set)
         // Only the targets of playbooks these alerts match are read: with live executors each read is an API call.
         let targets = footprint.targets.sorted()
-        async let replicas = targetsReader.replicas(of: targets)
-        async let desired = targetsReader.autoscalerDesired(of: targets)
-        let (counts, wanted) = await (replicas, desired)
+        let trace = EngineTrace.alerts(alerts, memory: traces)
+        // The reads (API calls, commands) are traced in the delivery's trace, before the engine's span.
+        let reader = targetsReader
+        let (counts, wanted) = await ServiceContext.withValue(trace.parent) {
+            async let replicas = reader.replicas(of: targets)
+            async let desired = reader.autoscalerDesired(of: targets)
+            return await (replicas, desired)
+        }
         let at = now
         let (settings, notifier) = (self.settings, self.notifier)
         let scope = RunScope.alerts(endedSince: at.addingTimeInterval(-settings.keepEnded.timeInterval),
                                     candidates: alerts.map(\.idempotencyKey), touching: footprint)
-        _ = await transact(scope, at: at, doing: "handle \(alerts.count) alert(s)") { view in
+        _ = await transact(scope, at: at, doing: "handle \(alerts.count) alert(s)", trace: trace) { view in
             var engine = RunEngine(runs: view.runs, settings: settings, highestRunNumber: view.highestRunNumber, restoring: false)
             engine.guardrails = view.guardrails
             let pending = Set(view.unprocessedAlerts)
@@ -144,7 +156,8 @@ public actor RunCoordinator: RunControl {
     public func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError) {
         let at = now
         let (settings, notifier) = (self.settings, self.notifier)
-        let refusal = await transact(.run(id: runID), at: at, doing: "\(command.rawValue) \(runID)") { view -> Outcome<RunCommandError?> in
+        let refusal = await transact(.run(id: runID), at: at, doing: "\(command.rawValue) \(runID)",
+                                     trace: .current("engine command")) { view -> Outcome<RunCommandError?> in
             guard let run = view.runs.first else { return Self.unchanged(RunCommandError?.some(.unknownRun(runID))) }
             var engine = RunEngine(runs: [run], settings: settings, restoring: false)
             engine.guardrails = view.guardrails
@@ -184,7 +197,7 @@ public actor RunCoordinator: RunControl {
         var passes = 0
         while claimed == Self.claimBatch, passes < Self.maxPasses, accepting {
             passes += 1
-            claimed = await transact(.due(limit: Self.claimBatch), at: at, doing: "claim due runs") { view in
+            claimed = await transact(.due(limit: Self.claimBatch), at: at, doing: "claim due runs", trace: .tick) { view in
                 // A run held by a driver whose lease expired has its running step re-checked before it is re-applied.
                 var engine = RunEngine(runs: view.runs, settings: settings, restoring: true)
                 engine.guardrails = view.guardrails
@@ -255,7 +268,8 @@ public actor RunCoordinator: RunControl {
         let (runID, step, attempt) = (execution.runID, execution.step.index, execution.step.attempts)
         let at = now
         let (settings, notifier) = (self.settings, self.notifier)
-        let saved = await transact(.run(id: runID), at: at, doing: "save step \(step) of \(runID)") { view in
+        let saved = await transact(.run(id: runID), at: at, doing: "save step \(step) of \(runID)",
+                                   trace: .current("engine step result")) { view in
             // A result of an attempt another driver has since taken over (this one's lease had expired) is late: the
             // step belongs to the newer attempt.
             guard let run = view.runs.first, run.steps.indices.contains(step), run.steps[step].attempts == attempt else {
@@ -285,20 +299,37 @@ public actor RunCoordinator: RunControl {
         var effects: [EngineEffect]
         var value: Value
         var notified: Bool
+        /// The runs written, for the transaction's span.
+        var runs: [RunLabel] = []
     }
 
     /// Runs `body` in one store transaction; after the commit carries out its effects and returns its value, nil
     /// when the store failed (nothing was written, nothing is executed).
+    /// The transaction is traced as `trace` says (``EngineTrace``); the steps it starts are children of its span.
     func transact<Value: Sendable>(
-        _ scope: RunScope, at: Date, doing: String, _ body: @escaping @Sendable (RunTransactionView) -> Outcome<Value>
+        _ scope: RunScope, at: Date, doing: String, trace: EngineTrace,
+        _ body: @escaping @Sendable (RunTransactionView) -> Outcome<Value>
     ) async -> Value? {
         let decision: Decision<Value>
+        let begun = DefaultTracerClock.now
         do {
             decision = try await store.transact(scope, owner: owner, now: at, lease: lease, body)
         } catch {
             logger.error("could not \(doing): the run store failed; retried at the next tick or lease expiry",
                          metadata: ["error": "\(error)"])
+            // A failing timer pass (each second while the store is down) is left to the log.
+            if trace.always {
+                let span = trace.start(at: begun, runs: [], memory: traces)
+                span.setStatus(SpanStatus(code: .error, message: "the run store failed"))
+                span.end()
+            }
             return nil
+        }
+        let span: (any Span)? = trace.always || !decision.effects.isEmpty
+            ? trace.start(at: begun, runs: decision.runs, memory: traces) : nil
+        defer { span?.end() }
+        if let span, trace.remembersRuns {
+            for run in decision.runs { traces.remember(span.context, for: run.id) }
         }
         for (id, why) in await store.unreadableRuns() where !reportedUnreadable.contains(id) {
             reportedUnreadable.insert(id)
@@ -307,7 +338,11 @@ public actor RunCoordinator: RunControl {
         if decision.notified { notificationsQueued() }
         var handler = StartedSteps(logger: logger, owner: owner)
         EffectInterpreter.run(decision.effects, on: &handler)
-        for execution in handler.started { start(execution) }
+        span?.attributes["responder.steps.started"] = handler.started.count
+        for var execution in handler.started {
+            execution.trace = span?.context ?? ServiceContext.current
+            start(execution)
+        }
         if !decision.effects.isEmpty { wakeUp.wake() }
         return decision.value
     }
@@ -339,7 +374,8 @@ public actor RunCoordinator: RunControl {
         for case .execute(let runID, _, _, _) in effects { started.insert(runID) }
         return RunTransactionOutcome(save: changed, started: started, notifications: notifications, processedAlerts: processed,
                                      actions: engine.drainActions(),
-                                     result: Decision(effects: effects, value: value, notified: !notifications.isEmpty))
+                                     result: Decision(effects: effects, value: value, notified: !notifications.isEmpty,
+                                                      runs: changed.map(RunLabel.init)))
     }
 
     static func unchanged<Value: Sendable>(_ value: Value) -> Outcome<Value> {

@@ -1,6 +1,7 @@
 import Logging
 import ResponderCore
 import ServiceLifecycle
+import Tracing
 
 /// Runs the run driver: its timer loop (waits until the next due step, new work or a heartbeat, and ticks), its ingest
 /// loop (reads accepted alerts back from the journal) and every step it starts, each in this service's task group, so
@@ -54,10 +55,12 @@ public struct RunTimerService: Service {
             for await execution in coordinator.executions {
                 group.addTask {
                     let begun = ContinuousClock.now
-                    let result = await executor.execute(execution.step, runID: execution.runID, snapshot: execution.snapshot,
-                                                        dryRun: execution.dryRun)
+                    let (result, trace) = await StepSpan.execute(execution, with: executor)
                     stepTimed(result, ContinuousClock.now - begun)
-                    await coordinator.finished(execution, result: result)
+                    // The result's transaction continues the step's trace.
+                    await ServiceContext.withValue(trace) {
+                        await coordinator.finished(execution, result: result)
+                    }
                 }
             }
         }

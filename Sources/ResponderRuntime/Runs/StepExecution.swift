@@ -1,5 +1,6 @@
 import Foundation
 import ResponderCore
+import Tracing
 
 /// A step the driver started and hands to the run timer service, which executes it in its task group and reports the
 /// result back (``RunCoordinator/finished(_:result:)``).
@@ -12,6 +13,9 @@ public struct StepExecution: Sendable {
     public var snapshot: [String: String]
     /// Whether the step only records what it would do.
     public var dryRun: Bool
+    /// The trace context of the engine span that started the step (in memory only: a step re-checked after a
+    /// restart starts a new trace).
+    public var trace: ServiceContext?
 
     /// A step of `runID` to execute.
     public init(runID: String, step: RunStep, snapshot: [String: String], dryRun: Bool) {

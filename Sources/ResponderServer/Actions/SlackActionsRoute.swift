@@ -17,7 +17,9 @@ struct SlackActionsRoute: Sendable {
     let now: @Sendable () -> Date
 
     func register(on router: Router<BasicRequestContext>) {
-        router.post("/hooks/slack/actions") { request, _ in await self.handle(request) }
+        router.post("/hooks/slack/actions") { request, _ in
+            await DeliverySpan.run(request, route: "/hooks/slack/actions", source: "slack") { _ in await self.handle(request) }
+        }
     }
 
     func handle(_ request: Request) async -> Response {

@@ -18,7 +18,7 @@ public enum ResponderHTTPServer {
         router.get("/healthz") { _, _ in health.healthz() }
         router.get("/readyz") { _, _ in await health.readyz() }
         router.get("/metrics") { _, _ in health.metricsText() }
-        let planner = IngestPlanner(registry: deps.playbooks, runs: deps.runs, now: deps.now)
+        let planner = IngestPlanner(registry: deps.playbooks, runs: deps.runs, now: deps.now, traces: deps.traces)
         let alertmanager = AlertmanagerHook(
             authenticator: deps.alertmanagerAuth,
             journal: deps.journal,
@@ -33,7 +33,9 @@ public enum ResponderHTTPServer {
         if let sns = deps.sns {
             let metrics = deps.metrics
             router.post("/hooks/sns") { request, context in
-                await sns.handle(request, context: context, metrics: metrics, planner: planner)
+                await DeliverySpan.run(request, route: "/hooks/sns", source: "sns") { _ in
+                    await sns.handle(request, context: context, metrics: metrics, planner: planner)
+                }
             }
         }
         let admin = AdminRoutes(token: deps.adminToken, playbooks: deps.playbooks)

@@ -1,6 +1,7 @@
 import Foundation
 import ResponderCore
 import ResponderRuntime
+import ResponderTracing
 
 /// What the HTTP layer needs, injected so tests can run it on a real socket with a temp store and a fixed clock.
 public struct ServerDependencies: Sendable {
@@ -26,6 +27,8 @@ public struct ServerDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// The `disk` check of `/readyz`; nil leaves it out.
     public var disk: DiskReadiness?
+    /// Where deliveries leave their trace context for the run engine (the coordinator's memory).
+    public var traces: TraceMemory
 
     /// Creates the dependency set.
     public init(
@@ -39,8 +42,10 @@ public struct ServerDependencies: Sendable {
         runs: (any RunControl)? = nil,
         actions: ActionSettings? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
-        disk: DiskReadiness? = nil
+        disk: DiskReadiness? = nil,
+        traces: TraceMemory = TraceMemory()
     ) {
+        self.traces = traces
         self.config = config
         self.journal = journal
         self.metrics = metrics

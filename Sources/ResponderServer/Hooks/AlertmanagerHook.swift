@@ -2,8 +2,10 @@ import Foundation
 import Hummingbird
 import Logging
 import ResponderCore
+import Tracing
 
-/// `POST /hooks/alertmanager`: authenticates, decodes a v4 payload, journals it, and answers 2xx only after commit.
+/// `POST /hooks/alertmanager`: authenticates, decodes a v4 payload, journals it, and answers 2xx only after commit;
+/// each phase is a child span of the delivery's span (``DeliverySpan``).
 struct AlertmanagerHook: Sendable {
     let authenticator: WebhookAuthenticator
     let journal: any AlertJournal
@@ -13,9 +15,19 @@ struct AlertmanagerHook: Sendable {
     let now: @Sendable () -> Date
     let decoder = AlertmanagerDecoder()
 
-    /// Answers one Alertmanager notification.
+    /// Answers one Alertmanager notification, in the delivery's span.
     func handle(_ request: Request, context: some RequestContext) async -> Response {
-        guard authenticator.isAuthorized(request.headers) else {
+        await DeliverySpan.run(request, route: "/hooks/alertmanager", source: "alertmanager") { span in
+            await handle(request, context: context, span: span)
+        }
+    }
+
+    private func handle(_ request: Request, context: some RequestContext, span: any Span) async -> Response {
+        let authentication = startSpan("alertmanager authenticate")
+        let authorized = authenticator.isAuthorized(request.headers)
+        if !authorized { authentication.setStatus(SpanStatus(code: .error, message: "unauthorized")) }
+        authentication.end()
+        guard authorized else {
             metrics.delivery(source: "alertmanager", outcome: "unauthorized")
             var response = JSONResponse.error(
                 .unauthorized, "missing or invalid credentials: configure http_config.authorization (Bearer) or basic_auth"
@@ -27,8 +39,12 @@ struct AlertmanagerHook: Sendable {
         let body: [UInt8]
         let payload: AlertmanagerPayload
         do {
-            body = try await BodyReader.collect(request, limit: maxBodyBytes)
-            (payload, alerts) = try decoder.decode(body)
+            (body, payload, alerts) = try await DeliverySpan.phase("alertmanager decode") {
+                let body = try await BodyReader.collect(request, limit: maxBodyBytes)
+                let (payload, alerts) = try decoder.decode(body)
+                return (body, payload, alerts)
+            }
+            DeliverySpan.record(alerts, on: span)
         } catch let error as IngestError {
             metrics.delivery(source: "alertmanager", outcome: "rejected")
             context.logger.notice("alertmanager delivery refused", metadata: ["reason": "\(error.message.prefix(200))"])
@@ -46,12 +62,14 @@ struct AlertmanagerHook: Sendable {
         )
         do {
             // A re-sent group (every repeat_interval, and from each HA peer) is answered without planning its alerts.
-            let receipt: JournalReceipt
-            if let duplicate = try await journal.duplicateReceipt(delivery, alerts: alerts) {
-                receipt = duplicate
-            } else {
-                receipt = try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
+            let receipt = try await DeliverySpan.phase("alertmanager journal") {
+                if let duplicate = try await journal.duplicateReceipt(delivery, alerts: alerts) {
+                    return duplicate
+                }
+                return try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
             }
+            span.attributes["responder.alerts.new"] = receipt.newAlerts
+            if let id = receipt.deliveryID { span.attributes["responder.delivery.id"] = Int(id) }
             metrics.delivery(source: "alertmanager", outcome: receipt.duplicateDelivery ? "duplicate" : "accepted")
             metrics.alertsRecorded(source: "alertmanager", count: receipt.newAlerts)
             planner.startRuns(receipt: receipt)

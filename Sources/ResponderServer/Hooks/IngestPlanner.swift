@@ -1,6 +1,8 @@
 import Foundation
 import ResponderCore
 import ResponderRuntime
+import ResponderTracing
+import Tracing
 
 /// Plans each accepted alert against the active playbooks so the plan is stored with it, and hands newly journaled
 /// alerts to the run engine.
@@ -8,11 +10,17 @@ struct IngestPlanner: Sendable {
     let registry: PlaybookRegistry
     let runs: (any RunControl)?
     let now: @Sendable () -> Date
+    /// Where the delivery's trace context is left for the engine, by alert key.
+    let traces: TraceMemory
 
     /// Tells the run driver that the journal stored new alerts (it reads them back from the journal), without
-    /// delaying the answer.
+    /// delaying the answer; the current trace context (the delivery's span) is remembered for each of them, so the
+    /// engine's handling continues the delivery's trace.
     func startRuns(receipt: JournalReceipt) {
         guard let runs, !receipt.newAlertKeys.isEmpty else { return }
+        if let context = ServiceContext.current {
+            for key in receipt.newAlertKeys { traces.remember(context, for: key) }
+        }
         runs.alertsAccepted()
     }
 

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import ResponderCore
 import ResponderSNS
+import ResponderTracing
+import Tracing
 
 /// `POST /hooks/sns`: verifies an SNS HTTPS delivery, journals it, confirms allowed subscriptions after the journal
 /// commit, and answers 2xx only once the delivery is durably recorded.
@@ -44,10 +46,16 @@ public struct SNSHook: Sendable {
             return JSONResponse.error(.badRequest, "could not read the request body: \(error)")
         }
         var outcome: SNSDeliveryOutcome
+        // Signature, certificate (its download a child span) and topic checks, then the message's decoding: one child
+        // span of the delivery.
+        let typeHeader = HTTPField.Name("x-amz-sns-message-type").flatMap { request.headers[$0] }
         do {
-            outcome = try await processor.process(body: body, now: now())
-            let typeHeader = HTTPField.Name("x-amz-sns-message-type").flatMap { request.headers[$0] }
-            try Self.checkTypeHeader(typeHeader, outcome: outcome)
+            outcome = try await Traced.span("sns verify") { span throws(SNSDeliveryError) in
+                let outcome = try await processor.process(body: body, now: now())
+                try Self.checkTypeHeader(typeHeader, outcome: outcome)
+                span.attributes["responder.sns.kind"] = outcome.kind.rawValue
+                return outcome
+            }
         } catch {
             let status = error.httpStatus
             metrics.delivery(source: "sns", outcome: status == 503 ? "unavailable" : "rejected")
@@ -56,6 +64,8 @@ public struct SNSHook: Sendable {
         }
         let receipt: JournalReceipt
         var alerts: [NormalizedAlert] = []
+        let journaling = startSpan("sns journal")
+        defer { journaling.end() }
         do {
             alerts = outcome.alert.map { [$0] } ?? []
             receipt = try await journal.record(
@@ -64,6 +74,7 @@ public struct SNSHook: Sendable {
                 plans: await planner.plans(for: alerts)
             )
         } catch {
+            journaling.setStatus(SpanStatus(code: .error))
             metrics.delivery(source: "sns", outcome: "unavailable")
             context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
             // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.

@@ -5,6 +5,7 @@ import ResponderCore
 import ResponderRuntime
 import ResponderNotify
 import ResponderStore
+import ResponderTracing
 
 /// Builds what tells people about runs and lets them act from chat: the notifier the run coordinator queues with, the
 /// outbox service that delivers, and the action-link settings of the HTTP routes.
@@ -23,7 +24,7 @@ public struct NotificationAssembly: Sendable {
     public static func make(
         config: ResponderConfig, keys: [ActionLinkKey], port: Int, journal: any ResponderStorage, httpClient: HTTPClient,
         backoff: NotificationService.Backoff = .init(), logger: Logger, clock: any WallClock = SystemWallClock(),
-        backlogObserved: @escaping @Sendable (OutboxBacklog, Date) -> Void = { _, _ in }
+        backlogObserved: @escaping @Sendable (OutboxBacklog, Date) -> Void = { _, _ in }, traces: TraceMemory = TraceMemory()
     ) throws(ConfigError) -> NotificationAssembly {
         let now: @Sendable () -> Date = { clock.now.date }
         let signer: ActionLinkSigner
@@ -32,7 +33,7 @@ public struct NotificationAssembly: Sendable {
                                 ttl: .milliseconds(Int64(config.links.ttlSeconds * 1000)))
         let delivery = ChatDelivery(config: config, journal: journal, links: links, httpClient: httpClient, logger: logger, now: now)
         let service = NotificationService(outbox: journal, delivery: delivery, backoff: backoff, logger: logger, clock: clock,
-                                          backlogObserved: backlogObserved)
+                                          backlogObserved: backlogObserved, traces: traces)
         let channels = NotificationSetup.channels(config: config)
         let verifier = config.slack.signingSecret.map { SlackRequestVerifier(signingSecret: Array($0.value.utf8)) }
         var parts: [String] = []

@@ -7,6 +7,7 @@ import NIOSSL
 import ResponderCore
 import ResponderNotify
 import ResponderRuntime
+import ResponderTracing
 import ServiceLifecycle
 
 /// The services of `responder serve` wired from their parts: the run coordinator and its timers, the notification
@@ -97,10 +98,12 @@ public struct ServeAssembly: Sendable {
         let clock = parts.clock
         let now: @Sendable () -> Date = { clock.now.date }
         let metrics = ResponderMetrics()
+        // The hooks leave each delivery's trace context here; the run driver's spans continue or link to it.
+        let traces = TraceMemory()
         let notifications = try NotificationAssembly.make(
             config: config, keys: parts.linkKeys, port: config.listenPort, journal: parts.journal,
             httpClient: parts.httpClient, backoff: parts.backoff, logger: parts.logger, clock: clock,
-            backlogObserved: { metrics.outboxBacklog($0, now: $1) }
+            backlogObserved: { metrics.outboxBacklog($0, now: $1) }, traces: traces
         )
         let outbox = notifications.service
         let settings = Self.settings(config)
@@ -110,12 +113,13 @@ public struct ServeAssembly: Sendable {
                            lease: .milliseconds(Int64(config.database.leaseSeconds * 1000)),
                            notifier: notifications.notifier, notificationsQueued: { outbox.wake() }, clock: clock,
                            events: parts.journal, pausesObserved: { metrics.pauses($0, now: $1) },
-                           stepLateness: { metrics.stepLateness($0) }, runsCounted: { counts, _ in metrics.runs(counts) })
+                           stepLateness: { metrics.stepLateness($0) }, runsCounted: { counts, _ in metrics.runs(counts) },
+                           traces: traces)
         }
         let deps = ServerDependencies(
             config: config, journal: parts.journal, metrics: metrics, alertmanagerAuth: parts.alertmanagerAuth,
             sns: parts.sns, playbooks: parts.playbooks, adminToken: parts.adminToken, runs: runs,
-            actions: runs == nil ? nil : notifications.actions, now: now, disk: parts.disk
+            actions: runs == nil ? nil : notifications.actions, now: now, disk: parts.disk, traces: traces
         )
         let onListening = parts.onListening
         let app = try ResponderHTTPServer.makeApplication(deps, tls: parts.tls, logger: parts.logger) { channel in

@@ -24,11 +24,14 @@ public struct ServeRuntime {
     /// SIGTERM always ends `serve` within 10 s.
     static let shutdownDeadline: Duration = .seconds(8)
     private let logger: Logger
+    /// The trace exporter's service (``TracingBootstrap``), run in the group; nil when tracing is off.
+    private let tracing: (any Service)?
 
-    /// Creates a runtime for `config`, logging through `logger`.
-    public init(config: ResponderConfig, logger: Logger) {
+    /// Creates a runtime for `config`, logging through `logger`; `tracing` is the trace exporter's service, if any.
+    public init(config: ResponderConfig, logger: Logger, tracing: (any Service)? = nil) {
         self.config = config
         self.logger = logger
+        self.tracing = tracing
     }
 
     /// Prepares everything, prints the startup summary with `announce`, and serves until a shutdown signal.
@@ -107,11 +110,14 @@ public struct ServeRuntime {
             throw error
         }
         // The group stops its services in reverse order, each after the one before has finished: the assembly's (the
-        // HTTPS server first, the notifications last), then the HTTP client they and the SNS hook use, and last the
-        // database pool everything above needs. The shutdown deadline comes first, so it watches all of that.
+        // HTTPS server first, the notifications last), then the HTTP client they and the SNS hook use, the database
+        // pool everything above needs, and last the trace exporter. The shutdown deadline comes first, so it watches
+        // all of that.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ShutdownDeadline(limit: Self.shutdownDeadline, logger: logger), serviceName: "shutdown deadline"),
         ]
+        // The exporter stops after everything else, so the spans of the last requests and steps are sent.
+        if let tracing { services.append(.init(service: tracing, serviceName: "trace exporter")) }
         if let pool = storage.pool { services.append(.init(service: pool, serviceName: "database pool")) }
         services.append(.init(service: HTTPClientService(client: httpClient), serviceName: "http client"))
         services += assembly.services

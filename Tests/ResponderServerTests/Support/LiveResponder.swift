@@ -50,10 +50,12 @@ struct LiveResponder {
         try await folders.postAlertmanager(file, port: port)
     }
 
-    /// Posts `body` to `/hooks/alertmanager` with the bearer token, as Alertmanager does; returns the status and body.
-    func postAlertmanager(body: String) async throws -> (status: UInt, body: String) {
+    /// Posts `body` to `/hooks/alertmanager` with the bearer token (and `headers`), as Alertmanager does; returns the
+    /// status and body.
+    func postAlertmanager(body: String, headers: [(String, String)] = []) async throws -> (status: UInt, body: String) {
         var request = HTTPClientRequest(url: "https://localhost:\(port)/hooks/alertmanager")
         request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let token = try String(contentsOfFile: folders.state + "/alertmanager-token", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
