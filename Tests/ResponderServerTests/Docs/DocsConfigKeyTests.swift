@@ -14,6 +14,9 @@ import Testing
         "RESPONDER_BIN",  // scripts: which binary to run
     ]
 
+    /// OpenTelemetry attribute names that share a first part with a configuration section (`server:`).
+    static let spanAttributes: Set<String> = ["server.address", "server.port"]
+
     /// File and host name endings: `tls.key`, `prometheus.io`, `sns.<region>.amazonaws.com` name no key.
     static let notKeyEndings: Set<String> = ["com", "io", "key", "pem", "crt", "lua", "yaml", "yml", "json", "md", "sh"]
 
@@ -59,7 +62,7 @@ import Testing
                         if Self.key(forVariable: name) == nil, !Self.otherVariables.contains(name) {
                             problems.append("\(document.path):\(line): \(name) is no configuration variable")
                         }
-                    } else if Self.isKeyLike(name) {
+                    } else if Self.isKeyLike(name), !Self.spanAttributes.contains(name) {
                         keys += 1
                         if ConfigLoader.kind(of: name) == nil, !ConfigLoader.isSection(name) {
                             problems.append("\(document.path):\(line): `\(name)` is no configuration key")
