@@ -244,6 +244,48 @@ struct TracingServeTests {
         }
     }
 
+    /// `traceparent` values a sender may put that the W3C format refuses: each delivery is still recorded, and its span
+    /// starts a trace of its own instead of continuing the bogus one.
+    static let hostileTraceparents = [
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  // version ff is invalid
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  // all-zero trace id
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",  // all-zero parent id
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",  // version 00 has exactly four fields
+        "00-zzzz",
+        "00-" + String(repeating: "a", count: 8_000),
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\tx",  // a tab: a header may carry it, our extractor refuses it
+    ]
+
+    @Test("a malformed traceparent never fails a delivery: it is recorded, and its span starts a trace of its own")
+    func hostileTraceparent() async throws {
+        let receiver = OTLPReceiver()
+        try await receiver.run { otlp in
+            let environment = [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(otlp)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+            ]
+            try await Self.withServe(environment: environment) { server, _, _ in
+                let body = String(decoding: try Fixture.bytes("v4_resolved_minimal.json"), as: UTF8.self)
+                for (index, value) in Self.hostileTraceparents.enumerated() {
+                    let (status, answer) = try await server.postAlertmanager(
+                        body: body, headers: [("traceparent", value), ("tracestate", "k=\(index)")])
+                    #expect(status == 200, "traceparent \(value.prefix(80)): \(answer)")
+                }
+                let deliveries = try await server.eventually("a span per delivery", limit: .seconds(15)) { () -> [OTLPReceiver.Span]? in
+                    let found = receiver.spans.filter { $0.name == "POST /hooks/alertmanager" }
+                    return found.count >= 1 + Self.hostileTraceparents.count ? found : nil
+                }
+                let hostile = deliveries.filter { $0.traceID != Self.senderTrace }
+                #expect(hostile.count == Self.hostileTraceparents.count, "\(deliveries)")
+                for span in hostile {
+                    #expect(span.parentSpanID.isEmpty, "a root span, not a child of the bogus parent: \(span)")
+                    #expect(span.traceID.count == 32 && span.traceID != String(repeating: "0", count: 32), "\(span)")
+                    #expect(span.attributes["http.response.status_code"] == "200", "\(span)")
+                }
+            }
+        }
+    }
+
     @Test("with no OTEL_* variable nothing is exported (not even to the default localhost:4318) and no traceparent is sent")
     func offByDefault() async throws {
         let receiver = OTLPReceiver()
