@@ -7,6 +7,7 @@ import Testing
 /// The ended-runs page's filters (``RunFilter``), without a server.
 @Suite("run filter")
 struct RunFilterTests {
+    /// 2026-01-01T00:00:00Z.
     static let start = RunSamples.start
 
     @Test("ended-runs filters: validated with a clear message, bounded page size, a query that round-trips")

@@ -7,6 +7,7 @@ import Testing
 /// The timeline model (``RunTimeline``) and its SVG and text (``TimelineSVG``), without a server.
 @Suite("run timeline")
 struct RunTimelineTests {
+    /// 2026-01-01T00:00:00Z.
     static let start = RunSamples.start
 
     /// A ladder run: step 0 scaled worker 2 → 9 one second in, step 1 (9 → 4) is due at +600 s, step 2 (4 → 2) waits
