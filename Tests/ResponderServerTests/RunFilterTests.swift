@@ -21,7 +21,7 @@ struct RunFilterTests {
         #expect(some.since == Self.start && some.until == Self.start.addingTimeInterval(86_400 + 36_000))
         #expect(try parse(["status": "aborted", "playbook": "p", "target": "worker", "since": "2026-01-01T00:00:00Z",
                            "until": "2026-01-02T10:00:00Z", "limit": "100", "page": "3"]) == some)
-        #expect(some.query(page: 4) == "status=aborted&playbook=p&target=worker&since=2026-01-01T00:00:00.000Z&"
+        #expect(some.queryString(page: 4) == "status=aborted&playbook=p&target=worker&since=2026-01-01T00:00:00.000Z&"
             + "until=2026-01-02T10:00:00.000Z&limit=100&page=4")
         #expect(throws: RunFilter.Invalid.parameter("since", "must be an ISO-8601 date-time with a zone, such as 2026-01-01T00:00:00Z, "
             + "or a date such as 2026-01-01 (UTC), between the years 1970 and 9999")) { try parse(["since": "yesterday"]) }
@@ -31,11 +31,8 @@ struct RunFilterTests {
         #expect(throws: RunFilter.Invalid.self) { try parse(["page": "99999999999999999999"]) }
         #expect(throws: RunFilter.Invalid.self) { try parse(["target": "a\u{0}b"]) }
 
-        var run = RunSamples.run("run-1", status: .aborted, endedAt: Self.start.addingTimeInterval(100), steps: [])
-        let filter = try parse(["status": "aborted", "target": "worker", "since": "2026-01-01T00:01:00Z"])
-        #expect(filter.matches(run))
-        run.targets = ["api"]
-        #expect(!filter.matches(run))
-        #expect(!filter.matches(RunSamples.run("run-2", steps: [])), "an open run is never listed")
+        let query = try parse(["status": "aborted", "target": "worker", "since": "2026-01-01T00:01:00Z", "limit": "10", "page": "3"]).storeQuery
+        #expect(query == EndedRunQuery(statuses: [.aborted], target: "worker", endedSince: Self.start.addingTimeInterval(60),
+                                       limit: 11, offset: 20), "one run more than a page, to know whether there is another")
     }
 }

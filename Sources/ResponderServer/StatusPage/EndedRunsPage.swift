@@ -12,8 +12,6 @@ enum EndedRunsPage {
         var runs: [Run]
         /// Whether a next page has runs.
         var more: Bool
-        /// How many of the most recently started runs were searched.
-        var searched: Int
         /// The time the page is rendered at.
         var now: Date
         /// Whether the visitor signed in.
@@ -39,10 +37,10 @@ enum EndedRunsPage {
             body += "</table></div>"
         }
         var pages: [String] = []
-        if filter.page > 1 { pages.append("<a rel=\"prev\" href=\"/runs?\(e(filter.query(page: filter.page - 1)))\">newer</a>") }
-        if content.more { pages.append("<a rel=\"next\" href=\"/runs?\(e(filter.query(page: filter.page + 1)))\">older</a>") }
+        if filter.page > 1 { pages.append("<a rel=\"prev\" href=\"/runs?\(e(filter.queryString(page: filter.page - 1)))\">newer</a>") }
+        if content.more { pages.append("<a rel=\"next\" href=\"/runs?\(e(filter.queryString(page: filter.page + 1)))\">older</a>") }
         body += "<p class=\"pages\">page \(filter.page)\(pages.isEmpty ? "" : " · " + pages.joined(separator: " · "))</p>"
-        body += "<p class=\"empty\">Searched the \(content.searched) most recently started runs.</p></section>"
+        body += "</section>"
         return RunPage.document(title: "Ended runs", now: content.now, signedIn: content.signedIn, body: body)
     }
 

@@ -24,7 +24,7 @@ struct RunFilter: Sendable, Equatable {
     var page: Int
 
     /// The statuses of an ended run.
-    static let ended: Set<RunStatus> = [.completed, .aborted, .preempted, .failed]
+    static let ended = EndedRunQuery.ended
     /// Most runs a page.
     static let maxLimit = 100
     /// Runs a page by default.
@@ -81,19 +81,15 @@ struct RunFilter: Sendable, Equatable {
         return filter
     }
 
-    /// Whether `run` passes the filter.
-    func matches(_ run: Run) -> Bool {
-        guard statuses.contains(run.status), !run.isOpen else { return false }
-        if let playbook, run.playbook != playbook { return false }
-        if let target, !run.targets.contains(target) { return false }
-        let ended = run.endedAt ?? run.startedAt
-        if let since, ended < since { return false }
-        if let until, ended >= until { return false }
-        return true
+    /// The store query of this filter's page, asking for one run more than a page (so the page knows whether an older
+    /// page has runs).
+    var storeQuery: EndedRunQuery {
+        EndedRunQuery(statuses: statuses, playbook: playbook, target: target, endedSince: since, endedBefore: until,
+                      limit: limit + 1, offset: (page - 1) * limit)
     }
 
-    /// The query of this filter on `page` (percent-encoded; default values left out).
-    func query(page: Int) -> String {
+    /// The URL query of this filter on `page` (percent-encoded; default values left out).
+    func queryString(page: Int) -> String {
         var items: [(String, String)] = []
         if status != "ended" { items.append(("status", status)) }
         if let playbook { items.append(("playbook", playbook)) }

@@ -19,8 +19,6 @@ struct RunPageRoutes: Sendable {
     /// The clock.
     let now: @Sendable () -> Date
 
-    /// Runs searched by the ended-runs page: the most recently started ones.
-    static let searched = 2000
     /// Longest run id looked up; longer ones (and ids with other characters than `[A-Za-z0-9._-]`) are malformed.
     static let maxID = 100
 
@@ -68,12 +66,9 @@ struct RunPageRoutes: Sendable {
             return StatusRoutes.htmlResponse(.badRequest, RunPage.message("Bad filter", error.description, now: at))
         }
         do {
-            let recent = try await coordinator.recentRuns(limit: Self.searched)
-            let matching = recent.filter(filter.matches)
-            let skip = (filter.page - 1) * filter.limit
-            let shown = Array(matching.dropFirst(skip).prefix(filter.limit))
-            let html = EndedRunsPage.render(.init(filter: filter, runs: shown, more: matching.count > skip + shown.count,
-                                                  searched: min(recent.count, Self.searched), now: at, signedIn: signedIn))
+            let found = try await coordinator.endedRuns(matching: filter.storeQuery)
+            let html = EndedRunsPage.render(.init(filter: filter, runs: Array(found.prefix(filter.limit)), more: found.count > filter.limit,
+                                                  now: at, signedIn: signedIn))
             return StatusRoutes.htmlResponse(.ok, html)
         } catch {
             return StatusRoutes.htmlResponse(.serviceUnavailable, RunPage.message("Store unavailable", "The store is unavailable; retry shortly.", now: at))
