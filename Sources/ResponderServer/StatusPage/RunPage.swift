@@ -127,8 +127,8 @@ enum RunPage {
     }
 
     /// A short error page (unknown run, bad filter, store down).
-    static func message(_ title: String, _ text: String, now: Date) -> String {
-        document(title: title, now: now, signedIn: false,
+    static func message(_ title: String, _ text: String, now: Date, signedIn: Bool = false) -> String {
+        document(title: title, now: now, signedIn: signedIn,
                  body: "<h2>\(StatusPage.escape(title))</h2><p class=\"error\">\(StatusPage.escape(text))</p>")
     }
 }

@@ -35,11 +35,11 @@ struct RunPageRoutes: Sendable {
         let at = now()
         guard Self.wellFormed(id) else {
             return StatusRoutes.htmlResponse(.badRequest, RunPage.message("Malformed run id",
-                "A run id is at most \(Self.maxID) letters, digits, dots, dashes or underscores, such as run-12.", now: at))
+                "A run id is at most \(Self.maxID) letters, digits, dots, dashes or underscores, such as run-12.", now: at, signedIn: signedIn))
         }
         do {
             guard let run = try await coordinator.run(id: id) else {
-                return StatusRoutes.htmlResponse(.notFound, RunPage.message("No such run", "There is no run \(id).", now: at))
+                return StatusRoutes.htmlResponse(.notFound, RunPage.message("No such run", "There is no run \(id).", now: at, signedIn: signedIn))
             }
             var content = RunPage.Content(run: run, now: at, signedIn: signedIn)
             if signedIn {
@@ -48,9 +48,9 @@ struct RunPageRoutes: Sendable {
             }
             return StatusRoutes.htmlResponse(.ok, RunPage.render(content))
         } catch JournalError.incompatible(let message) {
-            return StatusRoutes.htmlResponse(.internalServerError, RunPage.message("Unreadable run", message, now: at))
+            return StatusRoutes.htmlResponse(.internalServerError, RunPage.message("Unreadable run", message, now: at, signedIn: signedIn))
         } catch {
-            return StatusRoutes.htmlResponse(.serviceUnavailable, RunPage.message("Store unavailable", "The store is unavailable; retry shortly.", now: at))
+            return StatusRoutes.htmlResponse(.serviceUnavailable, RunPage.message("Store unavailable", "The store is unavailable; retry shortly.", now: at, signedIn: signedIn))
         }
     }
 
@@ -63,7 +63,7 @@ struct RunPageRoutes: Sendable {
         do {
             filter = try RunFilter.parse { query.get($0) }
         } catch {
-            return StatusRoutes.htmlResponse(.badRequest, RunPage.message("Bad filter", error.description, now: at))
+            return StatusRoutes.htmlResponse(.badRequest, RunPage.message("Bad filter", error.description, now: at, signedIn: signedIn))
         }
         do {
             let found = try await coordinator.endedRuns(matching: filter.storeQuery)
@@ -71,7 +71,7 @@ struct RunPageRoutes: Sendable {
                                                   now: at, signedIn: signedIn))
             return StatusRoutes.htmlResponse(.ok, html)
         } catch {
-            return StatusRoutes.htmlResponse(.serviceUnavailable, RunPage.message("Store unavailable", "The store is unavailable; retry shortly.", now: at))
+            return StatusRoutes.htmlResponse(.serviceUnavailable, RunPage.message("Store unavailable", "The store is unavailable; retry shortly.", now: at, signedIn: signedIn))
         }
     }
 

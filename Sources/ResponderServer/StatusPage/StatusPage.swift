@@ -193,7 +193,7 @@ enum StatusPage {
         display:inline-block}.filters input,.filters select{font:inherit;max-width:14em}.error{color:#b00;font-weight:600}\
         pre.request{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:0}\
         @media (max-width:700px){header,main{padding:8px 10px}td,th{padding:3px 4px;font-size:12px}h3{font-size:16px}\
-        .run{padding:6px 8px}.marker-list{font-size:12px}.timeline-svg{font-size:26px}.timeline-svg .due,\
-        .timeline-svg .count,.timeline-svg .axis,.timeline-svg .zone-label,.now text,.marker text{font-size:22px}}
+        .run{padding:6px 8px}.marker-list{font-size:12px}.timeline-svg{font-size:34px}.timeline-svg .due,\
+        .timeline-svg .count,.timeline-svg .axis,.timeline-svg .zone-label,.now text,.marker text{font-size:28px}}
         """
 }

@@ -12,7 +12,7 @@ enum TimelineSVG {
     /// Right margin.
     static let right = 32.0
     /// Height of the marker row above the lanes.
-    static let top = 30.0
+    static let top = 34.0
     /// Height of a lane's plot, and of its title row above it.
     static let laneHeight = 96.0, laneTitle = 22.0
     /// Height of the time axis below the lanes.
@@ -95,10 +95,10 @@ enum TimelineSVG {
         var lastSymbol = -Double.infinity
         for marker in timeline.markers {
             let x = left + RunTimeline.unit(marker.x) * plotWidth
-            let symbol = max(x, lastSymbol + 14)
+            let symbol = max(x, lastSymbol + 22)
             lastSymbol = symbol
             out += "<g class=\"marker \(marker.kind.rawValue)\"><line x1=\"\(number(x))\" y1=\"\(number(top - 8))\" "
-                + "x2=\"\(number(x))\" y2=\"\(number(bottom))\"/><text x=\"\(number(symbol))\" y=\"\(number(top - 12))\" "
+                + "x2=\"\(number(x))\" y2=\"\(number(bottom))\"/><text x=\"\(number(symbol))\" y=\"\(number(top - 10))\" "
                 + "text-anchor=\"middle\">\(marker.kind.symbol)</text>"
                 + "<title>\(escape(StatusPage.human(marker.at))): \(escape(marker.label))</title></g>"
         }
