@@ -85,15 +85,15 @@ struct RunPagesTests {
     }
 
     /// Loads `path` in Chromium at `width` x `height`: a screenshot saved as `name`, and the DOM after the page's script ran.
-    static func look(_ server: TestServer, _ path: String, width: Int, height: Int, name: String) throws -> String {
+    static func look(_ server: TestServer, _ path: String, width: Int, height: Int, name: String) async throws -> String {
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
         let screenshot = artifacts + "/" + name
         try? FileManager.default.removeItem(atPath: screenshot)
         let url = server.baseURL + path
-        _ = try StatusPageTests.chromium(["--screenshot=\(screenshot)", "--window-size=\(width),\(height)", "--hide-scrollbars", url])
+        _ = try await StatusPageTests.chromium(["--screenshot=\(screenshot)", "--window-size=\(width),\(height)", "--hide-scrollbars", url])
         let png = try #require(FileManager.default.contents(atPath: screenshot), "screenshot \(name)")
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-        return try StatusPageTests.chromium(["--dump-dom", "--window-size=\(width),\(height)", url])
+        return try await StatusPageTests.chromium(["--dump-dom", "--window-size=\(width),\(height)", url])
     }
 
     @Test("at 1280 px and 375 px, the status page and the run page show the timeline with the current count, the next due time and who acknowledged")
@@ -102,7 +102,7 @@ struct RunPagesTests {
             let (current, due) = try Self.facts(run)
             for (width, height) in [(1280, 900), (375, 800)] {
                 for (path, name) in [("/", "status-page"), ("/runs/run-1", "run-page")] {
-                    let dom = try Self.look(server, path, width: width, height: height, name: "\(name)-\(width).png")
+                    let dom = try await Self.look(server, path, width: width, height: height, name: "\(name)-\(width).png")
                     #expect(dom.contains(#"<svg class="timeline-svg""#) && dom.contains(#"role="img""#), "\(path) at \(width)")
                     #expect(dom.contains(#"aria-labelledby="tl-run-1-title tl-run-1-desc""#))
                     #expect(dom.contains("<td class=\"current\">\(current)</td>"), "the current count, \(path) at \(width)")
