@@ -61,6 +61,20 @@ extension PostgresStore: RunRepository {
             """)
     }
 
+    /// Ended runs that pass `query`, newest start first (the target through `target_list`).
+    public func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run] {
+        let statuses = query.statusNames
+        guard !statuses.isEmpty, query.limit > 0 else { return [] }
+        return try await readRuns("read ended runs", """
+            SELECT id, body FROM run WHERE ended_at IS NOT NULL AND status = ANY(\(statuses))
+            AND (\(query.playbook)::text IS NULL OR playbook = \(query.playbook))
+            AND (\(query.target)::text IS NULL OR \(query.target) = ANY(target_list))
+            AND (\(query.endedSince.instant)::timestamptz IS NULL OR ended_at >= \(query.endedSince.instant))
+            AND (\(query.endedBefore.instant)::timestamptz IS NULL OR ended_at < \(query.endedBefore.instant))
+            ORDER BY started_at DESC, number DESC, id DESC LIMIT \(query.limit) OFFSET \(query.offset)
+            """)
+    }
+
     /// The highest `run-N` number stored, 0 when there is no run.
     public func highestRunNumber() async throws(JournalError) -> Int {
         let rows = try await rows("read the highest run number", "SELECT coalesce(max(number), 0) FROM run")

@@ -65,6 +65,28 @@ extension SQLiteJournal: RunRepository {
         )
     }
 
+    /// Ended runs that pass `query`, newest start first (the target through `json_each` over the stored list).
+    public func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run] {
+        let statuses = query.statusNames
+        guard !statuses.isEmpty, query.limit > 0 else { return [] }
+        let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
+        var arguments = StatementArguments(statuses)
+        arguments += [query.playbook, query.playbook, query.target, query.target,
+                      query.endedSince.map(RFC3339.format), query.endedSince.map(RFC3339.format),
+                      query.endedBefore.map(RFC3339.format), query.endedBefore.map(RFC3339.format), query.limit, query.offset]
+        return try await readRuns(
+            doing: "read ended runs",
+            sql: """
+                SELECT id, body FROM run WHERE ended_at IS NOT NULL AND status IN (\(marks))
+                AND (? IS NULL OR playbook = ?)
+                AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(run.targets) WHERE json_each.value = ?))
+                AND (? IS NULL OR ended_at >= ?) AND (? IS NULL OR ended_at < ?)
+                ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?
+                """,
+            arguments: arguments
+        )
+    }
+
     /// Open runs by status and runs ended at or after `endedSince` by status, from the status and end indexes.
     public func runCounts(endedSince: Date) async throws(JournalError) -> RunCounts {
         do {

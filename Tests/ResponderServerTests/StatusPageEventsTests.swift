@@ -109,6 +109,7 @@ private struct NoRuns: RunControl {
     func command(_ command: RunCommand, runID: String, actor: String) async throws(RunCommandError) {}
     func run(id: String) async throws(JournalError) -> Run? { nil }
     func recentRuns(limit: Int) async throws(JournalError) -> [Run] { [] }
+    func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run] { [] }
     func eventsChanged() {}
     func announce(_ text: String, eventID: String) async {}
     func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] { [] }

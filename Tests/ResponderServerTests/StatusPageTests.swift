@@ -29,24 +29,38 @@ struct StatusPageTests {
         return root.appendingPathComponent(".build/test-artifacts").path
     }
 
-    /// Runs headless Chromium with `arguments` and returns its stdout.
-    static func chromium(_ arguments: [String]) throws -> String {
+    /// Runs headless Chromium with `arguments` and returns its stdout. It waits without blocking a thread: the server
+    /// the browser loads from answers on the same cooperative pool, which two blocked browser runs (two suites at once
+    /// on a 2-core machine) would use up, leaving the page unanswered and both browsers waiting forever.
+    static func chromium(_ arguments: [String]) async throws -> String {
         guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "chromium is not installed (apt-get install chromium)"])
         }
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let outputPath = profile + ".out"
+        defer {
+            try? FileManager.default.removeItem(atPath: profile)
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                              "--user-data-dir=\(profile)", "--ignore-certificate-errors", "--virtual-time-budget=3000"] + arguments
-        let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in finished.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                finished.resume(throwing: error)
+            }
+        }
+        try output.close()
+        return String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
     }
 
     @Test("a real browser shows the active run with its last and next steps and countdowns, and recent alerts; only a signed-in user gets actions")
@@ -59,7 +73,7 @@ struct StatusPageTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             let url = "https://localhost:\(server.port)/"
-            let dom = try Self.chromium(["--dump-dom", url])
+            let dom = try await Self.chromium(["--dump-dom", url])
             #expect(dom.contains("Active runs (1)"))
             #expect(dom.contains("run-1") && dom.contains("queue-depth-workers"))
             #expect(dom.contains("last: step 0"), "the last step done")
@@ -72,7 +86,7 @@ struct StatusPageTests {
             try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
             let screenshot = Self.artifacts + "/status-page.png"
             try? FileManager.default.removeItem(atPath: screenshot)
-            _ = try Self.chromium(["--screenshot=\(screenshot)", "--window-size=1280,900", url])
+            _ = try await Self.chromium(["--screenshot=\(screenshot)", "--window-size=1280,900", url])
             let png = try #require(FileManager.default.contents(atPath: screenshot))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG screenshot is saved as a test artifact")
 
@@ -154,7 +168,7 @@ struct StatusPageTests {
             let soon = try await Self.schedule(server, """
                 {"playbook":"launch","name":"Soon","start":"2026-01-01T01:00:01Z","end":"2026-01-01T01:30:00Z"}
                 """)
-            let dom = try Self.chromium(["--dump-dom", server.baseURL + "/"])
+            let dom = try await Self.chromium(["--dump-dom", server.baseURL + "/"])
             let shown = Dictionary(Self.eventRows(dom).map { ($0.id, $0.html) }, uniquingKeysWith: { first, _ in first })
             #expect(Self.eventRows(dom).map(\.id) == [soon, berlin, hostile])
             #expect(shown[soon]?.contains(#"class="event-countdown""#) == true)

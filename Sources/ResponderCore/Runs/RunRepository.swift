@@ -25,6 +25,9 @@ public protocol RunRepository: Sendable {
     /// Runs that ended at or after `since`, oldest end first (cooldowns after a restart).
     func endedRuns(since: Date) async throws(JournalError) -> [Run]
 
+    /// Ended runs that pass `query`, newest start first, at most `query.limit` after skipping `query.offset`.
+    func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run]
+
     /// The highest run number ever stored (`run-N`), 0 when none: new ids continue after it, also once old runs are no
     /// longer loaded.
     func highestRunNumber() async throws(JournalError) -> Int

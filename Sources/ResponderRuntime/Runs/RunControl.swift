@@ -16,6 +16,8 @@ public protocol RunControl: Sendable {
     func eventsChanged()
     /// Queues a chat message about a scheduled event.
     func announce(_ text: String, eventID: String) async
+    /// Ended runs that pass `query`, newest start first.
+    func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run]
     /// The most recent runs of one alert (a scheduled event's), newest first.
     func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run]
     /// Sets a pause and announces it.

@@ -253,6 +253,11 @@ public actor RunCoordinator: RunControl {
         try await store.recentRuns(limit: limit)
     }
 
+    /// Ended runs that pass `query`, from the store.
+    public func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run] {
+        try await store.endedRuns(matching: query)
+    }
+
     /// The most recent runs of one alert, from the store.
     public func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] {
         try await store.runs(alertFingerprint: fingerprint, limit: limit)

@@ -6,6 +6,7 @@ import NIOCore
 import NIOSSL
 import ResponderCore
 import ResponderNotify
+import ResponderStore
 
 /// Builds the Hummingbird application: routes, middleware, TLS and connection limits.
 public enum ResponderHTTPServer {
@@ -46,6 +47,8 @@ public enum ResponderHTTPServer {
             let events = deps.journal as? any EventStore
             StatusRoutes(adminToken: deps.adminToken, coordinator: runs, journal: deps.journal, signer: deps.actions?.signer,
                          events: events, now: deps.now).register(on: router)
+            RunPageRoutes(adminToken: deps.adminToken, coordinator: runs, outbox: deps.journal as? any NotificationOutbox,
+                          ledger: deps.journal as? any DryRunLedger, now: deps.now).register(on: router)
             PauseRoutes(token: deps.adminToken, runs: runs, playbooks: deps.playbooks, now: deps.now).register(on: router)
             if let events {
                 EventsRoutes(token: deps.adminToken, events: events, runs: runs, playbooks: deps.playbooks, now: deps.now)

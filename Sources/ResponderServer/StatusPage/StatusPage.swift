@@ -49,11 +49,12 @@ enum StatusPage {
         if ended.isEmpty { html += "<p class=\"empty\">None.</p>" } else {
             html += "<table><tr><th>run</th><th>playbook</th><th>status</th><th>ended</th></tr>"
             for run in ended {
-                html += "<tr><td>\(escape(run.id))</td><td>\(escape(run.playbook))</td><td>\(escape(run.status.rawValue))</td>"
+                html += "<tr><td><a href=\"\(escape(runPath(run.id)))\">\(escape(run.id))</a></td><td>\(escape(run.playbook))</td><td>\(escape(run.status.rawValue))</td>"
                     + "<td>\(run.endedAt.map { escape(human($0)) } ?? "")</td></tr>"
             }
             html += "</table>"
         }
+        html += "<p><a href=\"/runs\">All ended runs, with filters</a></p>"
         html += "</section><section id=\"recent-alerts\"><h2>Recent alerts</h2>"
         if content.alerts.isEmpty { html += "<p class=\"empty\">No alerts yet.</p>" } else {
             html += "<table><tr><th>received</th><th>source</th><th>status</th><th>alert</th><th>labels</th></tr>"
@@ -73,11 +74,12 @@ enum StatusPage {
         let last = run.steps.filter { $0.status.isFinished }.max { ($0.finishedAt ?? .distantPast) < ($1.finishedAt ?? .distantPast) }
         let pending = run.steps.filter { !$0.status.isFinished }
         var html = """
-            <article class="run" id="\(escape(run.id))"><h3>\(escape(run.id)) · \(escape(run.playbook))
+            <article class="run" id="\(escape(run.id))"><h3><a href="\(escape(runPath(run.id)))">\(escape(run.id))</a> · \(escape(run.playbook))
             <span class="status \(escape(run.status.rawValue))">\(escape(run.status.rawValue))</span></h3>
             <p>alert <b>\(escape(run.alertName ?? run.alertFingerprint))</b> · targets \(escape(run.targets.joined(separator: ", ")))
             · started \(escape(human(run.startedAt)))\(run.acknowledgedBy.map { " · acknowledged by \(escape($0))" } ?? "")\(run.dryRun ? " · dry-run" : "")</p>
             """
+        html += TimelineSVG.figure(RunTimeline(run: run, now: now), run: run, now: now)
         if let last {
             html += "<p class=\"last\">last: step \(last.index) \(escape(last.detail)) — \(escape(last.status.rawValue))"
                 + "\(last.outcome.map { ": " + escape(String($0.prefix(200))) } ?? "")</p>"
@@ -132,6 +134,11 @@ enum StatusPage {
         return "in \(s)s"
     }
 
+    /// The run page's path: `/runs/<id>`, the id percent-encoded.
+    static func runPath(_ id: String) -> String {
+        "/runs/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "")
+    }
+
     /// `text` safe inside HTML text and quoted attribute values.
     static func escape(_ text: String) -> String { ActionPage.escapeHTML(text) }
 
@@ -168,6 +175,25 @@ enum StatusPage {
         width:100%;background:#fff}td,th{border-bottom:1px solid #eee;padding:4px 8px;text-align:left;font-size:13px}\
         .labels{color:#556}.actions form{display:inline}.actions button{margin-right:6px}.abort{color:#b00}.empty{color:#667}\
         .event-id,.local{color:#556;font-size:12px}.event-countdown,.event-phase{font-weight:600;white-space:nowrap}\
-        .paused-banner{background:#fff2cc;border:1px solid #e0c060;border-radius:6px;padding:8px 16px}
+        .paused-banner{background:#fff2cc;border:1px solid #e0c060;border-radius:6px;padding:8px 16px}\
+        .timeline{margin:8px 0}.timeline-svg{width:100%;height:auto;display:block;font:13px system-ui,sans-serif;\
+        background:#fbfcfe;border:1px solid #e4e7ee}.line-done{stroke:#1f6feb;stroke-width:2.5;fill:none}\
+        .line-planned{stroke:#1f6feb;stroke-width:2;stroke-dasharray:6 4;fill:none}.timeline-svg .base{stroke:#ccd}\
+        .step circle{fill:#1f6feb}.step-planned circle,.step-after-anchor circle{fill:#fff;stroke:#1f6feb;stroke-width:2}\
+        .timeline-svg .due,.timeline-svg .count,.timeline-svg .axis{fill:#556;font-size:12px}.timeline-svg .lane-name{font-weight:600}\
+        .timeline-svg .zone{fill:#eef3ff}.timeline-svg .zone-label{fill:#557;font-size:12px;font-style:italic}\
+        .now line{stroke:#d33;stroke-width:1.5}.now text{fill:#d33;font-size:12px}\
+        .marker line{stroke:#999;stroke-dasharray:2 3}.marker text{font-size:13px;font-weight:700}\
+        .marker.ack text,.symbol.ack{fill:#070;color:#070}.marker.hold text,.marker.pause text,.marker.limit text,\
+        .marker.gate text,.symbol.hold,.symbol.pause,.symbol.limit,.symbol.gate{fill:#a60;color:#a60}\
+        .marker.firing text,.symbol.firing{fill:#b00;color:#b00}.marker.resolve text,.symbol.resolve{fill:#070;color:#070}\
+        .legend{font-size:12px;color:#556;margin:4px 0}header h1 a{color:#fff;text-decoration:none}\
+        .facts table{margin-top:6px}.marker-list{font-size:13px;color:#334;padding-left:20px;max-height:12em;overflow:auto}\
+        .symbol{display:inline-block;width:1.2em;font-weight:700}.scroll{overflow-x:auto}.filters label{margin-right:8px;\
+        display:inline-block}.filters input,.filters select{font:inherit;max-width:14em}.error{color:#b00;font-weight:600}\
+        pre.request{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:0}\
+        @media (max-width:700px){header,main{padding:8px 10px}td,th{padding:3px 4px;font-size:12px}h3{font-size:16px}\
+        .run{padding:6px 8px}.marker-list{font-size:12px}.timeline-svg{font-size:34px}.timeline-svg .due,\
+        .timeline-svg .count,.timeline-svg .axis,.timeline-svg .zone-label,.now text,.marker text{font-size:28px}}
         """
 }

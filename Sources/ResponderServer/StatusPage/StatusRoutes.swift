@@ -36,13 +36,7 @@ struct StatusRoutes: Sendable {
     /// The page, 401 for `?sign-in=1` without credentials, 503 while a store is unavailable.
     func page(_ request: Request) async -> Response {
         let signedIn = Self.isSignedIn(request.headers[.authorization], token: adminToken)
-        if !signedIn, request.uri.queryParameters.get("sign-in") != nil {
-            var headers = HTTPFields()
-            headers[.wwwAuthenticate] = #"Basic realm="Responder admin (password: the admin token)", charset="UTF-8""#
-            headers[.contentType] = "text/plain; charset=utf-8"
-            return Response(status: .unauthorized, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(string: "Sign in with the admin token as the password.\n")))
-        }
+        if !signedIn, request.uri.queryParameters.get("sign-in") != nil { return Self.signInChallenge() }
         let at = now()
         let recent: [Run]
         let alerts: [JournaledAlert]
@@ -67,6 +61,12 @@ struct StatusRoutes: Sendable {
         }
         let html = StatusPage.render(.init(runs: open, recentRuns: recent, alerts: alerts, now: at, links: links, signedIn: signedIn,
                                            events: upcoming, pauses: pauses))
+        return Self.htmlResponse(.ok, html)
+    }
+
+    /// `html` with the pages' headers: no caching, the Content-Security-Policy of the page's own script and style, no
+    /// referrer, no sniffing.
+    static func htmlResponse(_ status: HTTPResponse.Status, _ html: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -74,7 +74,16 @@ struct StatusRoutes: Sendable {
         for (name, value) in [("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff")] {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// 401 asking the browser for the admin token (basic auth).
+    static func signInChallenge() -> Response {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = #"Basic realm="Responder admin (password: the admin token)", charset="UTF-8""#
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .unauthorized, headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(string: "Sign in with the admin token as the password.\n")))
     }
 
     /// Only the page's own inline script and style may run; forms post only to this server.

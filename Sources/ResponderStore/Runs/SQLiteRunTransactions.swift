@@ -137,6 +137,10 @@ public actor SQLiteRunTransactions: TransactionalRunStore {
     public func runs(alertFingerprint fingerprint: String, limit: Int) async throws(JournalError) -> [Run] {
         try await journal.runs(alertFingerprint: fingerprint, limit: limit)
     }
+    /// Ended runs that pass `query`.
+    public func endedRuns(matching query: EndedRunQuery) async throws(JournalError) -> [Run] {
+        try await journal.endedRuns(matching: query)
+    }
     /// Runs ended at or after `since`.
     public func endedRuns(since: Date) async throws(JournalError) -> [Run] { try await journal.endedRuns(since: since) }
     /// Open runs and runs ended since `endedSince`, by status, counted in the journal.
