@@ -23,11 +23,8 @@ struct StatusPageTests {
         )],
         files: ["workers.yaml"])
 
-    /// Where screenshots go: `.build/test-artifacts/` of the package.
-    static var artifacts: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/test-artifacts").path
-    }
+    /// Where screenshots go: the run pages' folder (`$RESPONDER_TEST_ARTIFACTS`, else `.build/artifacts/`).
+    static var artifacts: String { RunPagesTests.artifacts }
 
     /// Runs headless Chromium with `arguments` and returns its stdout. It waits without blocking a thread: the server
     /// the browser loads from answers on the same cooperative pool, which two blocked browser runs (two suites at once
@@ -84,7 +81,7 @@ struct StatusPageTests {
             #expect(!dom.contains("data-action="), "no actions for an anonymous visitor")
 
             try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
-            let screenshot = Self.artifacts + "/status-page.png"
+            let screenshot = Self.artifacts + "/status-page-basic.png"
             try? FileManager.default.removeItem(atPath: screenshot)
             _ = try await Self.chromium(["--screenshot=\(screenshot)", "--window-size=1280,900", url])
             let png = try #require(FileManager.default.contents(atPath: screenshot))

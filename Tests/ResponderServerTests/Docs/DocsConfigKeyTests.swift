@@ -12,6 +12,7 @@ import Testing
         "RESPONDER_CA_FILE",  // the admin CLI's CA
         "RESPONDER_FUZZ_TARGET",  // the fuzzer's target selector
         "RESPONDER_BIN",  // scripts: which binary to run
+        "RESPONDER_TEST_ARTIFACTS",  // the browser tests: where screenshots go
     ]
 
     /// OpenTelemetry attribute names that share a first part with a configuration section (`server:`).
