@@ -55,6 +55,7 @@ struct RunEngineGateTests {
         #expect(step.wait?.checks == 3 && step.wait?.last.value == nil)
         #expect(h.engine.runs[id]?.history.filter { $0.message.contains("still waits") }.count == 1,
                 "history notes the switch to unknown, not each re-check")
+        #expect(h.engine.runs[id]?.history.filter { $0.kind == .gateWait }.count == 2, "the wait and its switch, marked as such")
         h.advance(by: 60)
         #expect(h.engine.runs[id]?.steps[1].status == .done)
         #expect(h.engine.runs[id]?.steps[1].wait?.until == h.now)

@@ -153,7 +153,8 @@ struct RunEngineTests {
         #expect(h.calls.count == 2, "the hold time is added: the first step is still 10 minutes away")
         h.advance(by: 1)
         #expect(h.calls.count == 3)
-        #expect(h.onlyRun?.history.contains { $0.message == "held by alice: no step fires until resumed" } == true)
+        #expect(h.onlyRun?.history.contains { $0.message == "held by alice: no step fires until resumed" && $0.kind == .held } == true)
+        #expect(h.onlyRun?.history.contains { $0.message.hasPrefix("resumed by alice") && $0.kind == .resumed } == true)
         #expect(throws: RunCommandError.self) { _ = try h.engine.apply(.resume, to: id, actor: "bob", now: h.now) }
     }
 
@@ -220,6 +221,10 @@ struct RunEngineTests {
         let id = try #require(h.onlyRun?.id)
         h.send(.command(runID: id, .ack, actor: "dave"))
         #expect(h.calls.count == 3)
+        #expect(h.onlyRun?.history.contains { $0.message == "acknowledged by dave" && $0.kind == .acknowledged } == true)
+        h.fire(F.alert("TrafficSpike"))
+        let refired = h.onlyRun?.history.filter { $0.kind == .refired } ?? []
+        #expect(refired.count == 1 && refired[0].message.contains("re-fired"), "\(h.onlyRun?.history.map(\.message) ?? [])")
     }
 
     @Test("a step that waited for an acknowledgement keeps its due time: started minus due (the timer-lateness metric) counts the wait")

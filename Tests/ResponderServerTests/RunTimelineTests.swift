@@ -82,6 +82,17 @@ struct RunTimelineTests {
         #expect(!html.contains(#"<g class="now">"#))
     }
 
+    @Test("a line's recorded kind makes its marker whatever its wording; a line without one is read from the engine's wording")
+    func recordedKinds() throws {
+        var run = Self.ladder()
+        run.history += RunEvent.Kind.allCases.enumerated().map { index, kind in
+            RunEvent(at: Self.start.addingTimeInterval(TimeInterval(10 + index)), message: "reworded line \(index)", kind: kind)
+        }
+        run.history.append(RunEvent(at: Self.start.addingTimeInterval(30), message: "acknowledged by carol"))
+        let timeline = RunTimeline(run: run, now: Self.start.addingTimeInterval(100))
+        #expect(timeline.markers.map(\.kind) == [.firing, .ack, .hold, .resume, .firing, .pause, .limit, .gate, .ack])
+    }
+
     @Test("counts of any Int and dates far out are clamped into the drawing without trapping; a run with no steps draws")
     func clamping() throws {
         var run = Self.ladder()

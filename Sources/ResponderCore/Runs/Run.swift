@@ -303,11 +303,33 @@ public struct RunEvent: Sendable, Equatable, Codable {
     /// For a line that counts alerts joining the run: how many joined since it was written (later joins update it in
     /// place while nothing else happens, so a flood of alerts is one line and one chat reply, not one per alert).
     public var joined: Int?
+    /// What kind of moment this is, for lines a timeline marks (an acknowledgement, a hold...); nil for the others and
+    /// for lines stored before kinds were recorded.
+    public var kind: Kind?
+
+    /// The moments of a run that its timeline marks.
+    public enum Kind: String, Sendable, Codable, Equatable, CaseIterable {
+        /// Someone acknowledged the run.
+        case acknowledged
+        /// The run was held, by a person or after a load check waited its longest.
+        case held
+        /// A held run was resumed.
+        case resumed
+        /// The run's alert fired again.
+        case refired
+        /// A pause stopped one of its steps.
+        case paused
+        /// A blast-radius limit stopped one of its steps.
+        case overLimit = "over_limit"
+        /// A step waits for its load checks.
+        case gateWait = "gate_wait"
+    }
 
     /// Creates an event.
-    public init(at: Date, message: String, joined: Int? = nil) {
+    public init(at: Date, message: String, joined: Int? = nil, kind: Kind? = nil) {
         self.at = at
         self.message = message
         self.joined = joined
+        self.kind = kind
     }
 }

@@ -40,7 +40,7 @@ extension RunEngine {
                 return moved.map { [$0] } ?? []
             }
             guard own.resolvedAt != nil else {
-                record(&own, now, "alert \(name) fired again; joined (one run per alert)")
+                record(&own, now, "alert \(name) fired again; joined (one run per alert)", kind: .refired)
                 store(own)
                 return []
             }
@@ -55,7 +55,7 @@ extension RunEngine {
                 let added = steps(from: timeline, playbook: playbook, firstIndex: own.steps.count, now: now,
                                   withUndo: !own.steps.contains { $0.phase == .undo })
                 if let problem = Self.problem(in: added) {
-                    record(&own, now, "alert \(name) re-fired, but its new steps are out of range (\(problem)): not re-escalated")
+                    record(&own, now, "alert \(name) re-fired, but its new steps are out of range (\(problem)): not re-escalated", kind: .refired)
                     store(own)
                     return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again but its plan cannot be run "
                         + "(\(problem)); nothing re-escalated")]
@@ -63,7 +63,7 @@ extension RunEngine {
                 cancelPending(&own, reason: "alert re-fired during the ladder (on_refire: re-escalate)")
                 own.resolvedAt = nil
                 own.steps += added
-                record(&own, now, "alert \(name) re-fired during the ladder: actions run again, the ladder waits for the next resolve")
+                record(&own, now, "alert \(name) re-fired during the ladder: actions run again, the ladder waits for the next resolve", kind: .refired)
                 store(own)
                 return [.notify(runID: own.id, message: "run \(own.id): \(name) fired again; re-escalating (on_refire: re-escalate)")]
             }

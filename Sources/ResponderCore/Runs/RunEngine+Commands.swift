@@ -16,12 +16,12 @@ extension RunEngine {
                 // A step held over a limit runs anyway: the person who acknowledged was told which limit.
                 if run.steps[index].blocked?.isLimit == true { run.steps[index].limitWaived = true }
             }
-            record(&run, now, "acknowledged by \(actor)")
+            record(&run, now, "acknowledged by \(actor)", kind: .acknowledged)
         case .hold:
             guard run.status == .active else { throw .notApplicable("run \(runID) is already held") }
             run.status = .held
             run.heldAt = now
-            record(&run, now, "held by \(actor): no step fires until resumed")
+            record(&run, now, "held by \(actor): no step fires until resumed", kind: .held)
         case .resume:
             guard run.status == .held, let heldAt = run.heldAt else { throw .notApplicable("run \(runID) is not held") }
             // Each step moves by the part of the hold after its due time was set: a ladder scheduled by a resolve
@@ -36,7 +36,7 @@ extension RunEngine {
             }
             run.status = .active
             run.heldAt = nil
-            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(saturating: now.timeIntervalSince(heldAt))).playbookText) later (or less, if scheduled during the hold)")
+            record(&run, now, "resumed by \(actor); remaining steps moved \(Duration.seconds(Int(saturating: now.timeIntervalSince(heldAt))).playbookText) later (or less, if scheduled during the hold)", kind: .resumed)
         case .abort:
             if run.closing != nil {
                 cancelUndo(&run, reason: "undo cancelled by \(actor)")

@@ -33,7 +33,7 @@ extension RunEngine {
                 step.blocked = nil
                 run.steps[index] = step
                 tell(&run, key: pause.id, now, "paused by \(pause.text): covered steps are skipped while it lasts "
-                    + "(step \(index), \(step.detail), skipped)", effects: &effects)
+                    + "(step \(index), \(step.detail), skipped)", kind: .paused, effects: &effects)
                 return .skipped
             }
             let recheck = now.addingTimeInterval(settings.pauseRecheck.timeInterval)
@@ -42,7 +42,7 @@ extension RunEngine {
             step.outcome = "waiting: paused by \(pause.text)"
             run.steps[index] = step
             tell(&run, key: pause.id, now, "paused by \(pause.text): step \(index) (\(step.detail)) waits until the pause ends; "
-                + "the steps after it keep their spacing", effects: &effects)
+                + "the steps after it keep their spacing", kind: .paused, effects: &effects)
             return .stopped
         case .overLimit(let hit):
             block(&run, &step, key: hit.key, reason: "over \(hit.description)", now: now)
@@ -51,13 +51,13 @@ extension RunEngine {
                 step.outcome = "waiting until \(RFC3339.format(frees)): over \(hit.description)"
                 run.steps[index] = step
                 tell(&run, key: hit.key, now, "step \(index) (\(step.detail)) waits: over \(hit.description); the window has room again at "
-                    + RFC3339.format(frees), effects: &effects)
+                    + RFC3339.format(frees), kind: .overLimit, effects: &effects)
                 return .stopped
             }
             step.status = .waitingAck
             step.outcome = "held: over \(hit.description)"
             run.steps[index] = step
-            record(&run, now, "step \(index) held: over \(hit.description)")
+            record(&run, now, "step \(index) held: over \(hit.description)", kind: .overLimit)
             effects.append(.notify(runID: run.id, message: "step \(index) (\(step.detail)) is over \(hit.description): acknowledge to let "
                 + "this step run anyway, or abort"))
             return .stopped
@@ -71,10 +71,11 @@ extension RunEngine {
     }
 
     /// Tells the run's thread `message` the first time this run meets `key` (a pause id, a limit key).
-    private func tell(_ run: inout Run, key: String, _ now: Date, _ message: String, effects: inout [EngineEffect]) {
+    private func tell(_ run: inout Run, key: String, _ now: Date, _ message: String, kind: RunEvent.Kind,
+                      effects: inout [EngineEffect]) {
         guard !(run.notices ?? []).contains(key) else { return }
         run.notices = (run.notices ?? []) + [key]
-        record(&run, now, message)
+        record(&run, now, message, kind: kind)
         effects.append(.notify(runID: run.id, message: "run \(run.id) (\(run.playbook)): \(message)"))
     }
 

@@ -108,21 +108,21 @@ extension RunEngine {
             // The history says when the kind of answer changes (a value on the wrong side, or none at all), not at
             // every re-check.
             if (current.last.value == nil) != (wait.value == nil) {
-                record(&run, now, "step \(step.index) still waits: \(wait.check): \(wait.reason)")
+                record(&run, now, "step \(step.index) still waits: \(wait.check): \(wait.reason)", kind: .gateWait)
             }
             current.last = wait
             step.wait = current
         } else {
             step.wait = RunStep.StepWait(since: now, last: wait)
             record(&run, now, "step \(step.index) waits for its load check: \(wait.check): \(wait.reason); checking again every "
-                + "\(recheck.playbookText), holding the run after \(wait.maxWait.playbookText)")
+                + "\(recheck.playbookText), holding the run after \(wait.maxWait.playbookText)", kind: .gateWait)
             effects.append(.notify(runID: run.id, message: "step \(step.index) (\(step.detail)) waits: \(wait.check): \(wait.reason); "
                 + "checking again every \(recheck.playbookText), holding the run after \(wait.maxWait.playbookText)"))
         }
         if let since = step.wait?.since, now.timeIntervalSince(since) >= wait.maxWait.timeInterval {
             run.status = .held
             run.heldAt = now
-            record(&run, now, "held: step \(step.index) waited \(wait.maxWait.playbookText) for \(wait.check) (\(wait.reason))")
+            record(&run, now, "held: step \(step.index) waited \(wait.maxWait.playbookText) for \(wait.check) (\(wait.reason))", kind: .held)
             effects.append(.notify(runID: run.id, message: "run \(run.id) HELD: step \(step.index) (\(step.detail)) waited \(wait.maxWait.playbookText) "
                 + "for \(wait.check); last: \(wait.reason). Resume to keep checking, or abort"))
         }

@@ -251,8 +251,8 @@ public struct RunEngine: Sendable {
         schedule(run)
     }
 
-    func record(_ run: inout Run, _ now: Date, _ message: String) {
-        run.history.append(RunEvent(at: now, message: message))
+    func record(_ run: inout Run, _ now: Date, _ message: String, kind: RunEvent.Kind? = nil) {
+        run.history.append(RunEvent(at: now, message: message, kind: kind))
     }
 
     /// Records that `alert` joined `run`. While the run's last line is a join line, it is updated in place (count and

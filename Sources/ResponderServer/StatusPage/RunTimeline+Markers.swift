@@ -18,7 +18,7 @@ extension RunTimeline {
     static func markers(of run: Run) -> [Event] {
         var found: [Event] = []
         for line in run.history {
-            guard usable(line.at), let kind = kind(of: line.message) else { continue }
+            guard usable(line.at), let kind = line.kind.map(marker(for:)) ?? kind(of: line.message) else { continue }
             found.append(Event(kind: kind, at: line.at, label: String(line.message.prefix(maxLabel))))
         }
         var events = [Event(kind: .firing, at: run.startedAt, label: "alert \(run.alertName ?? run.alertFingerprint) fired: run started")]
@@ -36,7 +36,21 @@ extension RunTimeline {
         return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 
-    /// The marker a history line is, if any (the lines ``RunEngine`` writes).
+    /// The marker of a history line's recorded kind.
+    static func marker(for kind: RunEvent.Kind) -> Marker.Kind {
+        switch kind {
+        case .acknowledged: return .ack
+        case .held: return .hold
+        case .resumed: return .resume
+        case .refired: return .firing
+        case .paused: return .pause
+        case .overLimit: return .limit
+        case .gateWait: return .gate
+        }
+    }
+
+    /// The marker a history line stored without a kind is, if any, read from the wording ``RunEngine`` used (runs
+    /// recorded before lines carried their kind).
     static func kind(of message: String) -> Marker.Kind? {
         if message.hasPrefix("acknowledged by ") { return .ack }
         if message.hasPrefix("held by ") || message.hasPrefix("held: step ") { return .hold }

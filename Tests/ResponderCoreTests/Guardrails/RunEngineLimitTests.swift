@@ -38,6 +38,7 @@ struct RunEngineLimitTests {
         #expect(step.due == F.now.addingTimeInterval(3_600), "the first action leaves the window after an hour")
         let told = second.history.filter { $0.message.contains("playbook spike's limit per_target (3 actions per 1h on api)") }
         #expect(told.count == 1, "\(second.history.map(\.message))")
+        #expect(told.first?.kind == .overLimit)
         h.advance(by: 3_600)
         #expect(h.calls.count == 4)
         #expect(h.engine.runs[second.id]?.status == .completed)

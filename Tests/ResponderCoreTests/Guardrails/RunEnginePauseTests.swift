@@ -33,6 +33,7 @@ struct RunEnginePauseTests {
         #expect(run.steps[0].due == h.now.addingTimeInterval(15) || run.steps[0].due! <= h.now.addingTimeInterval(15))
         let told = run.history.filter { $0.message.contains("paused by pause-1") }
         #expect(told.count == 1, "one history line (one thread reply), not one per re-check: \(run.history.map(\.message))")
+        #expect(told.first?.kind == .paused)
         #expect(h.notes.filter { $0.contains("paused by pause-1") }.count == 1)
         #expect(told[0].message.contains("game day") && told[0].message.contains("all targets"))
     }
