@@ -1,21 +1,20 @@
 import Foundation
-import ResponderCore
 
 extension RunTimeline {
     /// A marker before it is placed.
-    struct Event: Sendable, Equatable {
+    public struct Event: Sendable, Equatable {
         /// What.
-        var kind: Marker.Kind
+        public var kind: Marker.Kind
         /// When.
-        var at: Date
+        public var at: Date
         /// For people.
-        var label: String
+        public var label: String
     }
 
     /// The run's markers, oldest first: its start (the alert firing), the resolve, its end, and from its history the
     /// re-firings, acknowledgements, holds, resumes, pauses, limit holds and load-check waits; at most ``maxMarkers``
     /// (the start and the latest others), only at dates that can be placed.
-    static func markers(of run: Run) -> [Event] {
+    public static func markers(of run: Run) -> [Event] {
         var found: [Event] = []
         for line in run.history {
             guard usable(line.at), let kind = line.kind.map(marker(for:)) ?? kind(of: line.message) else { continue }
@@ -37,7 +36,7 @@ extension RunTimeline {
     }
 
     /// The marker of a history line's recorded kind.
-    static func marker(for kind: RunEvent.Kind) -> Marker.Kind {
+    public static func marker(for kind: RunEvent.Kind) -> Marker.Kind {
         switch kind {
         case .acknowledged: return .ack
         case .held: return .hold
@@ -51,7 +50,7 @@ extension RunTimeline {
 
     /// The marker a history line stored without a kind is, if any, read from the wording ``RunEngine`` used (runs
     /// recorded before lines carried their kind).
-    static func kind(of message: String) -> Marker.Kind? {
+    public static func kind(of message: String) -> Marker.Kind? {
         if message.hasPrefix("acknowledged by ") { return .ack }
         if message.hasPrefix("held by ") || message.hasPrefix("held: step ") { return .hold }
         if message.hasPrefix("resumed by ") { return .resume }

@@ -1,46 +1,45 @@
 import Foundation
-import ResponderCore
 
 /// The filters of the ended-runs page (`GET /runs`), read from its query and validated: `status` (`ended`, the
 /// default, or one of `completed`, `aborted`, `preempted`, `failed`), `playbook` and `target` (exact names), `since`
 /// and `until` (RFC 3339 date-times or `YYYY-MM-DD` dates, UTC midnight; on the run's end), `limit` (1 to
 /// ``maxLimit`` a page) and `page` (from 1).
-struct RunFilter: Sendable, Equatable {
+public struct RunFilter: Sendable, Equatable {
     /// The statuses shown.
-    var statuses: Set<RunStatus>
+    public var statuses: Set<RunStatus>
     /// `ended`, or the one status asked for.
-    var status: String
+    public var status: String
     /// Only runs of this playbook.
-    var playbook: String?
+    public var playbook: String?
     /// Only runs owning this target.
-    var target: String?
+    public var target: String?
     /// Only runs that ended at or after this.
-    var since: Date?
+    public var since: Date?
     /// Only runs that ended before this.
-    var until: Date?
+    public var until: Date?
     /// Runs a page.
-    var limit: Int
+    public var limit: Int
     /// The page, from 1.
-    var page: Int
+    public var page: Int
 
     /// The statuses of an ended run.
-    static let ended = EndedRunQuery.ended
+    public static let ended = EndedRunQuery.ended
     /// Most runs a page.
-    static let maxLimit = 100
+    public static let maxLimit = 100
     /// Runs a page by default.
-    static let defaultLimit = 25
+    public static let defaultLimit = 25
     /// Highest page number accepted.
-    static let maxPage = 1000
+    public static let maxPage = 1000
     /// Longest playbook or target name accepted.
-    static let maxName = 200
+    public static let maxName = 200
 
     /// A filter value the page refuses, with the message shown (HTTP 400).
-    enum Invalid: Error, Equatable, CustomStringConvertible {
+    public enum Invalid: Error, Equatable, CustomStringConvertible {
         /// The parameter and what is wrong with it.
         case parameter(String, String)
 
         /// `since: ...`.
-        var description: String {
+        public var description: String {
             switch self {
             case .parameter(let name, let problem): return "\(name): \(problem)"
             }
@@ -48,7 +47,7 @@ struct RunFilter: Sendable, Equatable {
     }
 
     /// The filter `value(name)` describes.
-    static func parse(_ value: (String) -> String?) throws(Invalid) -> RunFilter {
+    public static func parse(_ value: (String) -> String?) throws(Invalid) -> RunFilter {
         var filter = RunFilter(statuses: ended, status: "ended", playbook: nil, target: nil, since: nil, until: nil,
                                limit: defaultLimit, page: 1)
         if let status = nonEmpty(value("status")) {
@@ -83,13 +82,13 @@ struct RunFilter: Sendable, Equatable {
 
     /// The store query of this filter's page, asking for one run more than a page (so the page knows whether an older
     /// page has runs).
-    var storeQuery: EndedRunQuery {
+    public var storeQuery: EndedRunQuery {
         EndedRunQuery(statuses: statuses, playbook: playbook, target: target, endedSince: since, endedBefore: until,
                       limit: limit + 1, offset: (page - 1) * limit)
     }
 
     /// The URL query of this filter on `page` (percent-encoded; default values left out).
-    func queryString(page: Int) -> String {
+    public func queryString(page: Int) -> String {
         var items: [(String, String)] = []
         if status != "ended" { items.append(("status", status)) }
         if let playbook { items.append(("playbook", playbook)) }

@@ -1,5 +1,4 @@
 import Foundation
-import ResponderCore
 
 /// Where a run has taken each of its targets and where it will take them, as positions in a unit square that
 /// ``TimelineSVG`` draws: per target a step line of replicas over time (done steps solid, planned steps dashed, steps
@@ -8,50 +7,50 @@ import ResponderCore
 /// x runs from 0 (the run's start) to 1; y from 0 (the lane's lowest count) to 1 (its highest). Every number read from
 /// a stored run is range-checked: counts are mapped through `Double` (any `Int`, `Int.max` and negatives included, with
 /// no overflow), dates far apart are clamped to ``maxSpan``, and positions always lie in 0...1.
-struct RunTimeline: Sendable, Equatable {
+public struct RunTimeline: Sendable, Equatable {
     /// One target's replicas over time.
-    struct Lane: Sendable, Equatable {
+    public struct Lane: Sendable, Equatable {
         /// The target.
-        var target: String
+        public var target: String
         /// The count after the last step done, else the count planned before the first step; nil when unknown.
-        var current: Int?
+        public var current: Int?
         /// The lowest count the lane shows (0, or a lower stored count).
-        var low: Int
+        public var low: Int
         /// The highest count the lane shows.
-        var high: Int
+        public var high: Int
         /// The step line, in drawing order.
-        var segments: [Segment]
+        public var segments: [Segment]
         /// The scale steps of the target, in step order.
-        var points: [StepPoint]
+        public var points: [StepPoint]
     }
 
     /// A piece of a step line.
-    struct Segment: Sendable, Equatable {
+    public struct Segment: Sendable, Equatable {
         /// Start.
-        var x1: Double, y1: Double
+        public var x1: Double, y1: Double
         /// End.
-        var x2: Double, y2: Double
+        public var x2: Double, y2: Double
         /// Planned (dashed) rather than done (solid).
-        var planned: Bool
+        public var planned: Bool
     }
 
     /// A scale step on its lane.
-    struct StepPoint: Sendable, Equatable {
+    public struct StepPoint: Sendable, Equatable {
         /// The step's index in the run.
-        var index: Int
+        public var index: Int
         /// Position.
-        var x: Double, y: Double
+        public var x: Double, y: Double
         /// The count it sets.
-        var replicas: Int
+        public var replicas: Int
         /// Done, planned, or waiting for its anchor.
-        var state: State
+        public var state: State
         /// When it is due (planned) or when it finished (done); nil while it waits for its anchor.
-        var at: Date?
+        public var at: Date?
         /// `after the resolve`, for a step waiting for its anchor; `+30m` for its offset.
-        var anchorText: String?
+        public var anchorText: String?
 
         /// Where a step stands.
-        enum State: String, Sendable, Equatable {
+        public enum State: String, Sendable, Equatable {
             /// Done: the count is set.
             case done
             /// Due at a known time (or overdue, waiting now).
@@ -62,18 +61,18 @@ struct RunTimeline: Sendable, Equatable {
     }
 
     /// Something that happened to the run.
-    struct Marker: Sendable, Equatable {
+    public struct Marker: Sendable, Equatable {
         /// What.
-        var kind: Kind
+        public var kind: Kind
         /// Position.
-        var x: Double
+        public var x: Double
         /// When.
-        var at: Date
+        public var at: Date
         /// For people (from the run's history: untrusted, escaped where it is written).
-        var label: String
+        public var label: String
 
         /// Kinds of markers, with the one-letter symbol drawn on the chart.
-        enum Kind: String, Sendable, Equatable, CaseIterable {
+        public enum Kind: String, Sendable, Equatable, CaseIterable {
             /// The alert fired (the run started) or fired again.
             case firing
             /// The alert resolved.
@@ -94,7 +93,7 @@ struct RunTimeline: Sendable, Equatable {
             case end
 
             /// The symbol drawn on the chart (the legend explains them).
-            var symbol: String {
+            public var symbol: String {
                 switch self {
                 case .firing: return "F"
                 case .resolve: return "R"
@@ -111,40 +110,40 @@ struct RunTimeline: Sendable, Equatable {
     }
 
     /// Longest span drawn (dates further out are clamped to the edge).
-    static let maxSpan: TimeInterval = 90 * 86_400
+    public static let maxSpan: TimeInterval = 90 * 86_400
     /// Shortest span drawn, so a run a second old is not a vertical line.
-    static let minSpan: TimeInterval = 300
+    public static let minSpan: TimeInterval = 300
     /// Where the zone of steps waiting for their anchor begins (the dated part ends there).
-    static let anchorZone = 0.8
+    public static let anchorZone = 0.8
     /// Most markers kept (the latest ones; the firing is always kept).
-    static let maxMarkers = 60
+    public static let maxMarkers = 60
     /// Longest marker label.
-    static let maxLabel = 160
+    public static let maxLabel = 160
 
     /// The run.
-    var runID: String
+    public var runID: String
     /// The x = 0 time.
-    var start: Date
+    public var start: Date
     /// The time at the end of the dated part.
-    var end: Date
+    public var end: Date
     /// The time drawn as `now`, with its position; nil for an ended run.
-    var now: (at: Date, x: Double)?
+    public var now: (at: Date, x: Double)?
     /// Where the zone of steps waiting for their anchor begins, with its label, when there are such steps.
-    var anchorZone: (x: Double, label: String)?
+    public var anchorZone: (x: Double, label: String)?
     /// One lane per target.
-    var lanes: [Lane]
+    public var lanes: [Lane]
     /// Markers, oldest first.
-    var markers: [Marker]
+    public var markers: [Marker]
 
     /// Equal when every part is (tuples are compared field by field).
-    static func == (a: RunTimeline, b: RunTimeline) -> Bool {
+    public static func == (a: RunTimeline, b: RunTimeline) -> Bool {
         a.runID == b.runID && a.start == b.start && a.end == b.end && a.now?.at == b.now?.at && a.now?.x == b.now?.x
             && a.anchorZone?.x == b.anchorZone?.x && a.anchorZone?.label == b.anchorZone?.label && a.lanes == b.lanes
             && a.markers == b.markers
     }
 
     /// The timeline of `run` as seen at `now`.
-    init(run: Run, now at: Date) {
+    public init(run: Run, now at: Date) {
         runID = run.id
         let open = run.isOpen
         let waiting = open ? run.steps.filter { !$0.status.isFinished && $0.due == nil && $0.to != nil && $0.phase != .undo } : []
@@ -236,15 +235,15 @@ struct RunTimeline: Sendable, Equatable {
     }
 
     /// `resolve`, `event end`, ... for people.
-    static func anchorName(_ anchor: Plan.Anchor) -> String {
+    public static func anchorName(_ anchor: Plan.Anchor) -> String {
         anchor.rawValue.replacingOccurrences(of: "_", with: " ")
     }
 
     /// Whether a stored date can be placed (not NaN-like, within the years RFC 3339 writes).
-    static func usable(_ date: Date) -> Bool { RFC3339.acceptedRange.contains(date) }
+    public static func usable(_ date: Date) -> Bool { RFC3339.acceptedRange.contains(date) }
 
     /// `value` within 0...1 (NaN is 0).
-    static func unit(_ value: Double) -> Double {
+    public static func unit(_ value: Double) -> Double {
         guard value.isFinite else { return value == .infinity ? 1 : 0 }
         return min(1, max(0, value))
     }
