@@ -12,15 +12,7 @@ public enum TimelineTarget {
     /// Decodes and lays out the run in `bytes`.
     public static func run(_ bytes: [UInt8]) throws {
         let input = FuzzInput(bytes, limit: 2)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date")
-            }
-            return date
-        }
+        let decoder = RFC3339JSON.decoder()
         guard case .success(let run) = UnreadableRuns.check(id: "run-fuzz", { try decoder.decode(Run.self, from: Data(input.bytes(0))) })
         else { return }
         let offset = Double(input.optionalText(1) ?? "600").flatMap { $0.isFinite ? $0 : nil } ?? 600

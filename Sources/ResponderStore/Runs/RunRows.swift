@@ -7,27 +7,12 @@ import ResponderCore
 package enum RunRows {
     /// Encoder for run bodies.
     package static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return encoder
+        RFC3339JSON.encoder([.sortedKeys])
     }
 
     /// Decoder for run bodies.
     package static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date: \(text)")
-            }
-            return date
-        }
-        return decoder
+        RFC3339JSON.decoder()
     }
 
     /// Inserts or replaces `run`; the caller provides the transaction.
