@@ -18,8 +18,10 @@ struct SlackAmbiguousPostTests {
         }
     }
 
-    /// Fires the alert and waits until every Slack notification of run-1 is out of the queue.
-    static func fireAndDeliver(_ slack: FakeSlack, _ pagerDuty: FakePagerDuty) async throws {
+    /// Fires the alert and waits until every Slack notification of run-1 is out of the queue; returns how many attempts
+    /// the run's first message took.
+    @discardableResult
+    static func fireAndDeliver(_ slack: FakeSlack, _ pagerDuty: FakePagerDuty) async throws -> Int {
         try await TestServer.with(
             configure: configure(slack, pagerDuty), playbooks: { .success(NotificationsEndToEndTests.playbooks) },
             runs: true, notifications: true
@@ -31,6 +33,7 @@ struct SlackAmbiguousPostTests {
             }
             let first = try #require(try await server.journal.notifications(runID: "run-1").first { $0.notification.kind == .runMessage })
             #expect(first.attempts >= 2, "the late answer made the first attempt fail")
+            return first.attempts
         }
     }
 
@@ -51,16 +54,18 @@ struct SlackAmbiguousPostTests {
         }
     }
 
-    @Test("without channels:history the retry posts again (the documented fallback): two messages, nothing lost")
+    @Test("without channels:history the retry posts again (the documented fallback): a message per attempt, nothing lost")
     func withoutHistoryScopeItPostsAgain() async throws {
         try await FakeSlack.with { slack, _ in
             try await FakePagerDuty.with { pagerDuty, _ in
                 slack.withoutHistoryScope()
                 slack.answerLateNext(1, by: .seconds(3))
-                try await Self.fireAndDeliver(slack, pagerDuty)
+                let attempts = try await Self.fireAndDeliver(slack, pagerDuty)
                 #expect(slack.calls.contains { $0.method == "conversations.history" && $0.error == "missing_scope" })
                 let top = slack.messages.filter { $0.threadTS == nil }
-                #expect(top.count == 2, "\(top.map(\.text))")
+                // One message per attempt: the late one and the retry, and one more for each retry that also timed out
+                // (seen once in CI with every core busy: three attempts, three messages), never more.
+                #expect(top.count == attempts && attempts >= 2, "\(attempts) attempts: \(top.map(\.text))")
                 let replies = slack.messages.filter { $0.threadTS != nil }
                 #expect(!replies.isEmpty && replies.allSatisfy { $0.threadTS == top.last?.ts }, "replies follow the stored one")
             }
