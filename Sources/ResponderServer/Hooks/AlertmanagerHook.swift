@@ -14,6 +14,8 @@ struct AlertmanagerHook: Sendable {
     let maxBodyBytes: Int
     let now: @Sendable () -> Date
     let decoder = AlertmanagerDecoder()
+    /// The refused deliveries' error line, once a minute at most during an outage.
+    let unavailable = RepeatedErrorLog()
 
     /// Answers one Alertmanager notification, in the delivery's span.
     func handle(_ request: Request, context: some RequestContext) async -> Response {
@@ -84,7 +86,7 @@ struct AlertmanagerHook: Sendable {
             return JSONResponse.make(.ok, IngestReply(receipt))
         } catch {
             metrics.delivery(source: "alertmanager", outcome: "unavailable")
-            context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
+            unavailable.error("journal unavailable", metadata: ["error": "\(error)"], on: context.logger, now: now())
             // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.
             return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later (\(error))")
         }

@@ -13,6 +13,8 @@ public struct SNSHook: Sendable {
     private let journal: any AlertJournal
     private let maxBodyBytes: Int
     private let now: @Sendable () -> Date
+    /// The refused deliveries' error line, once a minute at most during an outage.
+    private let unavailable = RepeatedErrorLog()
 
     /// Creates the hook; a nil processor means SNS ingest is not configured and every delivery is refused with 403.
     public init(processor: SNSDeliveryProcessor?, journal: any AlertJournal, maxBodyBytes: Int, now: @escaping @Sendable () -> Date) {
@@ -76,7 +78,7 @@ public struct SNSHook: Sendable {
         } catch {
             journaling.setStatus(SpanStatus(code: .error))
             metrics.delivery(source: "sns", outcome: "unavailable")
-            context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
+            unavailable.error("journal unavailable", metadata: ["error": "\(error)"], on: context.logger, now: now())
             // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.
             return JSONResponse.error(.serviceUnavailable, "the alert journal is unavailable; retry later (\(error))")
         }
