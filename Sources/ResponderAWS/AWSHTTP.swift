@@ -29,10 +29,9 @@ enum AWSHTTP {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         // The trace headers are added after signing and are not among the signed headers, so SigV4 ignores them.
         var attributes: SpanAttributes = [:]
-        if let target = headers.first(where: { $0.name.lowercased() == "x-amz-target" }) {
-            attributes["rpc.method"] = target.value
-        }
-        return try await OutboundCall.run("aws", method: method.rawValue, url: url, attributes: attributes) { call in
+        let target = headers.first { $0.name.lowercased() == "x-amz-target" }?.value
+        if let target { attributes["rpc.method"] = target }
+        return try await OutboundCall.run("aws", method: method.rawValue, url: url, operation: target, attributes: attributes) { call in
             call.inject(into: &request.headers)
             let response = try await client.execute(request, timeout: timeAmount(timeout))
             call.status(Int(response.status.code))

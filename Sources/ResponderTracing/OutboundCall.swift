@@ -9,6 +9,8 @@ import Tracing
 public struct OutboundCall: Sendable {
     /// The span of the call.
     public let span: any Span
+    /// Where the call is written down for its step (``RequestLog``), and its place there.
+    let logged: (log: RequestLog, index: Int)?
 
     /// The `traceparent`/`tracestate` headers continuing the trace from this call's span (none when tracing is off).
     public var traceHeaders: [(name: String, value: String)] {
@@ -22,17 +24,21 @@ public struct OutboundCall: Sendable {
 
     /// Records the answer's status; 4xx and 5xx mark the span failed, as OpenTelemetry's HTTP client conventions say.
     public func status(_ code: Int) {
+        if let logged { logged.log.finish(logged.index, "HTTP \(code)") }
         span.attributes["http.response.status_code"] = code
         if code >= 400 { span.setStatus(SpanStatus(code: .error, message: "HTTP \(code)")) }
     }
 
     /// Runs `body` in a client span named `"<service> <METHOD>"` (for example `kubernetes PATCH`), a child of the
-    /// current context. `path` is recorded only when given: pass it only where it cannot carry a secret.
+    /// current context. `path` is recorded in the span only when given: pass it only where it cannot carry a secret.
+    /// Inside a step (``RequestLog/current``) the call is also written down for the run: method, origin, the path of
+    /// `path` or else of `url` (never a query), and `operation` (an AWS API action) when given.
     public static func run<T, E: Error>(
         _ service: String,
         method: String,
         url: String,
         path: String? = nil,
+        operation: String? = nil,
         attributes: SpanAttributes = [:],
         isolation: isolated (any Actor)? = #isolation,
         _ body: (OutboundCall) async throws(E) -> T
@@ -47,8 +53,30 @@ public struct OutboundCall: Sendable {
         if let path { all["url.path"] = path }
         return try await Traced.span("\(service) \(method)", ofKind: .client, attributes: all, isolation: isolation) {
             span throws(E) in
-            try await body(OutboundCall(span: span))
+            let log = RequestLog.current
+            let line = "\(method) \(endpoint.origin)\(Self.requestPath(path ?? url))"
+                + (operation.map { " (\($0))" } ?? "")
+            let logged = log.flatMap { log in log.start(line).map { (log: log, index: $0) } }
+            do throws(E) {
+                return try await body(OutboundCall(span: span, logged: logged))
+            } catch {
+                if let logged { logged.log.finish(logged.index, "failed") }
+                throw error
+            }
         }
+    }
+}
+
+extension OutboundCall {
+    /// The path of `url` (or of a bare path), without its query or fragment, which may carry a token.
+    static func requestPath(_ url: String) -> String {
+        var rest = Substring(url)
+        if let scheme = rest.firstRange(of: "://") {
+            rest = rest[scheme.upperBound...]
+            guard let slash = rest.firstIndex(of: "/") else { return "" }
+            rest = rest[slash...]
+        }
+        return String(rest.prefix { $0 != "?" && $0 != "#" })
     }
 }
 

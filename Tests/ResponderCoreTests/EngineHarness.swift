@@ -10,6 +10,8 @@ struct EngineHarness {
     var notes: [String] = []
     var replicas: [String: Int] = [:]
     var results: [StepResult] = []
+    /// When set, steps handed out stay running (no result yet), as with a slow executor.
+    var holdResults = false
     let playbooks: PlaybookSet
 
     init(_ playbooks: PlaybookSet, replicas: [String: Int] = [:], settings: EngineSettings = EngineSettings()) {
@@ -53,6 +55,7 @@ extension EngineHarness: EffectHandler {
     mutating func execute(runID: String, step: RunStep, snapshot: [String: String], dryRun: Bool) -> StepResult? {
         calls.append((now, runID, step.index, step.detail, snapshot))
         if case .action(.scale(let target, .to(let value))) = step.work { replicas[target] = value }
+        if holdResults { return nil }
         return results.isEmpty ? StepResult.success(detail: step.detail, snapshot: [:]) : results.removeFirst()
     }
 

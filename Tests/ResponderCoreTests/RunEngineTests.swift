@@ -241,6 +241,27 @@ struct RunEngineTests {
         #expect(started.timeIntervalSince(due) == 7200 - 600, "due \(due) (resolve + 10 min hold), started \(started) at the ack")
     }
 
+    @Test("the requests a live attempt made are kept on its step, by attempt, the latest 64 at most")
+    func requestsKept() throws {
+        var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2],
+                              settings: EngineSettings(maxAttempts: 3, retryBackoff: .seconds(5)))
+        h.holdResults = true
+        h.fire(F.alert("TrafficSpike"))
+        let id = try #require(h.onlyRun?.id)
+        #expect(h.engine.runs[id]?.steps[0].status == .running && h.engine.runs[id]?.steps[0].requests == nil)
+        _ = h.engine.handle(.stepFinished(runID: id, step: 0, result: .retryable("HTTP 503"),
+                                          requests: ["GET https://k8s:6443/apis/apps/v1/namespaces/a/deployments/b/scale → HTTP 503"]),
+                            now: h.now)
+        #expect(h.engine.runs[id]?.steps[0].requests == ["attempt 1: GET https://k8s:6443/apis/apps/v1/namespaces/a/deployments/b/scale → HTTP 503"])
+        h.advance(by: 5)
+        #expect(h.engine.runs[id]?.steps[0].status == .running && h.engine.runs[id]?.steps[0].attempts == 2)
+        _ = h.engine.handle(.stepFinished(runID: id, step: 0, result: .success(detail: "ok", snapshot: [:]),
+                                          requests: Array(repeating: "PATCH https://k8s:6443/x → HTTP 200", count: 80)),
+                            now: h.now)
+        let kept = try #require(h.engine.runs[id]?.steps[0].requests)
+        #expect(kept.count == RunStep.maxRequests && kept.allSatisfy { $0.hasPrefix("attempt 2: PATCH") }, "the latest kept")
+    }
+
     @Test("retryable failures back off and retry; the limit escalates; a late duplicate result is ignored")
     func retries() throws {
         var h = EngineHarness(F.set([Self.emergency()], targets: Self.targets), replicas: ["api": 2],

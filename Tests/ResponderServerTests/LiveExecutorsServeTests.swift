@@ -76,6 +76,10 @@ struct LiveExecutorsServeTests {
                 #expect(hit.method == "POST" && hit.path == "/warm/prod")
                 #expect(hit.body == #"{"deployment":"worker"}"#)
                 #expect(hit.contentType == "application/json")
+                // The live HTTP call is kept on its step, for the run's page; the command pair made no request.
+                #expect(live.steps[1].requests == ["attempt 1: POST http://127.0.0.1:\(port)/warm/prod → HTTP 200"],
+                        "\(live.steps[1].requests ?? [])")
+                #expect(live.steps[0].requests == nil)
 
                 let rehearsal = try #require(runs.first { $0.playbook == "shadow-rehearsal" })
                 #expect(rehearsal.dryRun)

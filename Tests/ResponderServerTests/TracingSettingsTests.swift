@@ -66,4 +66,33 @@ struct TracingSettingsTests {
         #expect(memory.context(for: "a") == nil, "two generations of two keys: the oldest are gone")
         #expect(memory.context(for: "g") != nil)
     }
+
+    /// A failure for the request-log test.
+    struct CallFailed: Error {}
+
+    @Test("inside a step every outbound call is written down: method, origin, path without its query, how it ended")
+    func requestLog() async {
+        let log = RequestLog()
+        await RequestLog.$current.withValue(log) {
+            await OutboundCall.run("http action", method: "POST", url: "https://user:pw@api.example:8443/warm/up?token=s3cret#x") {
+                call in call.status(204)
+            }
+            await OutboundCall.run("aws", method: "POST", url: "https://ecs.us-east-1.amazonaws.com/",
+                                   operation: "AmazonEC2ContainerServiceV20141113.UpdateService") { _ in }
+            do throws(CallFailed) {
+                try await OutboundCall.run("kubernetes", method: "PATCH", url: "https://k8s:6443",
+                                           path: "/apis/apps/v1/namespaces/a/deployments/b/scale?fieldManager=responder") {
+                    (_: OutboundCall) async throws(CallFailed) -> Void in throw CallFailed()
+                }
+                Issue.record("the call's error was swallowed")
+            } catch {}
+        }
+        #expect(log.lines == [
+            "POST https://api.example:8443/warm/up → HTTP 204",
+            "POST https://ecs.us-east-1.amazonaws.com:443/ (AmazonEC2ContainerServiceV20141113.UpdateService) → no answer",
+            "PATCH https://k8s:6443/apis/apps/v1/namespaces/a/deployments/b/scale → failed",
+        ])
+        await OutboundCall.run("http action", method: "GET", url: "https://api.example/outside") { call in call.status(200) }
+        #expect(log.lines.count == 3, "a call outside a step is written nowhere")
+    }
 }

@@ -7,7 +7,7 @@ public enum EngineEvent: Sendable {
     /// Time passed; fire what is due.
     case tick
     /// The executor finished a step.
-    case stepFinished(runID: String, step: Int, result: StepResult)
+    case stepFinished(runID: String, step: Int, result: StepResult, requests: [String] = [])
     /// A person acted on a run.
     case command(runID: String, RunCommand, actor: String)
 }

@@ -177,6 +177,11 @@ public struct RunStep: Sendable, Equatable, Codable {
     public var finishedAt: Date?
     /// Outcome text (what the executor reported, why it was skipped).
     public var outcome: String?
+    /// The outbound requests live attempts made (`attempt 1: PATCH https://…/scale → HTTP 200`), the latest
+    /// ``maxRequests``; nil when none was made (dry-run steps are in the dry-run ledger instead).
+    public var requests: [String]?
+    /// Most requests a step keeps.
+    public static let maxRequests = 64
     /// True when a restart found it started but not finished: the executor re-checks the target before re-applying.
     public var recheck: Bool
     /// True once someone acknowledged it while it waited (gates.require_ack, missed deadline wait-for-ack).

@@ -62,8 +62,8 @@ public struct RunEngine: Sendable {
             effects += handleAlert(alert, playbooks: playbooks, replicas: replicas, desired: desired, now: now)
         case .tick:
             break
-        case .stepFinished(let runID, let step, let result):
-            effects += finish(runID: runID, step: step, result: result, now: now)
+        case .stepFinished(let runID, let step, let result, let requests):
+            effects += finish(runID: runID, step: step, result: result, requests: requests, now: now)
         case .command(let runID, let command, let actor):
             effects += (try? apply(command, to: runID, actor: actor, now: now)) ?? []
         }
@@ -183,13 +183,17 @@ public struct RunEngine: Sendable {
         return effects
     }
 
-    private mutating func finish(runID: String, step index: Int, result: StepResult, now: Date) -> [EngineEffect] {
+    private mutating func finish(runID: String, step index: Int, result: StepResult, requests: [String], now: Date) -> [EngineEffect] {
         guard var run = runs[runID], run.steps.indices.contains(index), run.steps[index].status == .running else {
             return []
         }
         var effects: [EngineEffect] = []
         var step = run.steps[index]
         step.recheck = false
+        if !requests.isEmpty {
+            let attempt = step.attempts
+            step.requests = Array(((step.requests ?? []) + requests.map { "attempt \(attempt): \($0)" }).suffix(RunStep.maxRequests))
+        }
         if run.closing != nil, step.phase != .undo {
             return finishAfterClose(&run, step: step, result: result, now: now)
         }

@@ -269,7 +269,7 @@ public actor RunCoordinator: RunControl {
     // MARK: - Results
 
     /// Saves a step's result (unless the step has since been taken over) and starts what it hands out.
-    public func finished(_ execution: StepExecution, result: StepResult) async {
+    public func finished(_ execution: StepExecution, result: StepResult, requests: [String] = []) async {
         let (runID, step, attempt) = (execution.runID, execution.step.index, execution.step.attempts)
         let at = now
         let (settings, notifier) = (self.settings, self.notifier)
@@ -282,7 +282,7 @@ public actor RunCoordinator: RunControl {
             }
             var engine = RunEngine(runs: [run], settings: settings, restoring: false)
             engine.guardrails = view.guardrails
-            let effects = engine.handle(.stepFinished(runID: runID, step: step, result: result), now: at)
+            let effects = engine.handle(.stepFinished(runID: runID, step: step, result: result, requests: requests), now: at)
             return Self.outcome(&engine, before: [run], notifier: notifier, at: at, effects: effects, value: true)
         }
         if saved == nil {

@@ -55,11 +55,11 @@ public struct RunTimerService: Service {
             for await execution in coordinator.executions {
                 group.addTask {
                     let begun = ContinuousClock.now
-                    let (result, trace) = await StepSpan.execute(execution, with: executor)
+                    let (result, trace, requests) = await StepSpan.execute(execution, with: executor)
                     stepTimed(result, ContinuousClock.now - begun)
                     // The result's transaction continues the step's trace.
                     await ServiceContext.withValue(trace) {
-                        await coordinator.finished(execution, result: result)
+                        await coordinator.finished(execution, result: result, requests: requests)
                     }
                 }
             }

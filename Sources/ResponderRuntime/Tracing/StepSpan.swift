@@ -8,7 +8,7 @@ import Tracing
 enum StepSpan {
     /// Executes `execution` with `executor` in its span; returns the result and the span's context (the step result's
     /// transaction continues from it).
-    static func execute(_ execution: StepExecution, with executor: any StepExecutor) async -> (StepResult, ServiceContext) {
+    static func execute(_ execution: StepExecution, with executor: any StepExecutor) async -> (StepResult, ServiceContext, [String]) {
         let step = execution.step
         var attributes: SpanAttributes = ["responder.run.id": "\(execution.runID)", "responder.step.work": "\(work(step.work))"]
         attributes["responder.step.index"] = step.index
@@ -17,10 +17,13 @@ enum StepSpan {
         if let target = step.target { attributes["responder.target"] = target }
         if let to = step.to { attributes["responder.step.replicas"] = to }
         return await Traced.span("step", context: execution.trace ?? .topLevel, attributes: attributes) { span in
-            let result = await executor.execute(step, runID: execution.runID, snapshot: execution.snapshot,
-                                                dryRun: execution.dryRun)
+            // Every outbound call the step makes writes itself down here (OutboundCall), for the run's page.
+            let log = RequestLog()
+            let result = await RequestLog.$current.withValue(log) {
+                await executor.execute(step, runID: execution.runID, snapshot: execution.snapshot, dryRun: execution.dryRun)
+            }
             record(result, on: span)
-            return (result, span.context)
+            return (result, span.context, log.lines)
         }
     }
 

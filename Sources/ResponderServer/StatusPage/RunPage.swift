@@ -46,7 +46,7 @@ enum RunPage {
             body += notificationsSection(notifications)
         }
         if let calls = content.calls {
-            body += requestsSection(calls)
+            body += requestsSection(calls, live: liveRequests(run))
         }
         if !content.signedIn {
             body += "<p class=\"empty\"><a href=\"\(e(StatusPage.runPath(run.id)))?sign-in=1\">Sign in</a> to see the "
@@ -95,13 +95,27 @@ enum RunPage {
         return html + "</table></div></section>"
     }
 
-    /// The requests the steps made, as the dry-run ledger recorded them.
-    static func requestsSection(_ calls: [RecordedCall]) -> String {
+    /// The outbound requests live attempts made, by step (``RunStep/requests``).
+    static func liveRequests(_ run: Run) -> [(step: Int, request: String)] {
+        run.steps.flatMap { step in (step.requests ?? []).map { (step.index, $0) } }
+    }
+
+    /// The requests the steps made: the live ones each step kept (method, URL without its query, answer), and those
+    /// the dry-run ledger recorded (the exact request a backend would have been sent).
+    static func requestsSection(_ calls: [RecordedCall], live: [(step: Int, request: String)] = []) -> String {
         let e = StatusPage.escape
-        var html = "<section id=\"requests\"><h2>Requests made (\(calls.count))</h2>"
+        var html = "<section id=\"requests\"><h2>Requests made (\(calls.count + live.count))</h2>"
+        if !live.isEmpty {
+            html += "<div class=\"scroll\"><table><tr><th>step</th><th>request (live)</th></tr>"
+            for (step, request) in live {
+                html += "<tr class=\"live-request-row\"><td>\(step)</td><td><pre class=\"request\">\(e(String(request.prefix(maxText))))</pre></td></tr>"
+            }
+            html += "</table></div>"
+        }
         guard !calls.isEmpty else {
-            return html + "<p class=\"empty\">No recorded requests: the dry-run ledger has none for this run (live executors "
-                + "report what they did in each step's outcome, above).</p></section>"
+            guard live.isEmpty else { return html + "</section>" }
+            return html + "<p class=\"empty\">No requests: no step of this run has called out yet (commands and chat "
+                + "messages are in each step's outcome, above).</p></section>"
         }
         html += "<div class=\"scroll\"><table><tr><th>recorded</th><th>step</th><th>attempt</th><th>action</th><th>target</th>"
             + "<th>request</th></tr>"
