@@ -89,22 +89,18 @@ extension SQLiteJournal: RunRepository {
 
     /// Open runs by status and runs ended at or after `endedSince` by status, from the status and end indexes.
     public func runCounts(endedSince: Date) async throws(JournalError) -> RunCounts {
-        do {
-            return try await pool.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT status, COUNT(*) AS n FROM run WHERE status IN ('active', 'held') GROUP BY status
-                    UNION ALL
-                    SELECT status, COUNT(*) AS n FROM run WHERE ended_at IS NOT NULL AND ended_at >= ? GROUP BY status
-                    """, arguments: [RFC3339.format(endedSince)])
-                var counts = RunCounts()
-                for row in rows {
-                    guard let status = RunStatus(rawValue: row["status"]) else { continue }
-                    counts.byStatus[status, default: 0] += row["n"] as Int
-                }
-                return counts
+        try await read("count runs") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT status, COUNT(*) AS n FROM run WHERE status IN ('active', 'held') GROUP BY status
+                UNION ALL
+                SELECT status, COUNT(*) AS n FROM run WHERE ended_at IS NOT NULL AND ended_at >= ? GROUP BY status
+                """, arguments: [RFC3339.format(endedSince)])
+            var counts = RunCounts()
+            for row in rows {
+                guard let status = RunStatus(rawValue: row["status"]) else { continue }
+                counts.byStatus[status, default: 0] += row["n"] as Int
             }
-        } catch {
-            throw Self.map(error, doing: "count runs")
+            return counts
         }
     }
 

@@ -12,7 +12,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// The head of each (run, channel) queue that is due.
     public func dueNotifications(now: Date, limit: Int) async throws(JournalError) -> [OutboxItem] {
-        try await outboxRead("read due notifications") { db in
+        try await read("read due notifications") { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM outbox AS o
                 WHERE o.status = 'pending' AND o.next_attempt_at <= ?
@@ -26,7 +26,7 @@ extension SQLiteJournal: NotificationOutbox {
     /// The earliest next attempt of a notification first in its (run, channel) queue: those queued behind it wait for
     /// it, so their own (earlier) times must not wake the service into a loop that finds nothing due.
     public func nextNotificationAttempt() async throws(JournalError) -> Date? {
-        try await outboxRead("read the next notification attempt") { db in
+        try await read("read the next notification attempt") { db in
             try String.fetchOne(db, sql: """
                 SELECT MIN(o.next_attempt_at) FROM outbox AS o
                 WHERE o.status = 'pending'
@@ -39,7 +39,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Marks a notification delivered.
     public func markDelivered(_ id: Int64, attempts: Int, at: Date) async throws(JournalError) {
-        try await outboxWrite("mark notification \(id) delivered") { db in
+        try await write("mark notification \(id) delivered") { db in
             try db.execute(sql: "UPDATE outbox SET status = 'delivered', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?",
                            arguments: [attempts, RFC3339.format(at), id])
         }
@@ -47,7 +47,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Records a failed attempt.
     public func markRetry(_ id: Int64, attempts: Int, next: Date, error: String) async throws(JournalError) {
-        try await outboxWrite("record a failed attempt of notification \(id)") { db in
+        try await write("record a failed attempt of notification \(id)") { db in
             try db.execute(sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                            arguments: [attempts, RFC3339.format(next), error, id])
         }
@@ -55,7 +55,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Marks a notification refused for good.
     public func markFailed(_ id: Int64, attempts: Int, error: String, at: Date) async throws(JournalError) {
-        try await outboxWrite("mark notification \(id) failed") { db in
+        try await write("mark notification \(id) failed") { db in
             try db.execute(sql: "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, sent_at = ? WHERE id = ?",
                            arguments: [attempts, error, RFC3339.format(at), id])
         }
@@ -63,7 +63,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Every notification of a run.
     public func notifications(runID: String) async throws(JournalError) -> [OutboxItem] {
-        try await outboxRead("read the notifications of \(runID)") { db in
+        try await read("read the notifications of \(runID)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE run_id = ? ORDER BY id", arguments: [runID])
                 .compactMap(OutboxRows.item)
         }
@@ -72,7 +72,7 @@ extension SQLiteJournal: NotificationOutbox {
     /// Pending notifications per channel and when the oldest was queued: the partial index of pending rows answers
     /// the count; the oldest is the lowest pending id (queue order), one row read.
     public func outboxBacklog() async throws(JournalError) -> OutboxBacklog {
-        try await outboxRead("count pending notifications") { db in
+        try await read("count pending notifications") { db in
             var backlog = OutboxBacklog()
             for row in try Row.fetchAll(db, sql: "SELECT channel, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel") {
                 guard let channel = OutboundNotification.Channel(rawValue: row["channel"]) else { continue }
@@ -87,7 +87,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Where the run's Slack message is (channel id and ts), once posted.
     public func slackMessage(runID: String) async throws(JournalError) -> (channel: String, ts: String)? {
-        try await outboxRead("read the Slack message of \(runID)") { db in
+        try await read("read the Slack message of \(runID)") { db in
             try Row.fetchOne(db, sql: "SELECT channel, ts FROM slack_message WHERE run_id = ?", arguments: [runID])
                 .map { (channel: $0["channel"], ts: $0["ts"]) }
         }
@@ -95,7 +95,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Remembers where the run's Slack message is.
     public func setSlackMessage(runID: String, channel: String, ts: String) async throws(JournalError) {
-        try await outboxWrite("remember the Slack message of \(runID)") { db in
+        try await write("remember the Slack message of \(runID)") { db in
             try db.execute(sql: "INSERT OR REPLACE INTO slack_message (run_id, channel, ts) VALUES (?, ?, ?)",
                            arguments: [runID, channel, ts])
         }
@@ -103,7 +103,7 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Records the use of an action link's nonce; false when it was used before (the link acts once).
     public func useActionToken(nonce: String, runID: String, action: String, actor: String, at: Date) async throws(JournalError) -> Bool {
-        try await outboxWrite("record the use of an action link") { db in
+        try await write("record the use of an action link") { db in
             try db.execute(sql: """
                 INSERT OR IGNORE INTO action_token_use (nonce, run_id, action, actor, used_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [nonce, runID, action, actor, RFC3339.format(at)])
@@ -113,17 +113,9 @@ extension SQLiteJournal: NotificationOutbox {
 
     /// Gives back a nonce whose action was refused (the run had ended), so the record says only what happened.
     public func releaseActionToken(nonce: String) async throws(JournalError) {
-        try await outboxWrite("release an action link") { db in
+        try await write("release an action link") { db in
             try db.execute(sql: "DELETE FROM action_token_use WHERE nonce = ?", arguments: [nonce])
         }
-    }
-
-    private func outboxRead<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
-        do { return try await pool.read(body) } catch { throw Self.map(error, doing: doing) }
-    }
-
-    private func outboxWrite<T: Sendable>(_ doing: String, _ body: @Sendable @escaping (Database) throws -> T) async throws(JournalError) -> T {
-        do { return try await pool.write(body) } catch { throw Self.map(error, doing: doing) }
     }
 }
 
