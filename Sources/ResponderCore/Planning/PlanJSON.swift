@@ -5,25 +5,12 @@ import Foundation
 public enum PlanJSON {
     /// Encodes a plan.
     public static func encode(_ plan: Plan, pretty: Bool = false) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return try encoder.encode(plan)
+        try RFC3339JSON.encoder(pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])
+            .encode(plan)
     }
 
     /// Decodes a plan encoded by ``encode(_:pretty:)``.
     public static func decode(_ data: Data) throws -> Plan {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339: \(text)"))
-            }
-            return date
-        }
-        return try decoder.decode(Plan.self, from: data)
+        try RFC3339JSON.decoder().decode(Plan.self, from: data)
     }
 }

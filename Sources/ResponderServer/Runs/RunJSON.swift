@@ -5,13 +5,7 @@ import ResponderCore
 /// JSON shapes of the runs API: dates as RFC 3339 UTC with milliseconds, keys sorted.
 enum RunJSON {
     static func response<T: Encodable>(_ status: HTTPResponse.Status, _ value: T) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        let data = (try? RFC3339JSON.encoder([.sortedKeys, .withoutEscapingSlashes]).encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

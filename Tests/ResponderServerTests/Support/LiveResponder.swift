@@ -88,16 +88,7 @@ struct LiveResponder {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "GET /api/runs/\(id): \(status) \(body)"])
         }
         struct Detail: Decodable { var run: Run }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date: \(text)")
-            }
-            return date
-        }
-        let run = try decoder.decode(Detail.self, from: Data(body.utf8)).run
+        let run = try RFC3339JSON.decoder().decode(Detail.self, from: Data(body.utf8)).run
         let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         return (run, object?["run"] as? [String: Any] ?? [:])
     }
