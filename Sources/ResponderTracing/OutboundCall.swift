@@ -54,7 +54,8 @@ public struct OutboundCall: Sendable {
         return try await Traced.span("\(service) \(method)", ofKind: .client, attributes: all, isolation: isolation) {
             span throws(E) in
             let log = RequestLog.current
-            let line = "\(method) \(endpoint.origin)\(Self.requestPath(path ?? url))"
+            let shownPath = path.map { Endpoint.withoutQuery(Substring($0)) } ?? endpoint.path
+            let line = "\(method) \(endpoint.origin)\(shownPath)"
                 + (operation.map { " (\($0))" } ?? "")
             let logged = log.flatMap { log in log.start(line).map { (log: log, index: $0) } }
             do throws(E) {
@@ -67,20 +68,7 @@ public struct OutboundCall: Sendable {
     }
 }
 
-extension OutboundCall {
-    /// The path of `url` (or of a bare path), without its query or fragment, which may carry a token.
-    static func requestPath(_ url: String) -> String {
-        var rest = Substring(url)
-        if let scheme = rest.firstRange(of: "://") {
-            rest = rest[scheme.upperBound...]
-            guard let slash = rest.firstIndex(of: "/") else { return "" }
-            rest = rest[slash...]
-        }
-        return String(rest.prefix { $0 != "?" && $0 != "#" })
-    }
-}
-
-/// The parts of a URL a span or a log line may show: scheme, host and port, never user info, path or query.
+/// The parts of a URL a span or a log line may show: scheme, host, port and path, never user info or query.
 public struct Endpoint: Equatable, Sendable {
     /// `http` or `https`, lower-cased.
     public var scheme: String?
@@ -88,6 +76,8 @@ public struct Endpoint: Equatable, Sendable {
     public var host: String?
     /// The port, explicit or the scheme's default.
     public var port: Int?
+    /// The path without its query or fragment (which may carry a token); empty when the URL has none.
+    public var path = ""
 
     /// `scheme://host:port`, or `(no host)` when the URL has none.
     public var origin: String {
@@ -96,13 +86,21 @@ public struct Endpoint: Equatable, Sendable {
         return "\(scheme)://\(shownHost)" + (port.map { ":\($0)" } ?? "")
     }
 
+    /// `path` up to its query or fragment.
+    public static func withoutQuery(_ path: Substring) -> String {
+        String(path.prefix { $0 != "?" && $0 != "#" })
+    }
+
     /// Parses `url` by hand (no Foundation): `scheme://[userinfo@]host[:port][/...]`.
     public init(_ url: String) {
         guard let separator = url.firstRange(of: "://") else { return }
         let scheme = url[..<separator.lowerBound].lowercased()
         self.scheme = scheme
         var rest = url[separator.upperBound...]
-        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            path = Self.withoutQuery(rest[end...])
+            rest = rest[..<end]
+        }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         var hostPart = Substring(rest)
         var portPart: Substring?

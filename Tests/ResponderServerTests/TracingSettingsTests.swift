@@ -43,6 +43,7 @@ struct TracingSettingsTests {
     func endpoint() {
         #expect(Endpoint("https://hooks.slack.com/services/T0/B0/secret").origin == "https://hooks.slack.com:443")
         #expect(Endpoint("http://admin:pw@10.0.0.1:8080/x?token=1").origin == "http://10.0.0.1:8080")
+        #expect(Endpoint("http://admin:pw@10.0.0.1:8080/x?token=1").path == "/x")
         #expect(Endpoint("https://[::1]:6443/apis").host == "::1")
         #expect(Endpoint("https://[::1]:6443/apis").origin == "https://[::1]:6443")
         #expect(Endpoint("no scheme").origin == "(no host)")
