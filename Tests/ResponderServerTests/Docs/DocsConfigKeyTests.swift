@@ -23,9 +23,7 @@ import Testing
 
     /// The top-level sections of the configuration (`sns`, `slack`, …): a dotted name starting with one of them is
     /// read as a configuration key.
-    static var sections: Set<String> {
-        Set(ConfigLoader.schema.keys.compactMap { $0.split(separator: ".").first.map(String.init) })
-    }
+    static let sections: Set<String> = Set(ConfigLoader.schema.keys.compactMap { $0.split(separator: ".").first.map(String.init) })
 
     /// What a code span names: dotted keys (with `<name>` as `*`) and `RESPONDER_*` variables.
     static func names(in span: String) -> [String] {
