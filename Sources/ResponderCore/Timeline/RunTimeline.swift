@@ -60,6 +60,22 @@ public struct RunTimeline: Sendable, Equatable {
         }
     }
 
+    /// The `now` line: its time and position.
+    public struct NowLine: Sendable, Equatable {
+        /// The time drawn as now.
+        public var at: Date
+        /// Its position.
+        public var x: Double
+    }
+
+    /// The zone of steps waiting for their anchor (a resolve, an event's end): where it begins, and its label.
+    public struct Zone: Sendable, Equatable {
+        /// Where it begins.
+        public var x: Double
+        /// `after the resolve`, ...
+        public var label: String
+    }
+
     /// Something that happened to the run.
     public struct Marker: Sendable, Equatable {
         /// What.
@@ -127,20 +143,13 @@ public struct RunTimeline: Sendable, Equatable {
     /// The time at the end of the dated part.
     public var end: Date
     /// The time drawn as `now`, with its position; nil for an ended run.
-    public var now: (at: Date, x: Double)?
+    public var now: NowLine?
     /// Where the zone of steps waiting for their anchor begins, with its label, when there are such steps.
-    public var anchorZone: (x: Double, label: String)?
+    public var anchorZone: Zone?
     /// One lane per target.
     public var lanes: [Lane]
     /// Markers, oldest first.
     public var markers: [Marker]
-
-    /// Equal when every part is (tuples are compared field by field).
-    public static func == (a: RunTimeline, b: RunTimeline) -> Bool {
-        a.runID == b.runID && a.start == b.start && a.end == b.end && a.now?.at == b.now?.at && a.now?.x == b.now?.x
-            && a.anchorZone?.x == b.anchorZone?.x && a.anchorZone?.label == b.anchorZone?.label && a.lanes == b.lanes
-            && a.markers == b.markers
-    }
 
     /// The timeline of `run` as seen at `now`.
     public init(run: Run, now at: Date) {
@@ -162,8 +171,8 @@ public struct RunTimeline: Sendable, Equatable {
         func x(_ date: Date) -> Double {
             Self.unit(date.timeIntervalSince(first) / span) * dated
         }
-        self.now = open ? (at, x(at)) : nil
-        anchorZone = waiting.isEmpty ? nil : (Self.anchorZone, "after the " + Self.anchorName(waiting[0].anchor))
+        self.now = open ? NowLine(at: at, x: x(at)) : nil
+        anchorZone = waiting.isEmpty ? nil : Zone(x: Self.anchorZone, label: "after the " + Self.anchorName(waiting[0].anchor))
         markers = history.map { Marker(kind: $0.kind, x: x($0.at), at: $0.at, label: $0.label) }
         let maxOffset = waiting.map { max(0, $0.offsetSeconds) }.max() ?? 0
         func zoneX(_ step: RunStep, _ order: Int) -> Double {
