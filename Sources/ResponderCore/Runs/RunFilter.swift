@@ -24,6 +24,8 @@ public struct RunFilter: Sendable, Equatable {
 
     /// The statuses of an ended run.
     public static let ended = EndedRunQuery.ended
+    /// The `status` values the page takes, in the form's order: `ended`, then each ended status.
+    public static let statusChoices = ["ended"] + RunStatus.allCases.filter { ended.contains($0) }.map(\.rawValue)
     /// Most runs a page.
     public static let maxLimit = 100
     /// Runs a page by default.

@@ -47,7 +47,7 @@ enum EndedRunsPage {
     /// The filter form, filled in with `filter`.
     static func form(_ filter: RunFilter) -> String {
         let e = StatusPage.escape
-        let statuses = ["ended", "completed", "aborted", "preempted", "failed"].map { status in
+        let statuses = RunFilter.statusChoices.map { status in
             "<option\(status == filter.status ? " selected" : "")>\(status)</option>"
         }.joined()
         return "<form class=\"filters\" method=\"get\" action=\"/runs\">"
