@@ -65,18 +65,13 @@ public struct SNSHook: Sendable {
             return JSONResponse.error(.init(code: status), error.message)
         }
         let receipt: JournalReceipt
-        var alerts: [NormalizedAlert] = []
-        let journaling = startSpan("sns journal")
-        defer { journaling.end() }
+        let alerts = outcome.alert.map { [$0] } ?? []
+        let delivery = outcome.delivery(receivedAt: now(), body: String(decoding: body, as: UTF8.self))
         do {
-            alerts = outcome.alert.map { [$0] } ?? []
-            receipt = try await journal.record(
-                outcome.delivery(receivedAt: now(), body: String(decoding: body, as: UTF8.self)),
-                alerts: alerts,
-                plans: await planner.plans(for: alerts)
-            )
+            receipt = try await DeliverySpan.phase("sns journal") {
+                try await journal.record(delivery, alerts: alerts, plans: await planner.plans(for: alerts))
+            }
         } catch {
-            journaling.setStatus(SpanStatus(code: .error))
             metrics.delivery(source: "sns", outcome: "unavailable")
             unavailable.error("journal unavailable", metadata: ["error": "\(error)"], on: context.logger, now: now())
             // The journal says why (a full disk, a lock, the database down); its messages carry no secrets.
