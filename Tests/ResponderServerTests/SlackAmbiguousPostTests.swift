@@ -63,9 +63,10 @@ struct SlackAmbiguousPostTests {
                 let attempts = try await Self.fireAndDeliver(slack, pagerDuty)
                 #expect(slack.calls.contains { $0.method == "conversations.history" && $0.error == "missing_scope" })
                 let top = slack.messages.filter { $0.threadTS == nil }
-                // One message per attempt: the late one and the retry, and one more for each retry that also timed out
-                // (seen once in CI with every core busy: three attempts, three messages), never more.
-                #expect(top.count == attempts && attempts >= 2, "\(attempts) attempts: \(top.map(\.text))")
+                // The late one and the retry, and at most one more for each retry that also timed out (seen in CI with
+                // every core busy: three attempts, three messages; and with a fuzzer beside the suite, an attempt that
+                // timed out before its post reached Slack, so fewer messages than attempts). Never more than attempts.
+                #expect(top.count >= 2 && top.count <= attempts, "\(attempts) attempts, \(top.count) messages: \(top.map(\.text))")
                 let replies = slack.messages.filter { $0.threadTS != nil }
                 #expect(!replies.isEmpty && replies.allSatisfy { $0.threadTS == top.last?.ts }, "replies follow the stored one")
             }
